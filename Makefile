@@ -1,0 +1,55 @@
+# OASIS — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, create the database, load the national bundle (once), serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/oasis migrate --noinput --verbosity 0
+	$(BIN)/oasis data load
+	$(BIN)/oasis serve --port $(PORT)
+
+## make test: install everything (Chromium, PostgreSQL), lint, then the whole suite on SQLite and on PostgreSQL
+test: install-dev system-deps lint check-migrations test-sqlite test-postgres
+
+system-deps:
+	bash scripts/ensure_system_deps.sh
+
+lint:
+	$(BIN)/ruff check oasis tests bench scripts
+	$(BIN)/ruff format --check oasis tests bench scripts
+	$(BIN)/mypy oasis
+
+check-migrations:
+	OASIS_HOME=$(CURDIR)/var/check $(BIN)/oasis makemigrations --check --dry-run --verbosity 1
+
+test-sqlite:
+	OASIS_HOME=$(CURDIR)/var/test $(BIN)/pytest
+
+test-postgres:
+	bash scripts/postgres.sh start
+	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
+		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
+
+bench: install-dev
+	$(BIN)/python bench/load_bundle.py
+
+clean:
+	rm -rf $(VENV) var

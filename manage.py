@@ -1,0 +1,7 @@
+#!/usr/bin/env python
+"""Django's command-line utility (the ``oasis`` command does the same)."""
+
+from oasis.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Response schemas of the JSON API (they define the OpenAPI document)."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class Source(Schema):
+    cle: str
+    titre: str
+    producteur: str
+    millesime: str
+    licence: str
+    url: str
+
+
+class TerritoireRef(Schema):
+    niveau: str
+    code: str
+    nom: str
+
+
+class Effectif(Schema):
+    nombre: int
+    millesime: int
+    pour_10000_habitants: float | None
+    nombre_precedent: int | None
+    millesime_precedent: int | None
+
+
+class Territoire(Schema):
+    niveau: str
+    code: str
+    nom: str
+    parents: list[TerritoireRef]
+    population: int
+    population_standardisee: float | None
+    superficie_km2: float | None
+    nombre_communes: int
+    longitude: float | None = None
+    latitude: float | None = None
+    professionnels: dict[str, Effectif]
+    structures: dict[str, Effectif]
+    sources: list[Source]
+
+
+class Resultat(Schema):
+    niveau: str
+    code: str
+    nom: str
+    contexte: str
+    population: int
+    url: str
+
+
+class Erreur(Schema):
+    detail: str

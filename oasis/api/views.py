@@ -1,0 +1,104 @@
+"""The JSON API: thin handlers over the territory and supply services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import NinjaAPI
+
+from oasis import __version__
+from oasis.api.schemas import Effectif, Erreur, Resultat, Source, Territoire, TerritoireRef
+from oasis.datasets.models import Dataset
+from oasis.supply.enums import PROFESSIONS
+from oasis.supply.services import supply_figures
+from oasis.territories.models import Commune
+from oasis.territories.services import TerritoryNotFound, demography, get_territory, parents, search
+
+api = NinjaAPI(
+    title="API OASIS",
+    version=__version__,
+    description=(
+        "Territoires (COG 2025), population et offre de soins de premier recours. "
+        "Chaque réponse cite ses sources et millésimes."
+    ),
+    openapi_url="/schema",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
+
+
+@api.exception_handler(TerritoryNotFound)
+def territory_not_found(request: HttpRequest, error: TerritoryNotFound):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(error)}, status=404)
+
+
+@api.get(
+    "/territoires/{niveau}/{code}",
+    response={200: Territoire, 404: Erreur},
+    summary="Un territoire : population et professionnels de santé par profession",
+    description="`niveau` : region, departement, epci ou commune ; `code` : code INSEE (SIREN pour un EPCI).",
+)
+def territoire(request: HttpRequest, niveau: str, code: str) -> Territoire:
+    territory = get_territory(niveau, code)
+    figures = demography(territory)
+    supply = supply_figures(territory, figures.population)
+
+    def effectif(index: int) -> Effectif:
+        figure = supply[index]
+        return Effectif(
+            nombre=figure.nombre,
+            millesime=figure.millesime,
+            pour_10000_habitants=None if figure.pour_10000_habitants is None else round(figure.pour_10000_habitants, 3),
+            nombre_precedent=figure.nombre_precedent,
+            millesime_precedent=figure.millesime_precedent,
+        )
+
+    point = territory.obj if isinstance(territory.obj, Commune) else None
+    return Territoire(
+        niveau=territory.niveau,
+        code=territory.code,
+        nom=territory.nom,
+        parents=[TerritoireRef(niveau=p.niveau, code=p.code, nom=p.nom) for p in parents(territory)],
+        population=figures.population,
+        population_standardisee=None if figures.pop_standardisee is None else round(figures.pop_standardisee, 3),
+        superficie_km2=figures.area_km2,
+        nombre_communes=figures.nombre_communes,
+        longitude=point.longitude if point else None,
+        latitude=point.latitude if point else None,
+        professionnels={
+            figure.equipement.value: effectif(i) for i, figure in enumerate(supply) if figure.equipement in PROFESSIONS
+        },
+        structures={
+            figure.equipement.value: effectif(i)
+            for i, figure in enumerate(supply)
+            if figure.equipement not in PROFESSIONS
+        },
+        sources=[
+            Source(
+                cle=d.key,
+                titre=d.titre,
+                producteur=d.producteur,
+                millesime=d.millesime,
+                licence=d.licence,
+                url=d.url,
+            )
+            for d in Dataset.objects.filter(key__in=TERRITORY_SOURCES)
+        ],
+    )
+
+
+@api.get("/recherche", response=list[Resultat], summary="Chercher un territoire par nom, code INSEE ou code postal")
+def recherche(request: HttpRequest, q: str, limit: int = 10) -> list[Resultat]:
+    return [
+        Resultat(
+            niveau=result.niveau,
+            code=result.code,
+            nom=result.nom,
+            contexte=result.contexte,
+            population=result.population,
+            url=reverse("territory", args=[result.niveau, result.code]),
+        )
+        for result in search(q, limit=max(1, min(limit, 50)))
+    ]

@@ -1,0 +1,37 @@
+"""The ``oasis`` command: a thin front over Django management commands.
+
+``oasis data build|load …`` and ``oasis serve …`` map to the management
+commands ``build_bundle``, ``load_bundle`` and ``serve``; any other word is a
+Django management command (``oasis migrate``, ``oasis createsuperuser``…).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    ("data", "build"): "build_bundle",
+    ("data", "load"): "load_bundle",
+}
+
+
+def translate(argv: list[str]) -> list[str]:
+    """Turn ``oasis`` arguments into Django management arguments."""
+    if len(argv) >= 2 and (argv[0], argv[1]) in ALIASES:
+        return [ALIASES[(argv[0], argv[1])], *argv[2:]]
+    if argv[:1] == ["data"]:
+        return ["help", "load_bundle"] if len(argv) == 1 else ["__inconnu__data_" + argv[1]]
+    return argv or ["help"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oasis.settings")
+    from django.core.management import execute_from_command_line
+
+    arguments = translate(list(sys.argv[1:] if argv is None else argv))
+    execute_from_command_line(["oasis", *arguments])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Pure computation core of OASIS: numpy/scipy only, never Django.
+
+Every function takes and returns arrays (or scipy sparse matrices); shapes and
+units are stated in the docstrings.
+"""

@@ -1,0 +1,284 @@
+"""Find territories and describe them: the one place pages, API and CLI get territory figures from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from oasis.territories.models import Commune, CommuneType, Departement, Epci, Region
+from oasis.territories.text import search_key
+
+Niveau = Literal["region", "departement", "epci", "commune"]
+NIVEAUX: tuple[Niveau, ...] = ("region", "departement", "epci", "commune")
+NIVEAU_LABELS: dict[str, str] = {
+    "region": "Région",
+    "departement": "Département",
+    "epci": "EPCI",
+    "commune": "Commune",
+}
+PREFIXES: dict[str, Niveau] = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune"}
+
+
+class TerritoryNotFound(LookupError):
+    """An unknown level or code; the message says which, in French."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    niveau: Niveau
+    code: str
+    nom: str
+    obj: Region | Departement | Epci | Commune
+
+    @property
+    def label(self) -> str:
+        if self.niveau == "commune" and isinstance(self.obj, Commune) and self.obj.type == CommuneType.ARRONDISSEMENT:
+            return "Arrondissement municipal"
+        return NIVEAU_LABELS[self.niveau]
+
+    @property
+    def ref(self) -> str:
+        """The ``niveau:code`` form used by the CLI (``dep:86``)."""
+        prefix = {value: key for key, value in PREFIXES.items()}[self.niveau]
+        return f"{prefix}:{self.code}"
+
+    def communes(self) -> QuerySet[Commune]:
+        """Communes proper of the territory (PLM whole): sum populations over these."""
+        return _filter_communes(Commune.objects.communes(), self)
+
+    def units(self) -> QuerySet[Commune]:
+        """Finest units (PLM arrondissements instead of their commune): sum supply over these."""
+        return _filter_communes(Commune.objects.units(), self)
+
+
+def _filter_communes(queryset: QuerySet[Commune], territory: Territory) -> QuerySet[Commune]:
+    if territory.niveau == "region":
+        return queryset.filter(region_id=territory.code)
+    if territory.niveau == "departement":
+        return queryset.filter(departement_id=territory.code)
+    if territory.niveau == "epci":
+        return queryset.filter(epci_id=territory.code)
+    return queryset.filter(Q(code_insee=territory.code) | Q(commune_parent_id=territory.code))
+
+
+def get_territory(niveau: str, code: str) -> Territory:
+    """Resolve a level and a code, or raise :class:`TerritoryNotFound` with a clear French message."""
+    code = code.strip().upper() if niveau in ("departement", "commune") else code.strip()
+    if niveau == "region":
+        region = Region.objects.filter(code=code).first()
+        if region:
+            return Territory("region", region.code, region.nom, region)
+        raise TerritoryNotFound(f"Région inconnue : code « {code} » (codes INSEE de région du COG 2025, ex. 75).")
+    if niveau == "departement":
+        departement = Departement.objects.filter(code=code).first()
+        if departement:
+            return Territory("departement", departement.code, departement.nom, departement)
+        raise TerritoryNotFound(f"Département inconnu : code « {code} » (ex. 86, 2A, 974).")
+    if niveau == "epci":
+        epci = Epci.objects.filter(code=code).first()
+        if epci:
+            return Territory("epci", epci.code, epci.nom, epci)
+        raise TerritoryNotFound(f"EPCI inconnu : SIREN « {code} » (9 chiffres, ex. 200069854).")
+    if niveau == "commune":
+        commune = Commune.objects.filter(code_insee=code).first()
+        if commune:
+            return Territory("commune", commune.code_insee, commune.nom, commune)
+        raise TerritoryNotFound(
+            f"Commune inconnue : code INSEE « {code} » (COG 2025, 5 caractères, ex. 86194). "
+            "Un code postal n'est pas un code INSEE : cherchez la commune par son nom."
+        )
+    raise TerritoryNotFound(f"Niveau inconnu : « {niveau} ». Niveaux possibles : {', '.join(NIVEAUX)}.")
+
+
+def parse_territory_ref(ref: str) -> Territory:
+    """Resolve ``com:86194``, ``epci:200069854``, ``dep:86`` or ``reg:75``."""
+    prefix, _, code = ref.partition(":")
+    if prefix not in PREFIXES or not code:
+        raise TerritoryNotFound(f"Territoire « {ref} » : écrire com:CODE, epci:SIREN, dep:CODE ou reg:CODE.")
+    return get_territory(PREFIXES[prefix], code)
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    niveau: Niveau
+    code: str
+    nom: str
+    contexte: str
+    population: int
+    rank: int
+
+    @property
+    def label(self) -> str:
+        return NIVEAU_LABELS[self.niveau]
+
+
+def _rank(key: str, query: str) -> int:
+    if key == query:
+        return 1
+    if key.startswith(query):
+        return 2
+    if f" {query}" in f" {key}":
+        return 3
+    return 4
+
+
+def search(query: str, limit: int = 20) -> list[SearchResult]:
+    """Territories whose name or code matches, best first.
+
+    Ranking: exact code, then exact name, name prefix, word prefix, substring;
+    within a rank, the most populated first. Names are compared accent-,
+    case- and punctuation-insensitively (« st etienne » finds Saint-Étienne).
+    """
+    raw = query.strip()
+    key = search_key(raw)
+    if not key:
+        return []
+    results: list[SearchResult] = []
+    code = raw.upper()
+    populations = _populations_by_level()
+
+    for region in Region.objects.filter(Q(search_key__contains=key) | Q(code=code)):
+        rank = 0 if region.code == code else _rank(region.search_key, key)
+        results.append(
+            SearchResult("region", region.code, region.nom, "Région", populations["region"].get(region.code, 0), rank)
+        )
+    for departement in Departement.objects.select_related("region").filter(Q(search_key__contains=key) | Q(code=code)):
+        rank = 0 if departement.code == code else _rank(departement.search_key, key)
+        results.append(
+            SearchResult(
+                "departement",
+                departement.code,
+                departement.nom,
+                f"Département · {departement.region.nom}",
+                populations["departement"].get(departement.code, 0),
+                rank,
+            )
+        )
+    for epci in Epci.objects.filter(Q(search_key__contains=key) | Q(code=raw)):
+        rank = 0 if epci.code == raw else _rank(epci.search_key, key)
+        results.append(
+            SearchResult(
+                "epci",
+                epci.code,
+                epci.nom,
+                f"EPCI ({epci.nature})",
+                populations["epci"].get(epci.code, 0),
+                rank,
+            )
+        )
+    communes = Commune.objects.select_related("departement").filter(
+        Q(search_key__contains=key)
+        | Q(code_insee=code)
+        | Q(codes_postaux__contains=raw if raw.isdigit() and len(raw) == 5 else "§")
+    )[:400]
+    for commune in communes:
+        if commune.code_insee == code:
+            rank = 0
+        elif raw.isdigit() and raw in commune.codes_postaux.split():
+            rank = 1
+        else:
+            rank = _rank(commune.search_key, key)
+        kind = "Arrondissement" if commune.type == CommuneType.ARRONDISSEMENT else "Commune"
+        results.append(
+            SearchResult(
+                "commune",
+                commune.code_insee,
+                commune.nom,
+                f"{kind} · {commune.departement.nom} ({commune.departement_id})",
+                commune.population,
+                rank,
+            )
+        )
+    results.sort(key=lambda result: (result.rank, -result.population, result.nom))
+    return results[:limit]
+
+
+def _populations_by_level() -> dict[str, dict[str, int]]:
+    communes = Commune.objects.communes()
+    return {
+        "region": dict(
+            communes.values_list("region_id").annotate(total=Sum("population")).values_list("region_id", "total")
+        ),
+        "departement": dict(
+            communes.values_list("departement_id")
+            .annotate(total=Sum("population"))
+            .values_list("departement_id", "total")
+        ),
+        "epci": dict(
+            communes.exclude(epci=None)
+            .values_list("epci_id")
+            .annotate(total=Sum("population"))
+            .values_list("epci_id", "total")
+        ),
+    }
+
+
+# --- description ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Demography:
+    population: int
+    pop_standardisee: float | None
+    pop_standardisee_incomplete: bool
+    area_km2: float | None
+    nombre_communes: int
+
+    @property
+    def densite_hab_km2(self) -> float | None:
+        return self.population / self.area_km2 if self.area_km2 else None
+
+
+@dataclass
+class Hierarchy:
+    parents: list[Territory] = field(default_factory=list)
+
+
+def demography(territory: Territory) -> Demography:
+    communes = territory.communes()
+    totals = communes.aggregate(
+        total_population=Sum("population"),
+        total_pop_standardisee=Sum("pop_standardisee"),
+        total_area_km2=Sum("area_km2"),
+        total_communes=Count("code_insee"),
+        missing_pop_standardisee=Count("code_insee", filter=Q(pop_standardisee__isnull=True)),
+    )
+    return Demography(
+        population=totals["total_population"] or 0,
+        pop_standardisee=totals["total_pop_standardisee"],
+        pop_standardisee_incomplete=bool(totals["missing_pop_standardisee"]),
+        area_km2=totals["total_area_km2"],
+        nombre_communes=totals["total_communes"],
+    )
+
+
+def parents(territory: Territory) -> list[Territory]:
+    """Enclosing territories, largest first."""
+    obj = territory.obj
+    if isinstance(obj, Departement):
+        return [Territory("region", obj.region_id, obj.region.nom, obj.region)]
+    if isinstance(obj, Epci):
+        member = obj.communes.select_related("departement__region").first()
+        if member is None:
+            return []
+        departement = member.departement
+        return [
+            Territory("region", departement.region_id, departement.region.nom, departement.region),
+            Territory("departement", departement.code, departement.nom, departement),
+        ]
+    if isinstance(obj, Commune):
+        chain = [
+            Territory("region", obj.region_id, obj.region.nom, obj.region),
+            Territory("departement", obj.departement_id, obj.departement.nom, obj.departement),
+        ]
+        if obj.epci_id and obj.epci is not None:
+            chain.append(Territory("epci", obj.epci_id, obj.epci.nom, obj.epci))
+        if obj.commune_parent_id and obj.commune_parent is not None:
+            chain.append(Territory("commune", obj.commune_parent_id, obj.commune_parent.nom, obj.commune_parent))
+        return chain
+    return []

@@ -1,0 +1,32 @@
+"""``oasis serve``: serve the application with a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Sert l'application OASIS (serveur WSGI waitress)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from oasis.wsgi import application
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("La base n'est pas à jour : lancez « oasis migrate » puis « oasis data load ».")
+        host, port = options["host"], options["port"]
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"OASIS est servi sur http://{shown}:{port}/ (Ctrl+C pour arrêter)", ending="\n")
+        self.stdout.flush()
+        serve(application, host=host, port=port, threads=options["threads"], ident="oasis")

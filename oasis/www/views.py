@@ -1,0 +1,114 @@
+"""Pages: thin views over the territory and supply services."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from oasis.datasets.models import BundleLoad, Dataset
+from oasis.supply.services import bpe_millesimes, cnam_control_totals, structure_series, supply_figures
+from oasis.territories.models import Commune, CommuneType, Departement, Epci
+from oasis.territories.services import (
+    Territory,
+    TerritoryNotFound,
+    demography,
+    get_territory,
+    parents,
+    search,
+)
+
+PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = search(query, limit=30) if query else []
+    france = Commune.objects.communes().aggregate(population=Sum("population"), communes=Count("code_insee"))
+    series = structure_series("national", "FR")
+    return render(
+        request,
+        "www/home.html",
+        {
+            "query": query,
+            "results": results,
+            "france": france,
+            "latest_series": series[-1] if series else None,
+            "loaded": BundleLoad.objects.exists(),
+        },
+    )
+
+
+def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
+    try:
+        place = get_territory(niveau, code)
+    except TerritoryNotFound as error:
+        raise Http404(str(error)) from error
+    figures = demography(place)
+    supply = supply_figures(place, figures.population)
+    control = {total.equipement: total for total in cnam_control_totals(place)}
+    series = _series_for(place)
+    children_label, children = _children(place)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
+    return render(
+        request,
+        "www/territory.html",
+        {
+            "place": place,
+            "parents": parents(place),
+            "figures": figures,
+            "supply": [(figure, control.get(figure.equipement)) for figure in supply],
+            "has_control": bool(control),
+            "series": series,
+            "children_label": children_label,
+            "page": page,
+            "commune": place.obj if isinstance(place.obj, Commune) else None,
+            "bpe_millesimes": bpe_millesimes(),
+            "datasets": {dataset.key: dataset for dataset in Dataset.objects.all()},
+        },
+    )
+
+
+def _series_for(place: Territory) -> list:  # type: ignore[type-arg]
+    if place.niveau in ("region", "departement"):
+        return structure_series(place.niveau, place.code)
+    return []
+
+
+def _children(place: Territory) -> tuple[str, list | None]:  # type: ignore[type-arg]
+    if place.niveau == "region":
+        return "Départements", [
+            ("departement", d.code, d.nom, None) for d in Departement.objects.filter(region_id=place.code)
+        ]
+    if place.niveau == "departement":
+        communes = Commune.objects.communes().filter(departement_id=place.code).order_by("search_key")
+        return "Communes", [("commune", c.code_insee, c.nom, c.population) for c in communes]
+    if place.niveau == "epci":
+        communes = Commune.objects.communes().filter(epci_id=place.code).order_by("search_key")
+        return "Communes membres", [("commune", c.code_insee, c.nom, c.population) for c in communes]
+    commune = place.obj
+    if isinstance(commune, Commune) and commune.type == CommuneType.COMMUNE:
+        arrondissements = commune.arrondissements.order_by("code_insee")
+        if arrondissements:
+            return "Arrondissements municipaux", [
+                ("commune", a.code_insee, a.nom, a.population) for a in arrondissements
+            ]
+    return "", None
+
+
+def epci_list(request: HttpRequest) -> HttpResponse:
+    epcis = Epci.objects.annotate(
+        population=Sum("communes__population", filter=Q(communes__type=CommuneType.COMMUNE))
+    ).order_by("search_key")
+    return render(
+        request, "www/epci_list.html", {"page": Paginator(epcis, PAGE_SIZE).get_page(request.GET.get("page"))}
+    )
+
+
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "www/sources.html",
+        {"datasets": Dataset.objects.all(), "last_load": BundleLoad.objects.order_by("-loaded_at").first()},
+    )

@@ -1,0 +1,63 @@
+"""Shared fixtures: the real national bundle, a small raw sample, and a reproducible test order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_SAMPLE = ROOT / "tests" / "data" / "raw"
+ARTIFACTS = ROOT / "var" / "test-artifacts"
+SHARED_RAW_DATA = Path(os.environ.get("OASIS_RAW_DATA", ROOT.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests use live_server, whose transactional database is flushed after each test:
+    # run them last so the national data loaded once serves every other test.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test database, with the committed national bundle loaded once for the whole session."""
+    from oasis.datasets.load import load_bundle
+
+    with django_db_blocker.unblock():
+        load_bundle()
+
+
+@pytest.fixture
+def national(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Tests that read the national data; reloads it if a transactional test flushed the database."""
+    from oasis.datasets.load import is_loaded, load_bundle
+
+    with django_db_blocker.unblock():
+        if not is_loaded():
+            load_bundle()
+
+
+@pytest.fixture
+def raw_sample(tmp_path: Path) -> Path:
+    """A writable copy of the raw sample (Vienne, Cantal, Paris, Maine-et-Loire)."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW_SAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from oasis.datasets.build import build_bundle
+
+    output = tmp_path_factory.mktemp("bundle") / "bundle"
+    build_bundle(RAW_SAMPLE, output)
+    return output
+
+
+@pytest.fixture
+def artifacts() -> Iterator[Path]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield ARTIFACTS

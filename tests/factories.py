@@ -1,0 +1,70 @@
+"""Factories for territories and supply, on codes no real territory uses (région 09, département 99)."""
+
+from __future__ import annotations
+
+import factory
+
+from oasis.supply.enums import Equipement
+from oasis.supply.models import SupplyCount
+from oasis.territories.models import Commune, CommuneType, Departement, Epci, Region
+from oasis.territories.text import search_key
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "09"
+    nom = "Région d'essai"
+    search_key = factory.LazyAttribute(lambda o: search_key(o.nom))
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Departement
+        django_get_or_create = ("code",)
+
+    code = "99"
+    nom = "Département d'essai"
+    region = factory.SubFactory(RegionFactory)
+    search_key = factory.LazyAttribute(lambda o: search_key(o.nom))
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+
+    code = factory.Sequence(lambda n: f"99{n:07d}")
+    nom = factory.Sequence(lambda n: f"CC d'essai {n}")
+    nature = "CC"
+    search_key = factory.LazyAttribute(lambda o: search_key(o.nom))
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    code_insee = factory.Sequence(lambda n: f"99{n:03d}")
+    nom = factory.Sequence(lambda n: f"Commune d'essai {n}")
+    type = CommuneType.COMMUNE
+    departement = factory.SubFactory(DepartementFactory)
+    region = factory.SelfAttribute("departement.region")
+    population = 1000
+    pop_standardisee = 1000.0
+    pop_totale_drees = 1000.0
+    longitude = 0.5
+    latitude = 46.5
+    point_source = "mairie"
+    area_km2 = 10.0
+    search_key = factory.LazyAttribute(lambda o: search_key(o.nom))
+
+
+class SupplyCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplyCount
+
+    commune = factory.SubFactory(CommuneFactory)
+    equipement = Equipement.GENERALISTE
+    millesime = 2019
+    nombre = 1

@@ -1,0 +1,40 @@
+"""The computation core stays pure: numpy/scipy only, never Django nor the rest of OASIS."""
+
+import ast
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parent.parent / "oasis" / "core"
+ALLOWED = {
+    "numpy",
+    "scipy",
+    "__future__",
+    "math",
+    "dataclasses",
+    "typing",
+    "collections",
+    "functools",
+    "itertools",
+    "oasis",
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_only_numpy_scipy_and_itself():
+    files = list(CORE.rglob("*.py"))
+    assert files
+    for path in files:
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            assert top in ALLOWED, f"{path.name} imports {module}"
+            if top == "oasis":
+                assert module.startswith("oasis.core"), f"{path.name} imports {module} outside the core"

@@ -1,0 +1,62 @@
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from oasis.cli import translate
+
+
+def test_data_subcommands_map_to_management_commands():
+    assert translate(["data", "load", "--force"]) == ["load_bundle", "--force"]
+    assert translate(["data", "build", "--source", "x"]) == ["build_bundle", "--source", "x"]
+    assert translate(["serve", "--port", "9000"]) == ["serve", "--port", "9000"]
+    assert translate([]) == ["help"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_answers_on_the_requested_port(tmp_path):
+    env = {"OASIS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    oasis = [sys.executable, "-m", "oasis.cli"]
+    subprocess.run([*oasis, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    port = free_port()
+    server = subprocess.Popen([*oasis, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert f"http://127.0.0.1:{port}/" in server.stdout.readline()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert "OASIS" in body
+        assert "oasis data load" in body  # no data loaded yet: the page says what to do
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path):
+    env = {"OASIS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "oasis.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "oasis migrate" in result.stderr
