@@ -1,7 +1,7 @@
 """The ``oasis`` command: a thin front over Django management commands.
 
-``oasis data build|load …`` and ``oasis serve …`` map to the management
-commands ``build_bundle``, ``load_bundle`` and ``serve``; any other word is a
+``oasis data build|load …``, ``oasis apl …`` and ``oasis serve …`` map to the
+management commands ``build_bundle``, ``load_bundle``, ``compute_apl`` and ``serve``; any other word is a
 Django management command (``oasis migrate``, ``oasis createsuperuser``…).
 """
 
@@ -14,12 +14,15 @@ ALIASES = {
     ("data", "build"): "build_bundle",
     ("data", "load"): "load_bundle",
 }
+SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}
 
 
 def translate(argv: list[str]) -> list[str]:
     """Turn ``oasis`` arguments into Django management arguments."""
     if len(argv) >= 2 and (argv[0], argv[1]) in ALIASES:
         return [ALIASES[(argv[0], argv[1])], *argv[2:]]
+    if argv and argv[0] in SINGLE_ALIASES:
+        return [SINGLE_ALIASES[argv[0]], *argv[1:]]
     if argv[:1] == ["data"]:
         return ["help", "load_bundle"] if len(argv) == 1 else ["__inconnu__data_" + argv[1]]
     return argv or ["help"]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "oasis.datasets",
     "oasis.territories",
     "oasis.supply",
+    "oasis.accessibility",
     "oasis.www",
     "ninja",
 ]

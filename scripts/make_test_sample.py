@@ -43,9 +43,7 @@ def main(source: Path, target: Path) -> None:
     communes = [c for c in communes if keep_code(c["code"])]
     codes = {c["code"] for c in communes}
     departements = [
-        d
-        for d in json.loads((source / "decoupage-administratif/departements.json").read_text())
-        if d["code"] in DEPARTEMENTS
+        d for d in json.loads((source / "decoupage-administratif/departements.json").read_text()) if d["code"] in DEPARTEMENTS
     ]
     regions = {d["region"] for d in departements}
     epcis = []
@@ -81,9 +79,7 @@ def main(source: Path, target: Path) -> None:
     filter_csv(
         source / "cogugaison/libelles_supracom_2024.csv",
         target / "cogugaison/libelles_supracom_2024.csv",
-        lambda r: (
-            (r["NIVGEO"] == "BV2022" and r["CODGEO"] in bassins) or (r["NIVGEO"] == "AAV2020" and r["CODGEO"] in aavs)
-        ),
+        lambda r: (r["NIVGEO"] == "BV2022" and r["CODGEO"] in bassins) or (r["NIVGEO"] == "AAV2020" and r["CODGEO"] in aavs),
     )
     filter_csv(
         source / "cogugaison/passage_cog_annuel_2015_2024.csv",

@@ -14,9 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 
 
 def bpe_total(equipement, millesime=2019):
-    return SupplyCount.objects.filter(equipement=equipement, millesime=millesime).aggregate(total=Sum("nombre"))[
-        "total"
-    ]
+    return SupplyCount.objects.filter(equipement=equipement, millesime=millesime).aggregate(total=Sum("nombre"))["total"]
 
 
 def test_territory_counts_of_the_cog_2025():

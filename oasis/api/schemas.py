@@ -55,3 +55,54 @@ class Resultat(Schema):
 
 class Erreur(Schema):
     detail: str
+
+
+class CommuneApl(Schema):
+    code_insee: str
+    nom: str
+    apl: float | None
+    pop_totale: float | None
+    pop_standardisee: float | None
+    sous_dense: bool | None
+    classe: int | None
+
+
+class AplTerritoire(Schema):
+    apl_moyen: float | None
+    communes: int
+    communes_sous_dotees: int
+    population_sous_dotee: float
+    population: float
+
+
+class Apl(Schema):
+    calcul: str
+    profession: str
+    variante: str
+    unite: str
+    territoire: TerritoireRef | None
+    resume_territoire: AplTerritoire
+    resume_national: dict[str, object]
+    parametres: dict[str, object]
+    entrees: dict[str, object]
+    communes: list[CommuneApl]
+
+
+class Simulation(Schema):
+    calcul: str
+    profession: str
+    variante: str
+    changements: list[dict[str, object]]
+    resume: dict[str, object]
+    communes: list[dict[str, object]]
+
+
+class ScenarioOut(Schema):
+    id: int
+    nom: str
+    calcul: str
+    profession: str
+    variante: str
+    changements: list[dict[str, object]]
+    resume: dict[str, object]
+    cree_le: str

@@ -7,6 +7,8 @@ from django.urls import reverse
 from ninja import NinjaAPI
 
 from oasis import __version__
+from oasis.api.apl import BadRequest
+from oasis.api.apl import router as apl_router
 from oasis.api.schemas import Effectif, Erreur, Resultat, Source, Territoire, TerritoireRef
 from oasis.datasets.models import Dataset
 from oasis.supply.enums import PROFESSIONS
@@ -18,15 +20,21 @@ api = NinjaAPI(
     title="API OASIS",
     version=__version__,
     description=(
-        "Territoires (COG 2025), population et offre de soins de premier recours. "
-        "Chaque réponse cite ses sources et millésimes."
+        "Territoires (COG 2025), population et offre de soins de premier recours. Chaque réponse cite ses sources et millésimes."
     ),
     openapi_url="/schema",
     docs_url="/docs",
     urls_namespace="api",
 )
 
+api.add_router("", apl_router)
+
 TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request: HttpRequest, error: BadRequest):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(error)}, status=400)
 
 
 @api.exception_handler(TerritoryNotFound)
@@ -71,9 +79,7 @@ def territoire(request: HttpRequest, niveau: str, code: str) -> Territoire:
             figure.equipement.value: effectif(i) for i, figure in enumerate(supply) if figure.equipement in PROFESSIONS
         },
         structures={
-            figure.equipement.value: effectif(i)
-            for i, figure in enumerate(supply)
-            if figure.equipement not in PROFESSIONS
+            figure.equipement.value: effectif(i) for i, figure in enumerate(supply) if figure.equipement not in PROFESSIONS
         },
         sources=[
             Source(

@@ -176,9 +176,7 @@ def build_bundle(source: Path, output: Path, on_step: Callable[[str], None] | No
             "pop_standardisee": src.POP_STANDARDISEE_MILLESIME,
         },
         "datasets": [info.as_dict() for info in src.DATASETS],
-        "files": {
-            name: {"sha256": sha256(content), "rows": content.count(b"\n") - 1} for name, content in contents.items()
-        },
+        "files": {name: {"sha256": sha256(content), "rows": content.count(b"\n") - 1} for name, content in contents.items()},
     }
     _write_atomically(output, contents, manifest)
     return manifest
@@ -240,9 +238,7 @@ def _read_cog(communes_path: Path, epci_path: Path, departements_path: Path, reg
             raise DataFileError(communes_path, None, f"élément {position} : type inconnu « {kind} »")
         departement = _json_str(communes_path, position, entry, "departement")
         if departement not in departements:
-            raise DataFileError(
-                communes_path, None, f"élément {position} ({code}) : département inconnu « {departement} »"
-            )
+            raise DataFileError(communes_path, None, f"élément {position} ({code}) : département inconnu « {departement} »")
         population = entry.get("population")
         if not isinstance(population, int) or population < 0:
             raise DataFileError(communes_path, None, f"élément {position} ({code}) : population absente ou invalide")
@@ -260,9 +256,7 @@ def _read_cog(communes_path: Path, epci_path: Path, departements_path: Path, reg
             anciens_codes[str(old)] = code
     for commune in communes.values():
         if commune.type == "ARM" and commune.parent not in communes:
-            raise DataFileError(
-                communes_path, None, f"arrondissement {commune.code} : commune « {commune.parent} » inconnue"
-            )
+            raise DataFileError(communes_path, None, f"arrondissement {commune.code} : commune « {commune.parent} » inconnue")
     for old, chef_lieu in deleguees.items():
         if chef_lieu not in communes:
             raise DataFileError(communes_path, None, f"commune déléguée {old} : chef-lieu « {chef_lieu} » inconnu")
@@ -417,9 +411,7 @@ def _passage_to_2025(cog: Cog2025, space: CodeSpace, communes_path: Path) -> sp.
 
 def _matrix(triplets: list[tuple[int, int, float]], size: int) -> sp.csr_matrix:
     rows, cols, ratios = zip(*triplets, strict=True) if triplets else ((), (), ())
-    return passage_matrix(
-        np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(ratios), (size, size)
-    )
+    return passage_matrix(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(ratios), (size, size))
 
 
 def _resolve(
@@ -457,9 +449,7 @@ def _largest_origin(
     return known[max(candidates)[1]] if candidates else ""
 
 
-def _read_zonages(
-    path_2023: Path, path_2024: Path, cog: Cog2025, space: CodeSpace, composite: dict[int, sp.csr_matrix]
-) -> None:
+def _read_zonages(path_2023: Path, path_2024: Path, cog: Cog2025, space: CodeSpace, composite: dict[int, sp.csr_matrix]) -> None:
     bassin: dict[str, str] = {}
     aav: dict[str, str] = {}
     for line, row in iter_csv(path_2024, ("CODGEO", "AAV2020", "BV2022")):
@@ -538,22 +528,16 @@ def _read_pop_standardisee(path: Path, cog: Cog2025, space: CodeSpace, composite
 # --- supply -------------------------------------------------------------------------------------
 
 
-def _read_bpe(
-    path: Path, cog: Cog2025, space: CodeSpace, composite: dict[int, sp.csr_matrix]
-) -> list[tuple[object, ...]]:
+def _read_bpe(path: Path, cog: Cog2025, space: CodeSpace, composite: dict[int, sp.csr_matrix]) -> list[tuple[object, ...]]:
     counts: dict[tuple[int, str], np.ndarray] = {}
     for line, row in iter_csv(path, ("annee", "code_insee", "typequ", "nb")):
         year = parse_int(path, line, "annee", row["annee"])
         if year not in src.BPE_MILLESIMES:
-            raise DataFileError(
-                path, line, f"millésime BPE {year} non pris en charge (attendus : {src.BPE_MILLESIMES})"
-            )
+            raise DataFileError(path, line, f"millésime BPE {year} non pris en charge (attendus : {src.BPE_MILLESIMES})")
         typequ = row["typequ"].strip()
         if typequ not in BPE_TYPEQU:
             if not (len(typequ) == 4 and typequ[0] == "D" and typequ[1:].isdigit()):
-                raise DataFileError(
-                    path, line, f"colonne typequ : « {typequ} » n'est pas un type d'équipement de santé"
-                )
+                raise DataFileError(path, line, f"colonne typequ : « {typequ} » n'est pas un type d'équipement de santé")
             continue
         code = parse_code_insee(path, line, "code_insee", row["code_insee"])
         index, _ = _resolve(path, line, code, year, space, composite)
@@ -618,9 +602,7 @@ def _read_bassins_de_vie(
     used = {commune.bassin_de_vie for commune in cog.communes.values() if commune.bassin_de_vie}
     unknown = sorted(used - values.keys())
     if unknown:
-        raise DataFileError(
-            path, None, f"bassins de vie 2022 absents du fichier (tronqué ?) : {', '.join(unknown[:5])}"
-        )
+        raise DataFileError(path, None, f"bassins de vie 2022 absents du fichier (tronqué ?) : {', '.join(unknown[:5])}")
     return [(code, renamed.get(code) or libelles.get(("BV2022", code), code), *values[code]) for code in sorted(used)]
 
 

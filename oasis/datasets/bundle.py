@@ -84,9 +84,7 @@ def open_bundle(directory: Path = DEFAULT_BUNDLE_DIR) -> Bundle:
     """Check a bundle's manifest, file list and checksums; refuse it naming the first fault."""
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
-        raise DataFileError(
-            manifest_path, None, "manifeste introuvable : ce dossier n'est pas un paquet de données OASIS"
-        )
+        raise DataFileError(manifest_path, None, "manifeste introuvable : ce dossier n'est pas un paquet de données OASIS")
     manifest = read_json(manifest_path)
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise DataFileError(manifest_path, None, f"format de paquet non reconnu (attendu : {BUNDLE_FORMAT})")

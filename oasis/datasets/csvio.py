@@ -32,9 +32,7 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise DataFileError(
-            path, line, f"encodage invalide : l'octet 0x{raw[error.start]:02x} n'est pas de l'UTF-8"
-        ) from error
+        raise DataFileError(path, line, f"encodage invalide : l'octet 0x{raw[error.start]:02x} n'est pas de l'UTF-8") from error
 
 
 def read_json(path: Path) -> Any:

@@ -140,9 +140,7 @@ def _parse(bundle: Bundle) -> _Parsed:
     path = directory / "epci.csv.gz"
     for line, row in bundle.rows("epci.csv.gz"):
         check(path, line, len(row["code"]) == 9 and row["code"].isdigit(), f"SIREN invalide « {row['code']} »")
-        parsed.epci.append(
-            Epci(code=row["code"], nom=row["nom"], nature=row["nature"], search_key=search_key(row["nom"]))
-        )
+        parsed.epci.append(Epci(code=row["code"], nom=row["nom"], nature=row["nature"], search_key=search_key(row["nom"])))
     epcis = {epci.code for epci in parsed.epci}
 
     path = directory / "bassins_de_vie.csv.gz"

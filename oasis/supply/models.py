@@ -16,9 +16,7 @@ class SupplyCount(models.Model):
     nombre = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["commune", "equipement", "millesime"], name="unique_supply_count")
-        ]
+        constraints = [models.UniqueConstraint(fields=["commune", "equipement", "millesime"], name="unique_supply_count")]
         indexes = [models.Index(fields=["equipement", "millesime"])]
         verbose_name = "effectif par commune"
 
@@ -37,9 +35,7 @@ class StructureSeriesPoint(models.Model):
     valeur = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["niveau", "code", "indicateur", "date"], name="unique_series_point")
-        ]
+        constraints = [models.UniqueConstraint(fields=["niveau", "code", "indicateur", "date"], name="unique_series_point")]
         ordering = ["niveau", "code", "indicateur", "date"]
         verbose_name = "point de série des structures"
 
@@ -59,9 +55,7 @@ class CnamDemography(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["annee", "profession", "region", "departement"], name="unique_cnam_demography"
-            )
+            models.UniqueConstraint(fields=["annee", "profession", "region", "departement"], name="unique_cnam_demography")
         ]
         verbose_name = "démographie Cnam"
 

@@ -97,15 +97,11 @@ class Commune(models.Model):
     code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField(max_length=200)
     type = models.CharField(max_length=3, choices=CommuneType.choices, default=CommuneType.COMMUNE)
-    commune_parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="arrondissements"
-    )
+    commune_parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="arrondissements")
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(Epci, on_delete=models.PROTECT, null=True, blank=True, related_name="communes")
-    bassin_de_vie = models.ForeignKey(
-        BassinDeVie, on_delete=models.PROTECT, null=True, blank=True, related_name="communes"
-    )
+    bassin_de_vie = models.ForeignKey(BassinDeVie, on_delete=models.PROTECT, null=True, blank=True, related_name="communes")
     population = models.PositiveIntegerField("population municipale")
     pop_totale_drees = models.FloatField("population totale (DREES)", null=True, blank=True)
     pop_standardisee = models.FloatField("population standardisée par l'âge", null=True, blank=True)
@@ -143,9 +139,7 @@ class CommuneCrosswalk(models.Model):
     ratio = models.FloatField(help_text="part de la commune d'origine (population) allant à la commune 2025")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["millesime", "code_origine", "commune"], name="unique_crosswalk_link")
-        ]
+        constraints = [models.UniqueConstraint(fields=["millesime", "code_origine", "commune"], name="unique_crosswalk_link")]
         indexes = [models.Index(fields=["millesime", "code_origine"])]
         verbose_name = "correspondance de codes communes"
 

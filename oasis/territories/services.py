@@ -144,9 +144,7 @@ def search(query: str, limit: int = 20) -> list[SearchResult]:
 
     for region in Region.objects.filter(Q(search_key__contains=key) | Q(code=code)):
         rank = 0 if region.code == code else _rank(region.search_key, key)
-        results.append(
-            SearchResult("region", region.code, region.nom, "Région", populations["region"].get(region.code, 0), rank)
-        )
+        results.append(SearchResult("region", region.code, region.nom, "Région", populations["region"].get(region.code, 0), rank))
     for departement in Departement.objects.select_related("region").filter(Q(search_key__contains=key) | Q(code=code)):
         rank = 0 if departement.code == code else _rank(departement.search_key, key)
         results.append(
@@ -201,19 +199,12 @@ def search(query: str, limit: int = 20) -> list[SearchResult]:
 def _populations_by_level() -> dict[str, dict[str, int]]:
     communes = Commune.objects.communes()
     return {
-        "region": dict(
-            communes.values_list("region_id").annotate(total=Sum("population")).values_list("region_id", "total")
-        ),
+        "region": dict(communes.values_list("region_id").annotate(total=Sum("population")).values_list("region_id", "total")),
         "departement": dict(
-            communes.values_list("departement_id")
-            .annotate(total=Sum("population"))
-            .values_list("departement_id", "total")
+            communes.values_list("departement_id").annotate(total=Sum("population")).values_list("departement_id", "total")
         ),
         "epci": dict(
-            communes.exclude(epci=None)
-            .values_list("epci_id")
-            .annotate(total=Sum("population"))
-            .values_list("epci_id", "total")
+            communes.exclude(epci=None).values_list("epci_id").annotate(total=Sum("population")).values_list("epci_id", "total")
         ),
     }
 

@@ -78,9 +78,7 @@ def _series_for(place: Territory) -> list:  # type: ignore[type-arg]
 
 def _children(place: Territory) -> tuple[str, list | None]:  # type: ignore[type-arg]
     if place.niveau == "region":
-        return "Départements", [
-            ("departement", d.code, d.nom, None) for d in Departement.objects.filter(region_id=place.code)
-        ]
+        return "Départements", [("departement", d.code, d.nom, None) for d in Departement.objects.filter(region_id=place.code)]
     if place.niveau == "departement":
         communes = Commune.objects.communes().filter(departement_id=place.code).order_by("search_key")
         return "Communes", [("commune", c.code_insee, c.nom, c.population) for c in communes]
@@ -91,19 +89,15 @@ def _children(place: Territory) -> tuple[str, list | None]:  # type: ignore[type
     if isinstance(commune, Commune) and commune.type == CommuneType.COMMUNE:
         arrondissements = commune.arrondissements.order_by("code_insee")
         if arrondissements:
-            return "Arrondissements municipaux", [
-                ("commune", a.code_insee, a.nom, a.population) for a in arrondissements
-            ]
+            return "Arrondissements municipaux", [("commune", a.code_insee, a.nom, a.population) for a in arrondissements]
     return "", None
 
 
 def epci_list(request: HttpRequest) -> HttpResponse:
-    epcis = Epci.objects.annotate(
-        population=Sum("communes__population", filter=Q(communes__type=CommuneType.COMMUNE))
-    ).order_by("search_key")
-    return render(
-        request, "www/epci_list.html", {"page": Paginator(epcis, PAGE_SIZE).get_page(request.GET.get("page"))}
+    epcis = Epci.objects.annotate(population=Sum("communes__population", filter=Q(communes__type=CommuneType.COMMUNE))).order_by(
+        "search_key"
     )
+    return render(request, "www/epci_list.html", {"page": Paginator(epcis, PAGE_SIZE).get_page(request.GET.get("page"))})
 
 
 def sources(request: HttpRequest) -> HttpResponse:

@@ -41,9 +41,7 @@ def test_communes_restored_in_2025_take_their_parent_point(sample_bundle):
 
 def test_scission_of_2025_splits_by_population(sample_bundle):
     links = [
-        row
-        for row in rows(sample_bundle, "crosswalk.csv.gz")
-        if row["millesime"] == "2024" and row["code_origine"] == "15141"
+        row for row in rows(sample_bundle, "crosswalk.csv.gz") if row["millesime"] == "2024" and row["code_origine"] == "15141"
     ]
     assert {row["code_insee"] for row in links} == {"15141", "15031", "15035", "15047", "15171"}
     assert sum(float(row["ratio"]) for row in links) == pytest.approx(1.0, abs=1e-5)

@@ -24,9 +24,7 @@ class Command(BaseCommand):
         try:
             total = total_rows(options["bundle"])
             with tqdm(total=total, desc="Chargement", unit="ligne", disable=options["verbosity"] == 0) as bar:
-                report = load_bundle(
-                    options["bundle"], force=options["force"], dry_run=options["dry_run"], progress=bar.update
-                )
+                report = load_bundle(options["bundle"], force=options["force"], dry_run=options["dry_run"], progress=bar.update)
                 if report.skipped or report.dry_run:
                     bar.update(total - bar.n)
         except DataFileError as error:
@@ -36,13 +34,10 @@ class Command(BaseCommand):
         if report.skipped:
             self.stdout.write(f"Paquet {report.sha256[:12]} déjà chargé : rien à faire (--force pour recharger).")
         elif report.dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(f"Paquet {report.sha256[:12]} valide : {sum(report.rows.values())} lignes.")
-            )
+            self.stdout.write(self.style.SUCCESS(f"Paquet {report.sha256[:12]} valide : {sum(report.rows.values())} lignes."))
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Paquet {report.sha256[:12]} chargé : {sum(report.rows.values())} lignes "
-                    f"en {report.duration_seconds:.1f} s."
+                    f"Paquet {report.sha256[:12]} chargé : {sum(report.rows.values())} lignes en {report.duration_seconds:.1f} s."
                 )
             )

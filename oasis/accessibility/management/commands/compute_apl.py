@@ -1,0 +1,61 @@
+"""``oasis apl``: compute (or reuse) the national APL of a profession and export it for a territory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from oasis.accessibility.enums import Variante
+from oasis.accessibility.exports import provenance, to_csv, to_geojson
+from oasis.accessibility.services import run_apl, territory_rows, territory_summary
+from oasis.accessibility.traveltime import MatrixFileProvider, OsrmProvider, TravelTimeError, TravelTimeProvider
+from oasis.datasets.errors import DataFileError
+from oasis.supply.enums import PROFESSIONS
+from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+
+
+class Command(BaseCommand):
+    help = "Calcule l'APL d'une profession pour toutes les communes et l'exporte (CSV ou GeoJSON)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--profession", required=True, choices=[p.value for p in PROFESSIONS])
+        parser.add_argument("--variante", default=Variante.ENSEMBLE, choices=Variante.values)
+        parser.add_argument("--territoire", help="com:CODE, epci:SIREN, dep:CODE ou reg:CODE (défaut : toute la France)")
+        parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : sortie standard)")
+        parser.add_argument("--format", default="csv", choices=("csv", "geojson"))
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument(
+            "--distancier", type=Path, help="temps de trajet fournis (CSV ou Parquet : origine,destination,minutes)"
+        )
+        source.add_argument("--osrm", help="adresse d'un serveur OSRM (ex. http://127.0.0.1:5000)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            territory = parse_territory_ref(options["territoire"]) if options["territoire"] else None
+            provider: TravelTimeProvider | None = None
+            if options["distancier"]:
+                provider = MatrixFileProvider(options["distancier"])
+            elif options["osrm"]:
+                provider = OsrmProvider(options["osrm"])
+            run = run_apl(options["profession"], options["variante"], provider)
+        except (TerritoryNotFound, DataFileError, TravelTimeError, ValueError, LookupError) as error:
+            raise CommandError(str(error)) from error
+        rows = territory_rows(run, territory)
+        content = to_csv(rows) if options["format"] == "csv" else to_geojson(run, rows)
+        summary = territory_summary(run, rows)
+        if options["output"] is None:
+            self.stdout.write(content, ending="")
+            return
+        options["output"].write_text(content, encoding="utf-8")
+        meta = options["output"].with_name(options["output"].name + ".meta.json")
+        meta.write_text(json.dumps({**provenance(run), "territoire": summary}, ensure_ascii=False, indent=2), encoding="utf-8")
+        where = territory.nom if territory else "France"
+        mean = summary["apl_moyen"]
+        self.stdout.write(
+            f"{len(rows)} communes écrites dans {options['output']} ({where}) ; APL moyen "
+            f"{'—' if mean is None else f'{mean:.3f}'} {run.resume.get('unite')} ; calcul {run.content_hash[:12]} ; "
+            f"provenance dans {meta.name}."
+        )

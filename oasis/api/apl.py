@@ -1,0 +1,137 @@
+"""APL endpoints: national runs filtered to a territory, instant simulations, stored scenarios."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+
+from oasis.accessibility.enums import Variante
+from oasis.accessibility.models import Scenario
+from oasis.accessibility.services import compute, run_apl, territory_rows, territory_summary, what_if
+from oasis.api.schemas import Apl, Erreur, ScenarioOut, Simulation, TerritoireRef
+from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+
+router = Router(tags=["APL"])
+
+
+class BadRequest(ValueError):
+    """A parameter the API cannot use; answered with 400 and the reason."""
+
+
+def _check(profession: str, variante: str) -> None:
+    from oasis.supply.enums import PROFESSIONS
+
+    slugs = [p.value for p in PROFESSIONS]
+    if profession not in slugs:
+        raise BadRequest(f"Profession inconnue : « {profession} ». Professions : {', '.join(slugs)}.")
+    if variante not in Variante.values:
+        raise BadRequest(f"Variante inconnue : « {variante} ». Variantes : {', '.join(Variante.values)}.")
+
+
+@router.get(
+    "/apl",
+    response={200: Apl, 400: Erreur, 404: Erreur},
+    summary="APL d'une profession pour les communes d'un territoire",
+    description="`territoire` : com:CODE, epci:SIREN, dep:CODE ou reg:CODE ; toute la France sans ce paramètre.",
+)
+def apl(request: HttpRequest, profession: str, territoire: str | None = None, variante: str = "ensemble") -> Apl:
+    _check(profession, variante)
+    territory = parse_territory_ref(territoire) if territoire else None
+    run = run_apl(profession, variante)
+    rows = territory_rows(run, territory)
+    return Apl(
+        calcul=run.content_hash,
+        profession=run.profession,
+        variante=run.variante,
+        unite=str(run.resume.get("unite")),
+        territoire=TerritoireRef(niveau=territory.niveau, code=territory.code, nom=territory.nom) if territory else None,
+        resume_territoire=territory_summary(run, rows),  # type: ignore[arg-type]
+        resume_national=run.resume,
+        parametres=run.parametres,
+        entrees=run.entrees,
+        communes=[
+            {key: value for key, value in asdict(row).items() if key not in ("longitude", "latitude")}  # type: ignore[misc]
+            for row in rows
+        ],
+    )
+
+
+def _parse_changes(ajout: list[str], retrait: list[str], depart_age: int | None) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = []
+    for kind, values in (("ajout", ajout), ("retrait", retrait)):
+        for value in values:
+            code, _, number = value.partition(":")
+            if not number.isdigit():
+                raise BadRequest(f"{kind}={value} : écrire CODE_INSEE:NOMBRE, par exemple 86194:2.")
+            changes.append({"type": kind, "commune": code, "nombre": int(number)})
+    if depart_age is not None:
+        changes.append({"type": "depart_age", "age": depart_age})
+    if not changes:
+        raise BadRequest("Aucun changement : ajout=CODE:N, retrait=CODE:N ou depart_age=AGE.")
+    return changes
+
+
+@router.get(
+    "/apl/simulation",
+    response={200: Simulation, 400: Erreur},
+    summary="Simuler l'installation ou le départ de professionnels (sans rien enregistrer)",
+    description="Par exemple `?profession=generaliste&ajout=86194:2&retrait=86001:1`. Renvoie les communes dont l'APL change.",
+)
+def simulation(
+    request: HttpRequest,
+    profession: str,
+    variante: str = "ensemble",
+    ajout: list[str] = Query([]),  # type: ignore[type-arg]  # noqa: B008 - how django-ninja reads repeated parameters
+    retrait: list[str] = Query([]),  # type: ignore[type-arg]  # noqa: B008
+    depart_age: int | None = None,
+) -> Simulation:
+    _check(profession, variante)
+    changes = _parse_changes(ajout, retrait, depart_age)
+    computation = compute(profession, variante)
+    try:
+        result = what_if(computation, changes)
+    except ValueError as error:
+        raise BadRequest(str(error)) from error
+    changed = np.flatnonzero(~np.isnan(result.before) & (np.abs(result.after - result.before) > 1e-12))
+    return Simulation(
+        calcul=computation.content_hash,
+        profession=profession,
+        variante=variante,
+        changements=changes,
+        resume=result.summary,
+        communes=[
+            {"code_insee": computation.units.codes[i], "apl_avant": float(result.before[i]), "apl_apres": float(result.after[i])}
+            for i in changed
+        ],
+    )
+
+
+def _scenario_out(scenario: Scenario) -> ScenarioOut:
+    return ScenarioOut(
+        id=scenario.pk,
+        nom=scenario.nom,
+        calcul=scenario.run.content_hash,
+        profession=scenario.run.profession,
+        variante=scenario.run.variante,
+        changements=scenario.changements,
+        resume=scenario.resume,
+        cree_le=scenario.created_at.isoformat(),
+    )
+
+
+@router.get("/apl/scenarios", response=list[ScenarioOut], summary="Scénarios enregistrés, pour les comparer")
+def scenarios(request: HttpRequest) -> list[ScenarioOut]:
+    return [_scenario_out(s) for s in Scenario.objects.select_related("run")[:200]]
+
+
+@router.get("/apl/scenarios/{scenario_id}", response={200: ScenarioOut, 404: Erreur}, summary="Un scénario enregistré")
+def scenario(request: HttpRequest, scenario_id: int) -> ScenarioOut:
+    return _scenario_out(get_object_or_404(Scenario.objects.select_related("run"), pk=scenario_id))
+
+
+__all__ = ["BadRequest", "TerritoryNotFound", "router"]

@@ -1,0 +1,79 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from oasis.accessibility.models import Scenario
+from oasis.cli import translate
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
+
+
+def test_cli_aliases():
+    assert translate(["apl", "--profession", "generaliste"]) == ["compute_apl", "--profession", "generaliste"]
+    assert translate(["scenario", "--comparer", "1", "2"]) == ["simulate_apl", "--comparer", "1", "2"]
+
+
+def test_apl_csv_for_a_departement(tmp_path):
+    output = tmp_path / "apl.csv"
+    out = io.StringIO()
+    call_command("compute_apl", profession="generaliste", variante="moins-65", territoire="dep:86", output=output, stdout=out)
+    rows = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert list(rows[0]) == ["code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense"]
+    assert len(rows) == 265
+    assert {row["sous_dense"] for row in rows} <= {"0", "1"}
+    meta = json.loads((tmp_path / "apl.csv.meta.json").read_text())
+    assert meta["profession"] == "generaliste" and meta["entrees"]["offre"]["source"] == "bpe"
+    assert meta["territoire"]["communes"] == 265
+    assert "Vienne" in out.getvalue()
+
+
+def test_apl_geojson_for_an_epci(tmp_path):
+    output = tmp_path / "apl.geojson"
+    call_command(
+        "compute_apl", profession="infirmier", territoire="epci:200069854", output=output, format="geojson", stdout=io.StringIO()
+    )
+    collection = json.loads(output.read_text())
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 40
+    assert collection["oasis"]["unite"] == "ETP pour 100 000 habitants"
+    feature = collection["features"][0]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["properties"]["classe"] in range(5)
+
+
+def test_apl_all_communes_to_standard_output():
+    out = io.StringIO()
+    call_command("compute_apl", profession="pharmacie", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 + 34_917  # every unit; Mayotte's without a value
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"territoire": "dep:999"}, "Département inconnu"),
+        ({"territoire": "canton:8601"}, "écrire com:CODE"),
+        ({"distancier": "/nulle/part.csv"}, "distancier introuvable"),
+        ({"osrm": "pas-une-url"}, "Adresse du serveur OSRM invalide"),
+    ],
+)
+def test_apl_errors(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("compute_apl", profession="generaliste", stdout=io.StringIO(), **options)
+
+
+def test_scenarios_are_stored_and_compared():
+    out = io.StringIO()
+    call_command("simulate_apl", profession="generaliste", nom="A", structure=["86140:3"], stdout=out)
+    call_command("simulate_apl", profession="generaliste", nom="B", ajout=["86070:2"], retrait=["86194:1"], stdout=out)
+    first, second = Scenario.objects.order_by("pk")
+    table = io.StringIO()
+    call_command("simulate_apl", comparer=[first.pk, second.pk], stdout=table)
+    assert "habitants sortant de la sous-densité" in table.getvalue()
+    with pytest.raises(CommandError, match="inconnu"):
+        call_command("simulate_apl", comparer=[999_999], stdout=io.StringIO())
+    with pytest.raises(CommandError, match="CODE_INSEE:NOMBRE"):
+        call_command("simulate_apl", profession="generaliste", nom="C", ajout=["86070"], stdout=io.StringIO())

@@ -1,0 +1,63 @@
+import pytest
+
+from oasis.accessibility.services import run_apl, run_scenario
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
+
+
+def test_apl_for_an_epci(client):
+    data = client.get("/api/apl", {"profession": "generaliste", "territoire": "epci:200069854", "variante": "moins-65"}).json()
+    assert data["territoire"]["nom"] == "CU du Grand Poitiers"
+    assert len(data["communes"]) == 40
+    assert data["resume_territoire"]["apl_moyen"] > 0
+    assert data["entrees"]["offre"]["millesime"] == 2019  # every figure says its inputs
+    assert data["parametres"]["version"]
+    assert data["unite"] == "consultations par an et par habitant standardisé"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"profession": "dentiste"}, 400, "Profession inconnue"),
+        ({"profession": "generaliste", "variante": "jeunes"}, 400, "Variante inconnue"),
+        ({"profession": "generaliste", "territoire": "dep:00"}, 404, "Département inconnu"),
+    ],
+)
+def test_apl_errors(client, params, status, message):
+    response = client.get("/api/apl", params)
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_simulation_writes_nothing_and_returns_changed_communes(client):
+    response = client.get(
+        "/api/apl/simulation", {"profession": "generaliste", "ajout": ["86140:3", "86070:1"], "variante": "moins-65"}
+    )
+    data = response.json()
+    assert response.status_code == 200
+    assert data["resume"]["communes_modifiees"] == len(data["communes"]) > 0
+    assert all(c["apl_apres"] >= c["apl_avant"] for c in data["communes"])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"profession": "generaliste"}, "Aucun changement"),
+        ({"profession": "generaliste", "ajout": "86140"}, "CODE_INSEE:NOMBRE"),
+        ({"profession": "generaliste", "retrait": "86140:500"}, "praticien"),
+        ({"profession": "generaliste", "depart_age": 65}, "âges des praticiens sont inconnus"),
+    ],
+)
+def test_simulation_errors(client, params, message):
+    response = client.get("/api/apl/simulation", params)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+def test_stored_scenarios(client):
+    scenario = run_scenario(run_apl("generaliste"), "MSP", [{"type": "structure", "commune": "86140", "nombre": 3}])
+    listed = client.get("/api/apl/scenarios").json()
+    assert [s["id"] for s in listed] == [scenario.pk]
+    detail = client.get(f"/api/apl/scenarios/{scenario.pk}").json()
+    assert detail["changements"] == [{"type": "structure", "commune": "86140", "nombre": 3}]
+    assert client.get("/api/apl/scenarios/999999").status_code == 404

@@ -1,0 +1,156 @@
+"""The APL core against a slow, obviously-correct oracle, closed-form limits and directional sentences."""
+
+import numpy as np
+import pytest
+
+from oasis.core.apl import (
+    ActivityCaps,
+    AplModel,
+    StepDecay,
+    classify,
+    counted_activity,
+    population_below,
+    weight_matrix,
+    weighted_mean_by_group,
+)
+from oasis.core.traveltime import from_dense
+
+DREES = StepDecay((10.0, 15.0, 20.0), (1.0, 2 / 3, 1 / 3))
+
+
+def oracle_apl(minutes, supply, demand, decay):
+    """Textbook 2SFCA with loops; minutes[i, j] is the time from demand place i to supply place j."""
+    n = len(supply)
+
+    def w(t):
+        for bound, weight in zip(decay.upper_minutes, decay.weights, strict=True):
+            if t < bound:
+                return weight
+        return 0.0
+
+    ratio = []
+    for j in range(n):
+        catchment = sum(w(minutes[k][j]) * demand[k] for k in range(n))
+        ratio.append(supply[j] / catchment if catchment > 0 else 0.0)
+    return np.array([sum(w(minutes[i][j]) * ratio[j] for j in range(n)) for i in range(n)])
+
+
+def random_instance(seed, n=30, symmetric=True):
+    rng = np.random.default_rng(seed)
+    minutes = rng.uniform(0, 35, size=(n, n))
+    if symmetric:
+        minutes = (minutes + minutes.T) / 2
+    np.fill_diagonal(minutes, rng.uniform(0, 5, size=n))
+    supply = rng.integers(0, 4, size=n) * 4000.0
+    demand = rng.uniform(50, 5000, size=n)
+    return minutes, supply, demand
+
+
+def model_for(minutes, demand, decay=DREES):
+    return AplModel(weight_matrix(from_dense(minutes, decay.max_minutes), decay), demand)
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_the_oracle(seed, symmetric):
+    minutes, supply, demand = random_instance(seed, symmetric=symmetric)
+    expected = oracle_apl(minutes, supply, demand, DREES)
+    assert np.allclose(model_for(minutes, demand).apl(supply), expected, rtol=0, atol=1e-12)
+
+
+def test_asymmetric_matrix_uses_demand_to_supply_time_in_both_steps():
+    # Two places. Going from 0 to 1 takes 5 min, coming back from 1 to 0 takes 30 min.
+    # The GP is at 1. Patients of 0 reach it (5 min), so both populations share it:
+    # R_1 = 3600 / (100 + 100) = 18, and both APLs are 18.
+    minutes = np.array([[0.0, 5.0], [30.0, 0.0]])
+    supply = np.array([0.0, 3600.0])
+    demand = np.array([100.0, 100.0])
+    apl = model_for(minutes, demand).apl(supply)
+    assert apl == pytest.approx([18.0, 18.0])
+    # With the transpose in step 1 (the PySAL access #18 error), R_1 would be 36 and APL_0 would be 36.
+    assert apl == pytest.approx(oracle_apl(minutes, supply, demand, DREES))
+
+
+def test_mass_conservation_when_no_catchment_is_truncated():
+    # All places within 10 min of each other (weight 1 everywhere): Σ P·APL = Σ S.
+    rng = np.random.default_rng(7)
+    n = 25
+    minutes = rng.uniform(0, 9.9, size=(n, n))
+    supply = rng.uniform(0, 6000, size=n)
+    demand = rng.uniform(10, 1000, size=n)
+    apl = model_for(minutes, demand).apl(supply)
+    assert np.dot(demand, apl) == pytest.approx(supply.sum(), rel=1e-12)
+
+
+def test_infinite_catchment_gives_total_supply_over_total_demand_everywhere():
+    n = 12
+    minutes = np.zeros((n, n))
+    supply = np.arange(n) * 1000.0
+    demand = np.linspace(100, 1200, n)
+    apl = model_for(minutes, demand).apl(supply)
+    assert np.allclose(apl, supply.sum() / demand.sum())
+
+
+def test_isolated_places():
+    minutes = np.full((3, 3), np.inf)
+    np.fill_diagonal(minutes, 0.0)
+    supply = np.array([3600.0, 0.0, 7200.0])
+    demand = np.array([1000.0, 500.0, 0.0])
+    model = model_for(minutes, demand)
+    # An isolated GP serves only its own commune; a GP where nobody lives serves nobody.
+    assert model.apl(supply) == pytest.approx([3.6, 0.0, 0.0])
+    assert model.lost_supply(supply) == 7200.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_adding_a_gp_never_lowers_any_apl(seed):
+    minutes, supply, demand = random_instance(seed, symmetric=seed % 2 == 0)
+    model = model_for(minutes, demand)
+    before = model.apl(supply)
+    for j in range(len(supply)):
+        more = supply.copy()
+        more[j] += 5400
+        assert np.all(model.apl(more) >= before - 1e-15)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_apl_change_equals_a_full_recomputation(seed):
+    minutes, supply, demand = random_instance(seed, symmetric=False)
+    model = model_for(minutes, demand)
+    change = {3: 5400.0, 7: -supply[7], 11: 1000.0}
+    after = supply.copy()
+    for j, delta in change.items():
+        after[j] += delta
+    assert np.allclose(model.apl(supply) + model.apl_change(change), model.apl(after), atol=1e-12)
+
+
+def test_step_decay_bands():
+    assert DREES([0, 9.99, 10, 14.9, 15, 19.99, 20, 45]).tolist() == pytest.approx([1, 1, 2 / 3, 2 / 3, 1 / 3, 1 / 3, 0, 0])
+    assert DREES.max_minutes == 20
+
+
+def test_decay_needs_times_up_to_its_last_bound():
+    times = from_dense(np.zeros((2, 2)), 15.0)
+    with pytest.raises(ValueError, match="decay needs 20"):
+        weight_matrix(times, DREES)
+
+
+def test_drees_activity_caps():
+    caps = ActivityCaps()
+    acts = [0, 250, 251, 3600, 4200, 6000, 9000]
+    assert counted_activity(acts, caps).tolist() == [0, 0, 3600, 3600, 4200, 6000, 6000]
+    assert counted_activity([9000, 100], caps, centre_de_sante=[True, False]).tolist() == [9000, 0]
+    assert counted_activity([100], caps, newly_installed=[True]).tolist() == [5400]
+
+
+def test_aggregation_is_weighted_by_standardised_population():
+    values = [2.0, 4.0, 10.0, 1.0]
+    weights = [100.0, 300.0, 0.0, 50.0]
+    group = [0, 0, 0, 1]
+    assert weighted_mean_by_group(values, weights, group, 3).tolist()[:2] == pytest.approx([3.5, 1.0])
+    assert np.isnan(weighted_mean_by_group(values, weights, group, 3)[2])
+    assert population_below(values, [1000, 2000, 3000, 400], 2.5, group, 2).tolist() == [1000, 400]
+
+
+def test_classify():
+    assert classify([0.1, 0.5, 0.99, 1.0, 2.0], [0.5, 1.0]).tolist() == [0, 1, 1, 2, 2]

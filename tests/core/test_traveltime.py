@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from oasis.core.geo import haversine_km
+from oasis.core.traveltime import TravelTimes, estimate_travel_times, from_dense, neighbour_pairs
+
+
+def random_points(seed, n=300):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.5, 1.5, n), rng.uniform(45.5, 47.5, n)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_neighbour_pairs_match_brute_force(seed):
+    lon, lat = random_points(seed)
+    radius = 20.0
+    i, j, distance = neighbour_pairs(lon, lat, radius)
+    full = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+    expected = {(a, b) for a, b in zip(*np.nonzero(full <= radius), strict=True) if a != b}
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    assert np.allclose(distance, full[i, j])
+
+
+def test_estimate_is_symmetric_with_a_diagonal_and_respects_the_cutoff():
+    lon, lat = random_points(5, n=200)
+    area = np.full(200, 12.0)
+    speed = np.where(np.arange(200) % 2 == 0, 40.0, 70.0)
+    times = estimate_travel_times(lon, lat, area, speed, max_minutes=20, detour_factor=1.3)
+    dense = times.to_dense()
+    assert np.all(times.minutes <= 20)
+    assert np.allclose(dense, dense.T)
+    # Diagonal: 2/3 of the equivalent radius, with detour, at the place's speed.
+    expected_intra = 60 * 1.3 * (2 / 3) * np.sqrt(12 / np.pi) / speed
+    assert np.allclose(np.diag(dense), expected_intra)
+    # One pair by hand.
+    a, b = 0, 1
+    road = 1.3 * haversine_km(lon[a], lat[a], lon[b], lat[b])
+    hand = 60 * road * (1 / speed[a] + 1 / speed[b]) / 2
+    assert dense[a, b] == pytest.approx(hand) if hand <= 20 else np.isinf(dense[a, b])
+
+
+def test_estimate_finds_every_pair_within_the_cutoff():
+    lon, lat = random_points(9, n=250)
+    speed = np.full(250, 60.0)
+    times = estimate_travel_times(lon, lat, np.zeros(250), speed, max_minutes=15, detour_factor=1.25)
+    full = 60 * 1.25 * haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :]) / 60.0
+    assert times.pairs == int((full <= 15).sum())
+
+
+def test_restrict_and_refuse_widening():
+    times = from_dense([[0, 5], [25, 0]], 30)
+    assert times.restricted(20).pairs == 3
+    with pytest.raises(ValueError):
+        times.restricted(40)
+
+
+def test_invalid_times_are_refused():
+    with pytest.raises(ValueError, match="non-negative"):
+        TravelTimes(np.array([0]), np.array([0]), np.array([-1.0]), 1, 10)
+    with pytest.raises(ValueError, match="outside"):
+        TravelTimes(np.array([0]), np.array([3]), np.array([1.0]), 2, 10)
