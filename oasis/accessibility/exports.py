@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from oasis.accessibility.models import AplRun
-from oasis.accessibility.services import CommuneApl
+from oasis.accessibility.services import CommuneApl, GroupApl
 
 CSV_COLUMNS = ("code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense")
 
@@ -43,6 +43,15 @@ def to_csv(rows: list[CommuneApl]) -> str:
                 "" if row.sous_dense is None else int(row.sous_dense),
             )
         )
+    return buffer.getvalue()
+
+
+def groups_to_csv(groups: list[GroupApl]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("code", "apl_moyen", "pop_totale", "pop_sous_dotee"))
+    for group in groups:
+        writer.writerow((group.code, _number(group.apl_moyen, 6), _number(group.pop_totale, 0), _number(group.pop_sous_dotee, 0)))
     return buffer.getvalue()
 
 

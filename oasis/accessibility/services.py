@@ -17,7 +17,7 @@ from oasis.accessibility.models import AplResult, AplRun, Practitioner, Practiti
 from oasis.accessibility.params import AplParameters, ProfessionParameters, load_parameters
 from oasis.accessibility.traveltime import EstimateProvider, TravelTimeProvider
 from oasis.accessibility.units import Units, load_units
-from oasis.core.apl import AplModel, classify, counted_activity, weight_matrix, weighted_mean_by_group
+from oasis.core.apl import AplModel, classify, counted_activity, population_below, weight_matrix, weighted_mean_by_group
 from oasis.core.traveltime import TravelTimes
 from oasis.supply.enums import CNAM_PROFESSIONS
 from oasis.supply.models import CnamDemography, SupplyCount
@@ -424,6 +424,43 @@ def territory_summary(run: AplRun, rows: list[CommuneApl]) -> dict[str, Any]:
         "population_sous_dotee": float(population[under].sum()),
         "population": float(population.sum()),
     }
+
+
+AGGREGATION_LEVELS = ("region", "departement", "epci", "bassin_de_vie")
+
+
+@dataclass(frozen=True)
+class GroupApl:
+    code: str
+    apl_moyen: float | None
+    pop_totale: float
+    pop_sous_dotee: float
+
+
+def aggregate(computation: Computation, level: str) -> list[GroupApl]:
+    """APL of every région, département, EPCI or bassin de vie: mean weighted by the profession's demand
+    (standardised population for GPs), population of the under-served communes in total population."""
+    if level not in AGGREGATION_LEVELS:
+        raise ValueError(f"Niveau d'agrégation inconnu : « {level} » ({', '.join(AGGREGATION_LEVELS)}).")
+    labels = np.array(getattr(computation.units, level))
+    codes, group = np.unique(labels, return_inverse=True)
+    group = np.where(labels == "", -1, group)  # communes outside any EPCI stay out of the EPCI figures
+    valid = ~np.isnan(computation.apl)
+    group = np.where(valid, group, -1)
+    weights = _demand(computation.parameters, computation.units)
+    population = np.nan_to_num(computation.units.pop_totale)
+    means = weighted_mean_by_group(np.nan_to_num(computation.apl), weights, group, len(codes))
+    if computation.parameters.seuil_sous_dense is not None:
+        under = population_below(computation.apl, population, computation.parameters.seuil_sous_dense, group, len(codes))
+    else:
+        classes = computation.classes if computation.classes is not None else np.full(len(group), -1)
+        under = population_below(np.where(classes >= 0, classes, 99), population, 2, group, len(codes))
+    totals = np.bincount(group[group >= 0], weights=population[group >= 0], minlength=len(codes))
+    return [
+        GroupApl(str(code), None if np.isnan(mean) else float(mean), float(total), float(below))
+        for code, mean, total, below in zip(codes, means, totals, under, strict=True)
+        if code != ""
+    ]
 
 
 # --- scenarios ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -63,33 +63,28 @@ def _filter_communes(queryset: QuerySet[Commune], territory: Territory) -> Query
     return queryset.filter(Q(code_insee=territory.code) | Q(commune_parent_id=territory.code))
 
 
+_LEVELS: dict[str, tuple[type[Region | Departement | Epci | Commune], str]] = {
+    "region": (Region, "Région inconnue : code « {code} » (codes INSEE de région du COG 2025, ex. 75)."),
+    "departement": (Departement, "Département inconnu : code « {code} » (ex. 86, 2A, 974)."),
+    "epci": (Epci, "EPCI inconnu : SIREN « {code} » (9 chiffres, ex. 200069854)."),
+    "commune": (
+        Commune,
+        "Commune inconnue : code INSEE « {code} » (COG 2025, 5 caractères, ex. 86194). "
+        "Un code postal n'est pas un code INSEE : cherchez la commune par son nom.",
+    ),
+}
+
+
 def get_territory(niveau: str, code: str) -> Territory:
     """Resolve a level and a code, or raise :class:`TerritoryNotFound` with a clear French message."""
+    if niveau not in _LEVELS:
+        raise TerritoryNotFound(f"Niveau inconnu : « {niveau} ». Niveaux possibles : {', '.join(NIVEAUX)}.")
+    model, unknown = _LEVELS[niveau]
     code = code.strip().upper() if niveau in ("departement", "commune") else code.strip()
-    if niveau == "region":
-        region = Region.objects.filter(code=code).first()
-        if region:
-            return Territory("region", region.code, region.nom, region)
-        raise TerritoryNotFound(f"Région inconnue : code « {code} » (codes INSEE de région du COG 2025, ex. 75).")
-    if niveau == "departement":
-        departement = Departement.objects.filter(code=code).first()
-        if departement:
-            return Territory("departement", departement.code, departement.nom, departement)
-        raise TerritoryNotFound(f"Département inconnu : code « {code} » (ex. 86, 2A, 974).")
-    if niveau == "epci":
-        epci = Epci.objects.filter(code=code).first()
-        if epci:
-            return Territory("epci", epci.code, epci.nom, epci)
-        raise TerritoryNotFound(f"EPCI inconnu : SIREN « {code} » (9 chiffres, ex. 200069854).")
-    if niveau == "commune":
-        commune = Commune.objects.filter(code_insee=code).first()
-        if commune:
-            return Territory("commune", commune.code_insee, commune.nom, commune)
-        raise TerritoryNotFound(
-            f"Commune inconnue : code INSEE « {code} » (COG 2025, 5 caractères, ex. 86194). "
-            "Un code postal n'est pas un code INSEE : cherchez la commune par son nom."
-        )
-    raise TerritoryNotFound(f"Niveau inconnu : « {niveau} ». Niveaux possibles : {', '.join(NIVEAUX)}.")
+    found = model.objects.filter(pk=code).first()
+    if found is None:
+        raise TerritoryNotFound(unknown.format(code=code))
+    return Territory(niveau, str(found.pk), found.nom, found)  # type: ignore[arg-type]
 
 
 def parse_territory_ref(ref: str) -> Territory:
@@ -223,11 +218,6 @@ class Demography:
     @property
     def densite_hab_km2(self) -> float | None:
         return self.population / self.area_km2 if self.area_km2 else None
-
-
-@dataclass
-class Hierarchy:
-    parents: list[Territory] = field(default_factory=list)
 
 
 def demography(territory: Territory) -> Demography:

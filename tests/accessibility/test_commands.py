@@ -77,3 +77,11 @@ def test_scenarios_are_stored_and_compared():
         call_command("simulate_apl", comparer=[999_999], stdout=io.StringIO())
     with pytest.raises(CommandError, match="CODE_INSEE:NOMBRE"):
         call_command("simulate_apl", profession="generaliste", nom="C", ajout=["86070"], stdout=io.StringIO())
+
+
+def test_apl_aggregated_by_bassin_de_vie(tmp_path):
+    output = tmp_path / "bv.csv"
+    call_command("compute_apl", profession="generaliste", par="bassin_de_vie", output=output, stdout=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert list(rows[0]) == ["code", "apl_moyen", "pop_totale", "pop_sous_dotee"]
+    assert len(rows) > 1600

@@ -132,3 +132,26 @@ def test_bad_activity_file_is_refused_and_nothing_is_imported(tmp_path, content,
     with pytest.raises(DataFileError, match=message):
         import_practitioners(path, "generaliste", 2023)
     assert compute("generaliste").supply.description["source"] == "bpe"
+
+
+@pytest.mark.parametrize("level", ["region", "departement", "epci", "bassin_de_vie"])
+def test_aggregation_matches_the_territory_summary(level):
+    from oasis.accessibility.services import aggregate
+
+    computation = compute("generaliste", "moins-65")
+    groups = {group.code: group for group in aggregate(computation, level)}
+    code = {"region": "75", "departement": "86", "epci": "200069854", "bassin_de_vie": "86194"}[level]
+    mask = np.array(getattr(computation.units, level)) == code
+    valid = mask & ~np.isnan(computation.apl)
+    weights = np.nan_to_num(computation.units.pop_standardisee)[valid]
+    expected = float(np.sum(computation.apl[valid] * weights) / weights.sum())
+    assert groups[code].apl_moyen == pytest.approx(expected, rel=1e-12)
+    under = valid & (computation.apl < 2.5)
+    assert groups[code].pop_sous_dotee == pytest.approx(np.nan_to_num(computation.units.pop_totale)[under].sum())
+
+
+def test_unknown_aggregation_level():
+    from oasis.accessibility.services import aggregate
+
+    with pytest.raises(ValueError, match="Niveau d'agrégation inconnu"):
+        aggregate(compute("generaliste"), "canton")

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oasis.accessibility.enums import Variante
-from oasis.accessibility.exports import provenance, to_csv, to_geojson
-from oasis.accessibility.services import run_apl, territory_rows, territory_summary
+from oasis.accessibility.exports import groups_to_csv, provenance, to_csv, to_geojson
+from oasis.accessibility.services import AGGREGATION_LEVELS, aggregate, compute, run_apl, territory_rows, territory_summary
 from oasis.accessibility.traveltime import MatrixFileProvider, OsrmProvider, TravelTimeError, TravelTimeProvider
 from oasis.datasets.errors import DataFileError
 from oasis.supply.enums import PROFESSIONS
@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--territoire", help="com:CODE, epci:SIREN, dep:CODE ou reg:CODE (défaut : toute la France)")
         parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : sortie standard)")
         parser.add_argument("--format", default="csv", choices=("csv", "geojson"))
+        parser.add_argument(
+            "--par",
+            choices=AGGREGATION_LEVELS,
+            help="agréger par région, département, EPCI ou bassin de vie (CSV : code,apl_moyen,pop_totale,pop_sous_dotee)",
+        )
         source = parser.add_mutually_exclusive_group()
         source.add_argument(
             "--distancier", type=Path, help="temps de trajet fournis (CSV ou Parquet : origine,destination,minutes)"
@@ -44,8 +49,14 @@ class Command(BaseCommand):
         except (TerritoryNotFound, DataFileError, TravelTimeError, ValueError, LookupError) as error:
             raise CommandError(str(error)) from error
         rows = territory_rows(run, territory)
-        content = to_csv(rows) if options["format"] == "csv" else to_geojson(run, rows)
         summary = territory_summary(run, rows)
+        if options["par"]:
+            if options["format"] != "csv":
+                raise CommandError("L'agrégation (--par) s'exporte en CSV")
+            groups = aggregate(compute(options["profession"], options["variante"], provider), options["par"])
+            content = groups_to_csv(groups)
+        else:
+            content = to_csv(rows) if options["format"] == "csv" else to_geojson(run, rows)
         if options["output"] is None:
             self.stdout.write(content, ending="")
             return
@@ -54,8 +65,9 @@ class Command(BaseCommand):
         meta.write_text(json.dumps({**provenance(run), "territoire": summary}, ensure_ascii=False, indent=2), encoding="utf-8")
         where = territory.nom if territory else "France"
         mean = summary["apl_moyen"]
+        written = f"{content.count(chr(10)) - 1} {options['par']}" if options["par"] else f"{len(rows)} communes"
         self.stdout.write(
-            f"{len(rows)} communes écrites dans {options['output']} ({where}) ; APL moyen "
+            f"{written} écrites dans {options['output']} ({where}) ; APL moyen "
             f"{'—' if mean is None else f'{mean:.3f}'} {run.resume.get('unite')} ; calcul {run.content_hash[:12]} ; "
             f"provenance dans {meta.name}."
         )
