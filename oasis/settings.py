@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oasis.territories",
     "oasis.supply",
     "oasis.accessibility",
+    "oasis.observatory",
     "oasis.www",
     "ninja",
 ]

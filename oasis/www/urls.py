@@ -1,10 +1,15 @@
 from django.urls import path
 
-from oasis.www import views
+from oasis.www import observatory_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("territoires/<str:niveau>/<str:code>/", views.territory, name="territory"),
     path("epci/", views.epci_list, name="epci_list"),
     path("sources/", views.sources, name="sources"),
+    path("observatoire/", observatory_views.observatory, name="observatory"),
+    path("observatoire/choisir/", observatory_views.observatory_pick, name="observatory_pick"),
+    path("observatoire/serie.csv", observatory_views.observatory_csv, name="observatory_csv"),
+    path("observatoire/<str:niveau>/<str:code>/", observatory_views.observatory, name="observatory_place"),
+    path("observatoire/<str:niveau>/<str:code>/serie.csv", observatory_views.observatory_csv, name="observatory_place_csv"),
 ]

@@ -1,0 +1,97 @@
+"""The observatory of maisons and centres de santé: series, published figures, where they are."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+
+from oasis.datasets.models import Dataset
+from oasis.observatory.services import explanation, latest_by_place, series_with_published, structures_by_commune
+from oasis.supply.services import SeriesRow
+from oasis.territories.models import Departement, Region
+from oasis.www.charts import Series, line_chart
+
+
+def _place(niveau: str, code: str) -> tuple[str, str, str]:
+    """(niveau for the series, code, name) or 404."""
+    if niveau == "national":
+        return "national", "FR", "France"
+    found: Region | Departement | None = None
+    if niveau == "region":
+        found = Region.objects.filter(pk=code).first()
+    elif niveau == "departement":
+        found = Departement.objects.filter(pk=code).first()
+    if found is None:
+        raise Http404(f"Territoire inconnu pour l'observatoire : {niveau} « {code} ».")
+    return niveau, found.pk, found.nom
+
+
+def _chart(name: str, rows: list[SeriesRow]) -> str:
+    return line_chart(
+        f"Maisons et centres de santé, {name}",
+        [
+            Series("Maisons de santé", [(row.date, row.maisons_de_sante) for row in rows]),
+            Series("Centres de santé", [(row.date, row.centres_de_sante) for row in rows]),
+        ],
+    )
+
+
+def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR") -> HttpResponse:
+    niveau, code, name = _place(niveau, code)
+    rows, published = series_with_published(niveau, code)
+    if niveau == "national":
+        children, children_label = latest_by_place("region"), "Régions"
+    elif niveau == "region":
+        codes = list(Departement.objects.filter(region_id=code).values_list("code", flat=True))
+        children, children_label = latest_by_place("departement", codes), "Départements"
+    else:
+        children, children_label = [], ""
+    latest_msp = next((row for row in reversed(rows) if row.maisons_de_sante is not None), None)
+    first_msp = next((row for row in rows if row.maisons_de_sante is not None), None)
+    return render(
+        request,
+        "www/observatory.html",
+        {
+            "niveau": niveau,
+            "code": code,
+            "name": name,
+            "rows": rows,
+            "chart": mark_safe(_chart(name, rows)),  # built by oasis.www.charts, every text escaped
+            "published": published,
+            "explanation": explanation(code) if niveau == "region" else None,
+            "children": children,
+            "children_label": children_label,
+            "latest_msp": latest_msp,
+            "first_msp": first_msp,
+            "progression": (
+                latest_msp.maisons_de_sante - first_msp.maisons_de_sante
+                if latest_msp and first_msp and latest_msp.maisons_de_sante is not None and first_msp.maisons_de_sante is not None
+                else None
+            ),
+            "structures": structures_by_commune(code) if niveau == "departement" else [],
+            "datasets": {d.key: d for d in Dataset.objects.filter(key__in=["barometre", "bpe"])},
+            "regions": Region.objects.all(),
+        },
+    )
+
+
+def observatory_pick(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("region", "")
+    if not Region.objects.filter(pk=code).exists():
+        raise Http404(f"Région inconnue : « {code} ».")
+    return redirect("observatory_place", "region", code)
+
+
+def observatory_csv(request: HttpRequest, niveau: str = "national", code: str = "FR") -> HttpResponse:
+    niveau, code, name = _place(niveau, code)
+    rows, _ = series_with_published(niveau, code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="maisons-centres-sante-{niveau}-{code}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["territoire", "date", "maisons_de_sante", "centres_de_sante", "source"])
+    for row in rows:
+        writer.writerow([name, row.date.isoformat(), row.maisons_de_sante, row.centres_de_sante, "baromètre DGOS 2017-2022"])
+    return response
