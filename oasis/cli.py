@@ -14,7 +14,7 @@ ALIASES = {
     ("data", "build"): "build_bundle",
     ("data", "load"): "load_bundle",
 }
-SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}
+SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}  # oasis diagnostic is its own name
 
 
 def translate(argv: list[str]) -> list[str]:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "oasis.supply",
     "oasis.accessibility",
     "oasis.observatory",
+    "oasis.diagnostics",
     "oasis.www",
     "ninja",
 ]
@@ -139,5 +140,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("OASIS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -23,11 +23,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The test database, with the committed national bundle loaded once for the whole session."""
+    """The test database, with the committed national bundle and the default APL runs, once for the whole session."""
+    from oasis.accessibility.services import current_run
     from oasis.datasets.load import load_bundle
+    from oasis.supply.enums import PROFESSIONS
 
     with django_db_blocker.unblock():
         load_bundle()
+        for profession in PROFESSIONS:
+            current_run(profession.value)
 
 
 @pytest.fixture

@@ -43,6 +43,24 @@ class AplResult(models.Model):
         return f"{self.commune_id} : {self.apl:.3f}"
 
 
+class AplAggregate(models.Model):
+    """A run's APL for a région, département, EPCI, bassin de vie or France, stored with the run."""
+
+    run = models.ForeignKey(AplRun, on_delete=models.CASCADE, related_name="aggregates")
+    niveau = models.CharField(max_length=20)
+    code = models.CharField(max_length=9)
+    apl_moyen = models.FloatField(null=True)
+    population = models.FloatField()
+    population_sous_dotee = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "niveau", "code"], name="unique_apl_aggregate")]
+        indexes = [models.Index(fields=["niveau", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.niveau} {self.code} : {self.apl_moyen}"
+
+
 class PractitionerImport(models.Model):
     """A file of per-practitioner activity imported by a user (replaces the imputation for its profession)."""
 

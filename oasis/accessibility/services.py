@@ -13,7 +13,7 @@ import numpy as np
 from django.db import transaction
 
 from oasis.accessibility.enums import ModePratique, Variante
-from oasis.accessibility.models import AplResult, AplRun, Practitioner, PractitionerImport, Scenario, ScenarioResult
+from oasis.accessibility.models import AplAggregate, AplResult, AplRun, Practitioner, PractitionerImport, Scenario, ScenarioResult
 from oasis.accessibility.params import AplParameters, ProfessionParameters, load_parameters
 from oasis.accessibility.traveltime import EstimateProvider, TravelTimeProvider
 from oasis.accessibility.units import Units, load_units
@@ -349,7 +349,58 @@ def run_apl(
             if not np.isnan(computation.apl[position])
         ]
         AplResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
+        aggregates = [
+            AplAggregate(
+                run=run,
+                niveau=level,
+                code=group.code,
+                apl_moyen=group.apl_moyen,
+                population=group.pop_totale,
+                population_sous_dotee=group.pop_sous_dotee,
+            )
+            for level in AGGREGATION_LEVELS
+            for group in aggregate(computation, level)
+        ]
+        population = np.nan_to_num(computation.units.pop_totale)[~np.isnan(computation.apl)]
+        aggregates.append(
+            AplAggregate(
+                run=run,
+                niveau="national",
+                code="FR",
+                apl_moyen=computation.summary["apl_moyen_national"],
+                population=float(population.sum()),
+                population_sous_dotee=float(sum(g.pop_sous_dotee for g in aggregate(computation, "region"))),
+            )
+        )
+        AplAggregate.objects.bulk_create(aggregates, batch_size=BATCH_SIZE)
     return run
+
+
+def current_run(profession: str, variante: str = Variante.ENSEMBLE) -> AplRun:
+    """The stored run for today's data, parameters and default travel times; computed once if there is none.
+
+    Looks the run up by its inputs instead of recomputing them, so that pages stay fast.
+    """
+    parameters = load_parameters()
+    units = load_units()
+    source = active_import(profession)
+    provider = default_provider(parameters)
+    candidates = AplRun.objects.filter(
+        profession=profession,
+        variante=variante,
+        entrees__paquet_de_donnees=units.fingerprint,
+        parametres__version=parameters.version,
+    ).order_by("-created_at")
+    for run in candidates[:5]:
+        offre = run.entrees.get("offre", {})
+        same_supply = offre.get("sha256") == source.sha256 if source else offre.get("source") == "bpe"
+        if (
+            same_supply
+            and run.entrees.get("temps_de_trajet") == provider.describe()
+            and run.parametres.get("profession") == parameters.for_profession(profession).raw
+        ):
+            return run
+    return run_apl(profession, variante, provider, parameters)
 
 
 # --- territories -------------------------------------------------------------------------------------

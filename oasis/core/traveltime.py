@@ -202,3 +202,29 @@ def to_sparse(times: TravelTimes, values: NDArray[np.float64]) -> sp.csr_matrix:
     matrix = sp.csr_matrix((values, (times.origin, times.destination)), shape=(times.n, times.n))
     matrix.eliminate_zeros()
     return matrix
+
+
+def nearest_distance_km(lon: ArrayLike, lat: ArrayLike, is_target: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle distance from every place to the nearest target place (itself if it is one).
+
+    Parameters
+    ----------
+    lon, lat : array_like, shape (n,)
+        Degrees, WGS84.
+    is_target : array_like of bool, shape (n,)
+        Places that count as targets (e.g. communes with at least one professional).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+        Distance in km; ``inf`` everywhere when there is no target.
+    """
+    lon_a = np.asarray(lon, dtype=np.float64)
+    lat_a = np.asarray(lat, dtype=np.float64)
+    targets = np.asarray(is_target, dtype=bool)
+    if not targets.any():
+        return np.full(lon_a.shape[0], np.inf)
+    points = _unit_vectors(lon_a, lat_a)
+    chord, _ = cKDTree(points[targets]).query(points)
+    distance: NDArray[np.float64] = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
+    return distance

@@ -104,3 +104,68 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float | None]], unit: str = 
         parts.append(f'<text x="{left + length + 6:.1f}" y="{top + 15}" font-size="12">{shown} {escape(unit)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+APL_CLASSES = (1.5, 2.5, 3.5, 4.5)
+APL_COLORS = ("#a50f15", "#ef6548", "#fdd49e", "#9ecae1", "#2171b5")
+APL_LABELS = ("moins de 1,5", "1,5 à 2,5 (sous-dense)", "2,5 à 3,5", "3,5 à 4,5", "4,5 et plus")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    longitude: float
+    latitude: float
+    population: float
+    value: float | None
+    label: str
+    marked: bool = False  # e.g. has a maison de santé
+
+
+def dot_map(title: str, points: Sequence[MapPoint], width: int = 720, height: int = 520) -> str:
+    """Communes as dots sized by population and coloured by GP APL class; marked communes get a ring.
+
+    Equirectangular projection scaled by the cosine of the mean latitude: fine at the scale of a région.
+    """
+    if not points:
+        return ""
+    lons = [p.longitude for p in points]
+    lats = [p.latitude for p in points]
+    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
+    min_x, max_x = min(lons) * scale_x, max(lons) * scale_x
+    min_y, max_y = min(lats), max(lats)
+    margin, legend = 16, 200
+    span = max(max_x - min_x, max_y - min_y, 1e-6)
+    factor = min(
+        (width - legend - 2 * margin) / max(max_x - min_x, span * 0.2), (height - 2 * margin) / max(max_y - min_y, span * 0.2)
+    )
+    largest = max((p.population for p in points), default=1.0) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(title)}" class="chart map"><title>{escape(title)}</title>'
+        f'<rect width="{width}" height="{height}" fill="#f7f9fc"/>'
+    ]
+    for point in sorted(points, key=lambda p: -p.population):
+        cx = margin + (point.longitude * scale_x - min_x) * factor
+        cy = margin + (max_y - point.latitude) * factor
+        radius = 2.0 + 12.0 * math.sqrt(max(point.population, 0.0) / largest)
+        color = "#bbbbbb" if point.value is None else APL_COLORS[sum(point.value >= bound for bound in APL_CLASSES)]
+        value = "inconnu" if point.value is None else f"{point.value:.2f}".replace(".", ",")
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{color}" fill-opacity="0.85" stroke="#fff" '
+            f'stroke-width="0.5"><title>{escape(point.label)} : APL {value}</title></circle>'
+        )
+        if point.marked:
+            parts.append(
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius + 3:.1f}" fill="none" stroke="#000" stroke-width="1.5"/>'
+            )
+    x0 = width - legend + 8
+    parts.append(f'<text x="{x0}" y="24" font-size="12" font-weight="bold">APL généralistes</text>')
+    for index, (color, label) in enumerate(zip(APL_COLORS, APL_LABELS, strict=True)):
+        y = 40 + index * 20
+        parts.append(f'<circle cx="{x0 + 6}" cy="{y}" r="6" fill="{color}"/>')
+        parts.append(f'<text x="{x0 + 18}" y="{y + 4}" font-size="11">{escape(label)}</text>')
+    y = 40 + len(APL_COLORS) * 20 + 6
+    parts.append(f'<circle cx="{x0 + 6}" cy="{y}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>')
+    parts.append(f'<text x="{x0 + 18}" y="{y + 4}" font-size="11">maison ou centre de santé</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -59,3 +59,15 @@ def test_invalid_times_are_refused():
         TravelTimes(np.array([0]), np.array([0]), np.array([-1.0]), 1, 10)
     with pytest.raises(ValueError, match="outside"):
         TravelTimes(np.array([0]), np.array([3]), np.array([1.0]), 2, 10)
+
+
+def test_nearest_distance_matches_brute_force():
+    from oasis.core.traveltime import nearest_distance_km
+
+    lon, lat = random_points(11, n=200)
+    targets = np.zeros(200, dtype=bool)
+    targets[::17] = True
+    full = haversine_km(lon[:, None], lat[:, None], lon[None, targets], lat[None, targets])
+    assert np.allclose(nearest_distance_km(lon, lat, targets), full.min(axis=1))
+    assert np.all(nearest_distance_km(lon, lat, targets)[targets] == 0)
+    assert np.all(np.isinf(nearest_distance_km(lon, lat, np.zeros(200, dtype=bool))))

@@ -1,0 +1,104 @@
+"""The diagnosis as HTML, PDF (WeasyPrint) and CSV of its tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from oasis.diagnostics.services import Diagnosis
+from oasis.www.charts import MapPoint, bar_chart, dot_map
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint or its system libraries (Pango) are missing; the message says what to install."""
+
+
+def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]:
+    gp = diagnosis.professions[0]
+    structures = {code for code, _, msp, cds in diagnosis.structure_communes if msp or cds}
+    points = [
+        MapPoint(
+            row.longitude,
+            row.latitude,
+            row.pop_totale or 0.0,
+            row.apl,
+            f"{row.nom} ({row.code_insee})",
+            row.code_insee in structures,
+        )
+        for row in diagnosis.gp_rows
+    ]
+    comparison_bars = [(diagnosis.territory.nom, gp.apl)] + [(c.label, c.apl) for c in gp.comparisons]
+    return {
+        "d": diagnosis,
+        "for_pdf": for_pdf,
+        "gp": gp,
+        # Built by oasis.www.charts, where every text is escaped.
+        "map_svg": mark_safe(dot_map(f"APL aux médecins généralistes, {diagnosis.territory.nom}", points)),
+        "gp_chart": mark_safe(bar_chart("APL aux médecins généralistes : comparaison", comparison_bars, "C/an/hab.")),
+    }
+
+
+def render_html(diagnosis: Diagnosis, *, for_pdf: bool = False) -> str:
+    return render_to_string("www/diagnostic.html", context(diagnosis, for_pdf=for_pdf))
+
+
+def render_pdf(diagnosis: Diagnosis) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # OSError: Pango missing
+        raise PdfUnavailable(
+            "L'export PDF demande WeasyPrint et les bibliothèques Pango de la machine "
+            "(Debian : apt-get install libpango-1.0-0 libpangoft2-1.0-0) : " + str(error)
+        ) from error
+    document: bytes = HTML(string=render_html(diagnosis, for_pdf=True)).write_pdf()
+    return document
+
+
+def to_csv(diagnosis: Diagnosis) -> str:
+    """Every table of the report in one CSV: a column says which table a row belongs to."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["tableau", "libelle", "valeur", "unite", "source"])
+    t = diagnosis.territory
+    demo = diagnosis.demography
+    cog = diagnosis.datasets.get("cog")
+    writer.writerow(["territoire", "niveau", t.niveau, "", ""])
+    writer.writerow(["territoire", "code", t.code, "", ""])
+    writer.writerow(["territoire", "nom", t.nom, "", ""])
+    writer.writerow(["demande", "population", demo.population, "habitants", cog.millesime if cog else ""])
+    writer.writerow(["demande", "population standardisée", round(demo.pop_standardisee or 0, 1), "habitants", "DREES 2021"])
+    writer.writerow(["demande", "part des 75 ans ou plus", _round(diagnosis.social.part_75_ans_et_plus), "%", "INSEE 2022"])
+    writer.writerow(["demande", "taux de pauvreté", _round(diagnosis.social.taux_pauvrete), "%", "INSEE 2021"])
+    for p in diagnosis.professions:
+        source = f"BPE {diagnosis.bpe_millesime} ; APL calcul {p.run.content_hash[:12]}"
+        writer.writerow(["offre", f"{p.label} : nombre", p.nombre, "professionnels", source])
+        writer.writerow(["offre", f"{p.label} : pour 10 000 habitants", _round(p.pour_10000, 2), "", source])
+        writer.writerow(["offre", f"{p.label} : APL", _round(p.apl, 3), p.unite, source])
+        writer.writerow(
+            ["offre", f"{p.label} : population en commune sous-dotée", round(p.population_sous_dotee), "habitants", source]
+        )
+        writer.writerow(["offre", f"{p.label} : distance moyenne au plus proche", _round(p.distance_km, 1), "km", source])
+        writer.writerow(["offre", f"{p.label} : temps moyen estimé au plus proche", _round(p.temps_min, 1), "minutes", source])
+        for c in p.comparisons:
+            writer.writerow(["comparaison", f"{p.label} : APL {c.label}", _round(c.apl, 3), p.unite, source])
+            writer.writerow(["comparaison", f"{p.label} : pour 10 000 habitants {c.label}", _round(c.pour_10000, 2), "", source])
+    for kind, number in diagnosis.structures.items():
+        writer.writerow(["structures", kind, number, "", f"BPE {diagnosis.bpe_millesime}"])
+    for row in diagnosis.least_served:
+        writer.writerow(
+            [
+                "communes les moins bien servies",
+                f"{row.nom} ({row.code_insee})",
+                _round(row.apl, 3),
+                "APL généralistes",
+                f"calcul {diagnosis.professions[0].run.content_hash[:12]}",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _round(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"

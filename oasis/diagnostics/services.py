@@ -1,0 +1,259 @@
+"""The état des lieux of a territory: demand, supply per profession, accessibility, structures, comparisons."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from django.db.models import Sum
+from django.utils import timezone
+
+from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
+from oasis.accessibility.params import load_parameters
+from oasis.accessibility.services import active_import, current_run, territory_rows, territory_summary
+from oasis.accessibility.traveltime import EstimateProvider
+from oasis.accessibility.units import Units, load_units
+from oasis.core.traveltime import nearest_distance_km
+from oasis.datasets.models import Dataset
+from oasis.supply.enums import PROFESSIONS, STRUCTURES, Equipement
+from oasis.supply.models import SupplyCount
+from oasis.supply.services import bpe_millesimes, cnam_control_totals
+from oasis.territories.models import BassinDeVie, Commune
+from oasis.territories.services import Demography, Territory, demography, get_territory, parents
+
+UNDER_SERVED_LISTED = 10
+
+
+@dataclass
+class Comparison:
+    label: str
+    apl: float | None
+    pour_10000: float | None
+
+
+@dataclass
+class ProfessionDiagnosis:
+    equipement: Equipement
+    nombre: int
+    pour_10000: float | None
+    apl: float | None
+    unite: str
+    population_sous_dotee: float
+    part_sous_dotee: float | None
+    distance_km: float | None  # population-weighted mean distance to the nearest commune with this profession
+    temps_min: float | None  # the same, driven with the estimate model
+    part_plus_de_20_min: float | None
+    ages_connus: bool
+    part_60_ans_et_plus: float | None
+    comparisons: list[Comparison]
+    run: AplRun
+
+    @property
+    def label(self) -> str:
+        return str(self.equipement.label)
+
+
+@dataclass
+class Social:
+    part_75_ans_et_plus: float | None
+    taux_pauvrete: float | None
+    niveau_vie_median: float | None
+    bassins: list[str]
+
+
+@dataclass
+class Diagnosis:
+    territory: Territory
+    parents: list[Territory]
+    demography: Demography
+    social: Social
+    professions: list[ProfessionDiagnosis]
+    structures: dict[str, int]
+    structure_communes: list[tuple[str, str, int, int]]
+    least_served: list[Any]
+    gp_rows: list[Any]
+    bpe_millesime: int
+    cnam: dict[str, Any]
+    datasets: dict[str, Dataset]
+    generated_at: datetime
+    parameters_version: str
+    notes: list[str] = field(default_factory=list)
+
+
+# --- distance to the nearest professional, national arrays cached per bundle ----------------------------
+
+_nearest: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+_nearest_lock = threading.Lock()
+
+
+def _nearest_arrays(profession: str, units: Units, millesime: int) -> tuple[np.ndarray, np.ndarray]:
+    """(km, minutes) from every unit to the nearest unit with at least one professional."""
+    key = (profession, f"{units.fingerprint}-{millesime}")
+    with _nearest_lock:
+        if key not in _nearest:
+            present = np.zeros(units.n, dtype=bool)
+            for code in SupplyCount.objects.filter(equipement=profession, millesime=millesime, nombre__gt=0).values_list(
+                "commune_id", flat=True
+            ):
+                present[units.index[code]] = True
+            km = nearest_distance_km(units.longitude, units.latitude, present)
+            provider = EstimateProvider(load_parameters().travel)
+            minutes = 60.0 * provider.detour * km / provider.speed_kmh(units)
+            _nearest[key] = (km, minutes)
+        return _nearest[key]
+
+
+def _comparison_places(territory: Territory) -> list[tuple[str, str, str]]:
+    """(label, niveau, code) of the places to compare with: département, région, France."""
+    places: list[tuple[str, str, str]] = []
+    chain = {p.niveau: p for p in parents(territory)}
+    if territory.niveau in ("commune", "epci") and "departement" in chain:
+        places.append((chain["departement"].nom, "departement", chain["departement"].code))
+    if territory.niveau in ("commune", "epci", "departement") and "region" in chain:
+        places.append((chain["region"].nom, "region", chain["region"].code))
+    places.append(("France", "national", "FR"))
+    return places
+
+
+def _apl_for(run: AplRun, territory: Territory) -> tuple[float | None, float, float]:
+    """(mean APL, population, under-served population) of a territory for a run."""
+    if territory.niveau in ("region", "departement", "epci"):
+        stored = AplAggregate.objects.filter(run=run, niveau=territory.niveau, code=territory.code).first()
+        if stored is not None:
+            return stored.apl_moyen, stored.population, stored.population_sous_dotee
+    summary = territory_summary(run, territory_rows(run, territory))
+    return summary["apl_moyen"], summary["population"], summary["population_sous_dotee"]
+
+
+def _density(profession: str, millesime: int, niveau: str, code: str) -> float | None:
+    if niveau == "national":
+        count = SupplyCount.objects.filter(equipement=profession, millesime=millesime).aggregate(t=Sum("nombre"))["t"]
+        population = Commune.objects.communes().aggregate(t=Sum("population"))["t"]
+    else:
+        place = get_territory(niveau, code)
+        count = SupplyCount.objects.filter(equipement=profession, millesime=millesime, commune__in=place.units()).aggregate(
+            t=Sum("nombre")
+        )["t"]
+        population = place.communes().aggregate(t=Sum("population"))["t"]
+    return 10_000 * (count or 0) / population if population else None
+
+
+def build_diagnosis(territory: Territory) -> Diagnosis:
+    """Everything the report shows, with the run and dataset behind each figure."""
+    units = load_units()
+    millesime = bpe_millesimes()[0]
+    figures = demography(territory)
+    unit_codes = list(territory.units().values_list("code_insee", flat=True))
+    positions = np.array([units.index[code] for code in unit_codes], dtype=np.int64)
+    population_units = np.nan_to_num(units.pop_totale[positions])
+    counts = {
+        row["equipement"]: row["total"]
+        for row in SupplyCount.objects.filter(commune__in=territory.units(), millesime=millesime)
+        .values("equipement")
+        .annotate(total=Sum("nombre"))
+    }
+    places = _comparison_places(territory)
+    professions: list[ProfessionDiagnosis] = []
+    notes: list[str] = []
+    for equipement in PROFESSIONS:
+        run = current_run(equipement.value, "ensemble")
+        apl, population, under = _apl_for(run, territory)
+        km, minutes = _nearest_arrays(equipement.value, units, millesime)
+        weight = population_units.sum()
+        source = active_import(equipement.value)
+        ages: list[int] = []
+        if source is not None:
+            known = Practitioner.objects.filter(source=source, commune_id__in=unit_codes, age__isnull=False)
+            ages = [age for age in known.values_list("age", flat=True) if age is not None]
+        nombre = int(counts.get(equipement.value, 0))
+        professions.append(
+            ProfessionDiagnosis(
+                equipement=equipement,
+                nombre=nombre,
+                pour_10000=10_000 * nombre / figures.population if figures.population else None,
+                apl=apl,
+                unite=str(run.resume.get("unite", "")),
+                population_sous_dotee=under,
+                part_sous_dotee=under / population if population else None,
+                distance_km=float(np.dot(km[positions], population_units) / weight) if weight else None,
+                temps_min=float(np.dot(minutes[positions], population_units) / weight) if weight else None,
+                part_plus_de_20_min=float(population_units[minutes[positions] > 20].sum() / weight) if weight else None,
+                ages_connus=bool(ages),
+                part_60_ans_et_plus=(sum(1 for age in ages if age >= 60) / len(ages)) if ages else None,
+                comparisons=[
+                    Comparison(label, _apl_for_place(run, niveau, code), _density(equipement.value, millesime, niveau, code))
+                    for label, niveau, code in places
+                ],
+                run=run,
+            )
+        )
+    if not any(p.ages_connus for p in professions):
+        notes.append(
+            "L'âge des professionnels n'est pas connu dans les données ouvertes chargées (BPE) : "
+            "importez l'activité par praticien pour afficher leur vieillissement."
+        )
+    gp_run = professions[0].run
+    gp_rows = territory_rows(gp_run, territory)
+    least = sorted((row for row in gp_rows if row.apl is not None), key=lambda row: row.apl or 0.0)[:UNDER_SERVED_LISTED]
+    structure_counts = {equipement.value: int(counts.get(equipement.value, 0)) for equipement in STRUCTURES}
+    structure_communes = _structure_communes(territory, millesime)
+    return Diagnosis(
+        territory=territory,
+        parents=parents(territory),
+        demography=figures,
+        social=_social(territory),
+        professions=professions,
+        structures=structure_counts,
+        structure_communes=structure_communes,
+        least_served=least,
+        gp_rows=gp_rows,
+        bpe_millesime=millesime,
+        cnam={total.equipement.value: total for total in cnam_control_totals(territory)},
+        datasets={dataset.key: dataset for dataset in Dataset.objects.all()},
+        generated_at=timezone.now(),
+        parameters_version=load_parameters().version,
+        notes=notes,
+    )
+
+
+def _apl_for_place(run: AplRun, niveau: str, code: str) -> float | None:
+    if niveau == "national":
+        value = run.resume.get("apl_moyen_national")
+        return float(value) if value is not None else None
+    stored = AplAggregate.objects.filter(run=run, niveau=niveau, code=code).values_list("apl_moyen", flat=True).first()
+    return stored
+
+
+def _social(territory: Territory) -> Social:
+    """Bassin de vie determinants, weighted by the population of the territory's communes in each bassin."""
+    weights: dict[str, float] = {}
+    for bassin, population in territory.communes().exclude(bassin_de_vie=None).values_list("bassin_de_vie_id", "population"):
+        weights[bassin] = weights.get(bassin, 0.0) + population
+    bassins = {b.code: b for b in BassinDeVie.objects.filter(code__in=weights)}
+
+    def weighted(field_name: str) -> float | None:
+        pairs = [(getattr(bassins[c], field_name), w) for c, w in weights.items() if getattr(bassins[c], field_name) is not None]
+        total = sum(w for _, w in pairs)
+        return sum(v * w for v, w in pairs) / total if total else None
+
+    return Social(
+        part_75_ans_et_plus=weighted("part_75_ans_et_plus_2022"),
+        taux_pauvrete=weighted("taux_pauvrete_2021"),
+        niveau_vie_median=weighted("niveau_vie_median_2021"),
+        bassins=[bassins[c].nom for c in sorted(weights, key=lambda c: -weights[c])][:8],
+    )
+
+
+def _structure_communes(territory: Territory, millesime: int) -> list[tuple[str, str, int, int]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for code, nom, equipement, nombre in SupplyCount.objects.filter(
+        commune__in=territory.units(), millesime=millesime, equipement__in=[e.value for e in STRUCTURES]
+    ).values_list("commune_id", "commune__nom", "equipement", "nombre"):
+        rows.setdefault(code, {"nom": nom})[equipement] = nombre
+    return [
+        (code, r["nom"], r.get(Equipement.MAISON_DE_SANTE.value, 0), r.get(Equipement.CENTRE_DE_SANTE.value, 0))
+        for code, r in sorted(rows.items(), key=lambda item: item[1]["nom"])
+    ]
