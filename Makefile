@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,13 @@ test-postgres:
 	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
 		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
 
-bench: bench-load bench-apl
+bench: bench-load bench-apl bench-pages
 
 bench-load: install-dev
 	$(BIN)/python bench/load_bundle.py
+
+bench-pages: install-dev system-deps
+	$(BIN)/python bench/pages.py
 
 ## make bench-apl: OASIS against PySAL access on the national GP instance (installs the peer)
 bench-apl: install-dev

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian's packages when it is missing:
-# Chromium (real-browser tests) and PostgreSQL (the suite runs on both databases).
+# Chromium (real-browser tests), PostgreSQL (the suite runs on both databases), Pango (PDF reports).
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-# Fonts so that screenshots of French pages render accents.
+# Fonts so that screenshots and PDF reports render accents; Pango for WeasyPrint (PDF reports).
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+ldconfig -p | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0)
+ldconfig -p | grep -q "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

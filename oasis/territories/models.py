@@ -130,6 +130,24 @@ class Commune(models.Model):
         return self.categorie_aav in (CategorieAav.HORS_ATTRACTION, CategorieAav.COURONNE)
 
 
+class CommuneGeometry(models.Model):
+    """Simplified outline of a commune (GeoJSON geometry, WGS84), for maps."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="geometry")
+    geojson = models.TextField()
+
+    def __str__(self) -> str:
+        return f"contour {self.commune_id}"
+
+
+class DepartementGeometry(models.Model):
+    departement = models.OneToOneField(Departement, on_delete=models.CASCADE, primary_key=True, related_name="geometry")
+    geojson = models.TextField()
+
+    def __str__(self) -> str:
+        return f"contour {self.departement_id}"
+
+
 class CommuneCrosswalk(models.Model):
     """How a commune code of an older COG lands on COG 2025 codes (only codes that changed)."""
 

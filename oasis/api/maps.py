@@ -1,0 +1,77 @@
+"""Map endpoints: GeoJSON for the APL map, and the extent of a territory for zooming."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Min
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from oasis.accessibility.maps import communes_geojson, departements_geojson
+from oasis.accessibility.services import current_run
+from oasis.api.apl import BadRequest, _check
+from oasis.api.schemas import Erreur
+from oasis.territories.models import Departement
+from oasis.territories.services import get_territory
+
+router = Router(tags=["Carte"])
+
+
+def _geojson(content: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/geo+json; charset=utf-8")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@router.get(
+    "/carte/departements",
+    summary="Départements et leur APL moyen (GeoJSON)",
+    response={200: dict, 400: Erreur},
+    openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
+)
+def map_departements(request: HttpRequest, profession: str = "generaliste", variante: str = "ensemble") -> HttpResponse:
+    _check(profession, variante)
+    return _geojson(departements_geojson(current_run(profession, variante)))
+
+
+@router.get(
+    "/carte/communes/{departement}",
+    summary="Communes d'un département, leur APL, sous-densité et structures (GeoJSON)",
+    response={200: dict, 400: Erreur, 404: Erreur},
+)
+def map_communes(
+    request: HttpRequest, departement: str, profession: str = "generaliste", variante: str = "ensemble"
+) -> HttpResponse:
+    _check(profession, variante)
+    code = departement.upper()
+    if not Departement.objects.filter(pk=code).exists():
+        raise BadRequest(f"Département inconnu : « {departement} ».")
+    return _geojson(communes_geojson(current_run(profession, variante), code))
+
+
+class Emprise(Schema):
+    niveau: str
+    code: str
+    nom: str
+    ouest: float
+    sud: float
+    est: float
+    nord: float
+    departements: list[str]
+
+
+@router.get("/territoires/{niveau}/{code}/emprise", response={200: Emprise, 404: Erreur}, summary="Emprise d'un territoire")
+def extent(request: HttpRequest, niveau: str, code: str) -> Emprise:
+    territory = get_territory(niveau, code)
+    units = territory.units()
+    box = units.aggregate(west=Min("longitude"), east=Max("longitude"), south=Min("latitude"), north=Max("latitude"))
+    pad = 0.03
+    return Emprise(
+        niveau=territory.niveau,
+        code=territory.code,
+        nom=territory.nom,
+        ouest=box["west"] - pad,
+        sud=box["south"] - pad,
+        est=box["east"] + pad,
+        nord=box["north"] + pad,
+        departements=sorted(set(units.values_list("departement_id", flat=True))),
+    )

@@ -1,0 +1,161 @@
+// APL map: départements coloured by their mean APL, then a département's communes on demand.
+// No base tiles: the map works offline. Data come from /api/carte/… (GeoJSON with provenance).
+(function () {
+  "use strict";
+  var COLORS = ["#a50f15", "#ef6548", "#fdd49e", "#9ecae1", "#2171b5"];
+  var GP_BOUNDS = [1.5, 2.5, 3.5, 4.5];
+  var container = document.getElementById("map");
+  var status = document.getElementById("status");
+  var professionSelect = document.getElementById("profession");
+  var varianteSelect = document.getElementById("variante");
+  var structuresBox = document.getElementById("show-structures");
+  var map = L.map(container, { preferCanvas: false, zoomSnap: 0.25 }).setView([46.6, 2.4], 5.6);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Contours IGN Admin Express · APL OASIS (méthode DREES)");
+  var departementsLayer = null, communesLayer = null, structuresLayer = L.layerGroup().addTo(map);
+  var meta = null, loadedDepartement = null;
+
+  function fmt(value, digits) {
+    if (value === null || value === undefined) return "non disponible";
+    return value.toLocaleString("fr-FR", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  function bounds() {
+    if (meta && meta.bornes_classes) return meta.bornes_classes;
+    return GP_BOUNDS;
+  }
+  function colorFor(value) {
+    if (value === null || value === undefined) return "#cccccc";
+    var b = bounds(), i = 0;
+    while (i < b.length && value >= b[i]) i++;
+    return COLORS[i];
+  }
+  function params() {
+    return "profession=" + encodeURIComponent(professionSelect.value) + "&variante=" + encodeURIComponent(varianteSelect.value);
+  }
+  function legend() {
+    var b = bounds(), digits = b[0] < 10 ? 1 : 0, rows = [];
+    var labels = ["moins de " + fmt(b[0], digits)];
+    for (var i = 0; i < b.length - 1; i++) labels.push(fmt(b[i], digits) + " à " + fmt(b[i + 1], digits));
+    labels.push(fmt(b[b.length - 1], digits) + " et plus");
+    rows.push("<strong>APL</strong> — " + (meta ? meta.unite : ""));
+    labels.forEach(function (label, i) {
+      rows.push('<div><span class="swatch" style="background:' + COLORS[i] + '"></span>' + label + "</div>");
+    });
+    rows.push('<div><span class="swatch" style="background:#cccccc"></span>non calculé</div>');
+    if (meta && meta.seuil_sous_dense) rows.push('<div class="muted">Sous-dense : APL &lt; ' + fmt(meta.seuil_sous_dense, 1) + "</div>");
+    document.getElementById("legend").innerHTML = rows.join("");
+  }
+  function provenance() {
+    if (!meta) return;
+    var offre = meta.offre || {};
+    document.getElementById("provenance").textContent =
+      "APL " + meta.profession + " (" + meta.variante + ") — calcul " + meta.calcul.slice(0, 12) +
+      " ; offre : " + (offre.source === "bpe" ? "BPE " + offre.millesime + " (activité imputée)" : "activité importée " + (offre.millesime || "")) +
+      " ; temps de trajet : " + meta.temps_de_trajet + " ; moyenne nationale " + fmt(meta.apl_moyen_national, 2) + ".";
+  }
+  function popup(p, isCommune) {
+    var html = "<strong>" + p.nom + "</strong> (" + p.code + ")<br>APL : " + fmt(p.apl, 2) + " " + (meta ? meta.unite : "");
+    if (isCommune) {
+      html += "<br>Population : " + fmt(p.population, 0);
+      if (p.sous_dense) html += "<br><strong>Commune sous-dotée</strong>";
+      if (p.maisons_de_sante || p.centres_de_sante) html += "<br>Maisons de santé : " + p.maisons_de_sante + " · centres de santé : " + p.centres_de_sante;
+      html += '<br><a href="/territoires/commune/' + p.code + '/etat-des-lieux/">État des lieux</a>';
+    } else {
+      if (p.part_sous_dotee !== null) html += "<br>Population en commune sous-dotée : " + fmt(100 * p.part_sous_dotee, 0) + " %";
+      html += '<br><a href="/territoires/departement/' + p.code + '/etat-des-lieux/">État des lieux</a>';
+    }
+    return html;
+  }
+  function loadDepartements() {
+    status.textContent = "Chargement des départements…";
+    return fetch("/api/carte/departements?" + params()).then(function (r) { return r.json(); }).then(function (data) {
+      meta = data.oasis;
+      if (departementsLayer) map.removeLayer(departementsLayer);
+      departementsLayer = L.geoJSON(data, {
+        style: function (f) { return { color: "#555", weight: 0.8, fillColor: colorFor(f.properties.apl), fillOpacity: loadedDepartement ? 0.25 : 0.8 }; },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(f.properties.nom + " : " + fmt(f.properties.apl, 2));
+          layer.on("click", function () { loadCommunes(f.properties.code, layer.getBounds()); });
+        }
+      }).addTo(map);
+      legend(); provenance();
+      status.textContent = "Départements affichés.";
+      container.setAttribute("data-ready", "departements");
+    });
+  }
+  function loadCommunes(code, zoomTo) {
+    status.textContent = "Chargement des communes…";
+    return fetch("/api/carte/communes/" + encodeURIComponent(code) + "?" + params()).then(function (r) { return r.json(); }).then(function (data) {
+      meta = data.oasis;
+      loadedDepartement = code;
+      if (communesLayer) map.removeLayer(communesLayer);
+      structuresLayer.clearLayers();
+      if (departementsLayer) departementsLayer.setStyle({ fillOpacity: 0.25 });
+      communesLayer = L.geoJSON(data, {
+        style: function (f) {
+          var under = f.properties.sous_dense;
+          return { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(f.properties.apl), fillOpacity: 0.85, className: "commune" };
+        },
+        onEachFeature: function (f, layer) {
+          layer.bindPopup(popup(f.properties, true));
+          layer.bindTooltip(f.properties.nom);
+          if (f.properties.maisons_de_sante || f.properties.centres_de_sante) {
+            var pt = f.properties.point;
+            L.circleMarker([pt[1], pt[0]], { radius: 6, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 1, className: "structure" })
+              .bindTooltip(f.properties.nom + " : " + f.properties.maisons_de_sante + " maison(s), " + f.properties.centres_de_sante + " centre(s) de santé")
+              .addTo(structuresLayer);
+          }
+        }
+      }).addTo(map);
+      if (!structuresBox.checked) map.removeLayer(structuresLayer);
+      if (zoomTo) map.fitBounds(zoomTo); else map.fitBounds(communesLayer.getBounds());
+      legend(); provenance();
+      status.textContent = data.features.length + " communes affichées (" + code + ").";
+      container.setAttribute("data-ready", "communes-" + code);
+    });
+  }
+  function goTo(niveau, code) {
+    return fetch("/api/territoires/" + niveau + "/" + encodeURIComponent(code) + "/emprise").then(function (r) {
+      if (!r.ok) throw new Error("territoire inconnu");
+      return r.json();
+    }).then(function (box) {
+      var b = L.latLngBounds([box.sud, box.ouest], [box.nord, box.est]);
+      if (box.departements.length <= 3) return loadCommunes(box.departements[0], b);
+      map.fitBounds(b);
+    }).catch(function (e) { status.textContent = "Territoire introuvable."; });
+  }
+  function reload() {
+    var code = loadedDepartement;
+    loadDepartements().then(function () { if (code) loadCommunes(code, map.getBounds()); });
+  }
+  professionSelect.addEventListener("change", reload);
+  varianteSelect.addEventListener("change", reload);
+  structuresBox.addEventListener("change", function () {
+    if (structuresBox.checked) structuresLayer.addTo(map); else map.removeLayer(structuresLayer);
+  });
+  var search = document.getElementById("map-search"), list = document.getElementById("map-suggestions"), timer = null;
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = search.value.trim();
+    if (q.length < 2) { list.hidden = true; return; }
+    timer = setTimeout(function () {
+      fetch("/api/recherche?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (items) {
+        list.innerHTML = "";
+        items.forEach(function (item) {
+          var li = document.createElement("li"), a = document.createElement("a");
+          a.href = "#"; a.textContent = item.nom + " — " + item.contexte;
+          a.addEventListener("click", function (e) { e.preventDefault(); list.hidden = true; search.value = item.nom; goTo(item.niveau, item.code); });
+          li.appendChild(a); list.appendChild(li);
+        });
+        list.hidden = items.length === 0;
+      });
+    }, 150);
+  });
+  loadDepartements().then(function () {
+    var target = container.getAttribute("data-territoire");
+    if (target) {
+      var parts = target.split(":"), niveaux = { com: "commune", epci: "epci", dep: "departement", reg: "region" };
+      if (niveaux[parts[0]]) goTo(niveaux[parts[0]], parts[1]);
+    }
+  });
+})();
