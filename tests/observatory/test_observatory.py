@@ -64,3 +64,8 @@ def test_unknown_places(client, url):
 def test_region_picker_redirects(client):
     response = client.get("/observatoire/choisir/", {"region": "76"})
     assert response.status_code == 302 and response["Location"] == "/observatoire/region/76/"
+
+
+def test_observatory_links_to_the_map(client):
+    assert 'href="/carte/?territoire=dep:86"' in client.get("/observatoire/departement/86/").content.decode()
+    assert 'href="/carte/?territoire=reg:76"' in client.get("/observatoire/region/76/").content.decode()
