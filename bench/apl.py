@@ -11,35 +11,9 @@ on one département. Timings are the best of several runs (the peer: one run).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
-from typing import Any
 
-REPEATS = 5
-
-
-def best_of(function: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - started)
-    return best, result
-
-
-def setup_django() -> None:
-    if "OASIS_HOME" not in os.environ:
-        os.environ["OASIS_HOME"] = tempfile.mkdtemp(prefix="oasis-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oasis.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("load_bundle", verbosity=0)
+from _common import best_of, setup_django
 
 
 def main() -> None:

@@ -15,29 +15,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
+from _common import setup_django
+
+from oasis.testing import CHROMIUM_FLAGS, chromium_path
+
 RUNS = 10
 PAINTS = 5
-
-
-def setup() -> None:
-    if "OASIS_HOME" not in os.environ:
-        os.environ["OASIS_HOME"] = tempfile.mkdtemp(prefix="oasis-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oasis.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("load_bundle", verbosity=0)
-    from oasis.accessibility.services import current_run
-    from oasis.supply.enums import PROFESSIONS
-
-    for profession in PROFESSIONS:
-        current_run(profession.value)
 
 
 def diagnosis_page() -> None:
@@ -79,18 +65,9 @@ def map_first_paint() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        flags = [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ]
         paints = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=flags)
+            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
             for _ in range(PAINTS):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
@@ -110,6 +87,6 @@ def map_first_paint() -> None:
 
 
 if __name__ == "__main__":
-    setup()
+    setup_django(with_runs=True)
     diagnosis_page()
     map_first_paint()

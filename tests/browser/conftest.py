@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = os.environ.get("OASIS_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from oasis.testing import CHROMIUM_FLAGS, chromium_path
 
 
 @pytest.fixture(scope="session")
@@ -26,10 +16,11 @@ def browser() -> Iterator[object]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : lancez scripts/ensure_system_deps.sh")
+    executable = chromium_path()
+    if not os.path.exists(executable):
+        pytest.fail(f"Chromium introuvable ({executable}) : lancez scripts/ensure_system_deps.sh")
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
 
