@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,15 @@ test-postgres:
 	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
 		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
 
-bench: bench-load bench-apl bench-pages
+bench: bench-load bench-apl bench-pages bench-siting
 
 bench-load: install-dev
 	$(BIN)/python bench/load_bundle.py
+
+## make bench-siting: OASIS against PySAL spopt on the Vienne MCLP instance (installs the peer)
+bench-siting: install-dev
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/siting.py
 
 bench-pages: install-dev system-deps
 	$(BIN)/python bench/pages.py

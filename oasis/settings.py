@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "oasis.accessibility",
     "oasis.observatory",
     "oasis.diagnostics",
+    "oasis.planning",
     "oasis.www",
     "ninja",
 ]

@@ -171,7 +171,7 @@ _times: dict[str, TravelTimes] = {}
 _models_lock = threading.Lock()
 
 
-def _travel_times(provider: TravelTimeProvider, units: Units, max_minutes: float) -> TravelTimes:
+def cached_travel_times(provider: TravelTimeProvider, units: Units, max_minutes: float) -> TravelTimes:
     """Times up to ``max_minutes``, cut from a wider matrix of the same provider when one was built."""
     key = json.dumps({"temps": provider.describe(), "unites": units.fingerprint}, sort_keys=True, default=str)
     cached = _times.get(key)
@@ -199,7 +199,7 @@ def get_model(parameters: ProfessionParameters, provider: TravelTimeProvider, un
     with _models_lock:
         if key not in _models:
             started = time.perf_counter()
-            times = _travel_times(provider, units, parameters.decay.max_minutes)
+            times = cached_travel_times(provider, units, parameters.decay.max_minutes)
             model = AplModel(weight_matrix(times, parameters.decay), _demand(parameters, units))
             if len(_models) > 16:
                 _models.clear()
@@ -312,7 +312,7 @@ def compute_all(variante: str = Variante.ENSEMBLE, provider: TravelTimeProvider 
     provider = provider or default_provider(parameters)
     widest = max(p.decay.max_minutes for p in parameters.professions.values())
     with _models_lock:
-        _travel_times(provider, load_units(), widest)
+        cached_travel_times(provider, load_units(), widest)
     return [compute(slug, variante, provider, parameters) for slug in parameters.professions]
 
 

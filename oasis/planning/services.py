@@ -1,0 +1,256 @@
+"""Where would a new maison de santé serve the most under-served people: siting on a territory, with its impact."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from oasis.accessibility.enums import Variante
+from oasis.accessibility.params import load_parameters
+from oasis.accessibility.services import cached_travel_times, compute, default_provider, what_if
+from oasis.accessibility.units import Units, load_units
+from oasis.core.siting import GREEDY_BOUND, SitingResult, mclp_exact, mclp_greedy
+from oasis.core.traveltime import TravelTimes, to_sparse
+from oasis.supply.enums import Equipement
+from oasis.supply.models import SupplyCount
+from oasis.supply.services import bpe_millesimes
+from oasis.territories.services import Territory
+
+DEMANDS = {
+    "population": "population standardisée (toutes les communes)",
+    "sous-denses": "population des communes sous-dotées",
+    "deficit": "déficit d'APL × population standardisée",
+}
+METHODS = ("exacte", "glouton")
+
+
+@dataclass
+class PlanningOptions:
+    territory: Territory | None  # None: France entière
+    sites: int = 3
+    profession: str = Equipement.GENERALISTE.value
+    demande: str = "population"
+    methode: str = "exacte"
+    minutes: float = 20.0
+    professionnels_par_site: int = 3
+    population_min: int = 0
+    avec_professionnels: bool = False  # candidates must already have one professional of the profession
+    capacite: float | None = None  # weight a site can serve (patients), none = unlimited
+
+    def check(self) -> None:
+        if self.demande not in DEMANDS:
+            raise ValueError(f"Demande inconnue : « {self.demande} » ({', '.join(DEMANDS)}).")
+        if self.methode not in METHODS:
+            raise ValueError(f"Méthode inconnue : « {self.methode} » ({', '.join(METHODS)}).")
+        if not 1 <= self.sites <= 50:
+            raise ValueError("Le nombre de sites doit être compris entre 1 et 50.")
+        if not 5 <= self.minutes <= 60:
+            raise ValueError("Le temps de couverture doit être compris entre 5 et 60 minutes.")
+        if not 1 <= self.professionnels_par_site <= 30:
+            raise ValueError("Le nombre de professionnels par site doit être compris entre 1 et 30.")
+
+
+@dataclass
+class ProposedSite:
+    rang: int
+    code_insee: str
+    nom: str
+    longitude: float
+    latitude: float
+    population_commune: float
+    population_nouvellement_couverte: float
+    apl_avant: float | None
+    apl_apres: float | None
+    population_sortant_sous_densite: float
+    communes_couvertes: int
+    raisons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanningResult:
+    options: PlanningOptions
+    sites: list[ProposedSite]
+    existing: list[tuple[str, str, float, float]]  # code, nom, lon, lat of fixed sites
+    objective: float
+    objective_existing: float
+    demand_total: float
+    population_couverte_avant: float
+    population_couverte_apres: float
+    population_totale: float
+    apl_impact: dict[str, Any]
+    status: str
+    solve_seconds: float
+    candidates: int
+    demand_places: int
+    provenance: dict[str, Any]
+
+
+def _in_territory(units: Units, territory: Territory | None) -> np.ndarray:
+    if territory is None:
+        return np.ones(units.n, dtype=bool)
+    codes = set(territory.units().values_list("code_insee", flat=True))
+    return np.array([code in codes for code in units.codes])
+
+
+def _existing_sites(units: Units) -> np.ndarray:
+    present = np.zeros(units.n, dtype=bool)
+    millesime = bpe_millesimes()[0]
+    for code in SupplyCount.objects.filter(
+        millesime=millesime, nombre__gt=0, equipement__in=[Equipement.MAISON_DE_SANTE, Equipement.CENTRE_DE_SANTE]
+    ).values_list("commune_id", flat=True):
+        present[units.index[code]] = True
+    return present
+
+
+def _weights(kind: str, apl: np.ndarray, units: Units, threshold: float) -> np.ndarray:
+    pop_std: np.ndarray = np.nan_to_num(units.pop_standardisee)
+    if kind == "population":
+        return pop_std
+    valid = ~np.isnan(apl)
+    weights: np.ndarray
+    if kind == "sous-denses":
+        weights = np.where(valid & (apl < threshold), np.nan_to_num(units.pop_totale), 0.0)
+    else:
+        weights = np.where(valid, np.maximum(threshold - np.nan_to_num(apl), 0.0), 0.0) * pop_std
+    return weights
+
+
+def coverage_matrix(times: TravelTimes, minutes: float) -> sp.csr_matrix:
+    """Boolean (n, n): demand place i is within ``minutes`` of site j (explicit zeros kept as coverage)."""
+    keep = times.minutes <= minutes
+    restricted = TravelTimes(times.origin[keep], times.destination[keep], times.minutes[keep], times.n, minutes)
+    return to_sparse(restricted, np.ones(restricted.pairs))
+
+
+def plan(options: PlanningOptions) -> PlanningResult:
+    """Propose sites on a territory, explain each, and measure what N professionals there would change."""
+    options.check()
+    parameters = load_parameters()
+    units = load_units()
+    provider = default_provider(parameters)
+    computation = compute(options.profession, Variante.ENSEMBLE)
+    threshold = computation.parameters.seuil_sous_dense
+    if threshold is None:
+        bounds = computation.summary.get("bornes_classes") or [0.0, 0.0]
+        threshold = float(bounds[1])  # below "sous-doté"'s upper bound
+    times = cached_travel_times(provider, units, max(options.minutes, computation.parameters.decay.max_minutes))
+    coverage = coverage_matrix(times, options.minutes)
+
+    inside = _in_territory(units, options.territory)
+    demand_index = np.flatnonzero(inside)
+    weights_all = _weights(options.demande, computation.apl, units, threshold)
+    existing = _existing_sites(units)
+    population = np.nan_to_num(units.pop_totale)
+    candidate_mask = inside & (population >= options.population_min)
+    if options.avec_professionnels:
+        candidate_mask &= computation.supply.counts > 0
+    fixed_mask = existing & inside
+    candidate_index = np.flatnonzero(candidate_mask | fixed_mask)
+    position = {int(unit): k for k, unit in enumerate(candidate_index)}
+    fixed_local = np.array([position[int(u)] for u in np.flatnonzero(fixed_mask)], dtype=np.int64)
+    sub = coverage[demand_index, :][:, candidate_index].tocsc()
+    weights = weights_all[demand_index]
+
+    started = time.perf_counter()
+    result: SitingResult
+    if options.methode == "exacte":
+        capacity = None if options.capacite is None else np.full(candidate_index.size, float(options.capacite))
+        result = mclp_exact(sub, weights, options.sites, fixed_local, capacity=capacity)
+    else:
+        result = mclp_greedy(sub, weights, options.sites, fixed_local)
+    solve_seconds = time.perf_counter() - started
+
+    chosen_units = candidate_index[result.sites]
+    # Order the sites by marginal gain and say what each one adds.
+    covered = (
+        (np.asarray(sub[:, fixed_local].sum(axis=1)).ravel() > 0) if fixed_local.size else np.zeros(demand_index.size, dtype=bool)
+    )
+    covered_before = covered.copy()
+    remaining = list(zip(result.sites.tolist(), chosen_units.tolist(), strict=True))
+    ordered: list[tuple[int, int, np.ndarray]] = []
+    while remaining:
+        gains = [
+            float(weights[np.asarray(sub[:, local].toarray()).ravel().astype(bool) & ~covered].sum()) for local, _ in remaining
+        ]
+        best = int(np.argmax(gains))
+        local, unit = remaining.pop(best)
+        newly = np.asarray(sub[:, local].toarray()).ravel().astype(bool) & ~covered
+        covered |= newly
+        ordered.append((local, unit, newly))
+
+    per_site = []
+    combined_changes = []
+    for rank, (local, unit, newly) in enumerate(ordered, start=1):
+        change = [{"type": "structure", "commune": units.codes[unit], "nombre": options.professionnels_par_site}]
+        combined_changes += change
+        impact = what_if(computation, change)
+        site_column = np.asarray(sub[:, local].toarray()).ravel().astype(bool)
+        reasons = [
+            f"couvre {int(population[demand_index][newly].sum()):,} habitants à moins de {options.minutes:g} min "
+            f"non couverts par une structure existante ou un site mieux placé".replace(",", "\u202f"),
+        ]
+        apl_before = computation.apl[unit]
+        if impact.summary.get("population_sortant_sous_densite"):
+            reasons.append(
+                f"{int(impact.summary['population_sortant_sous_densite']):,} habitants sortiraient de la sous-densité".replace(
+                    ",", "\u202f"
+                )
+            )
+        per_site.append(
+            ProposedSite(
+                rang=rank,
+                code_insee=units.codes[unit],
+                nom="",
+                longitude=float(units.longitude[unit]),
+                latitude=float(units.latitude[unit]),
+                population_commune=float(population[unit]),
+                population_nouvellement_couverte=float(population[demand_index][newly].sum()),
+                apl_avant=None if np.isnan(apl_before) else float(apl_before),
+                apl_apres=None if np.isnan(impact.after[unit]) else float(impact.after[unit]),
+                population_sortant_sous_densite=float(impact.summary.get("population_sortant_sous_densite", 0.0)),
+                communes_couvertes=int(site_column.sum()),
+                raisons=reasons,
+            )
+        )
+    from oasis.territories.models import Commune
+
+    names = dict(Commune.objects.filter(code_insee__in=[s.code_insee for s in per_site]).values_list("code_insee", "nom"))
+    for site in per_site:
+        site.nom = names.get(site.code_insee, site.code_insee)
+    existing_rows = list(
+        Commune.objects.filter(code_insee__in=[units.codes[u] for u in np.flatnonzero(fixed_mask)]).values_list(
+            "code_insee", "nom", "longitude", "latitude"
+        )
+    )
+    combined = what_if(computation, combined_changes) if combined_changes else None
+    population_demand = population[demand_index]
+    return PlanningResult(
+        options=options,
+        sites=per_site,
+        existing=existing_rows,
+        objective=float(result.objective),
+        objective_existing=float(weights[covered_before].sum()),
+        demand_total=float(weights.sum()),
+        population_couverte_avant=float(population_demand[covered_before].sum()),
+        population_couverte_apres=float(population_demand[covered].sum()),
+        population_totale=float(population_demand.sum()),
+        apl_impact={} if combined is None else combined.summary,
+        status=result.status,
+        solve_seconds=solve_seconds,
+        candidates=int(candidate_index.size - fixed_local.size),
+        demand_places=int(demand_index.size),
+        provenance={
+            "calcul_apl": computation.content_hash,
+            "demande": DEMANDS[options.demande],
+            "couverture": f"{options.minutes:g} minutes, {provider.describe()['libelle']}",
+            "structures_existantes": f"maisons et centres de santé de la BPE {bpe_millesimes()[0]}, conservés",
+            "methode": "programme linéaire en nombres entiers (HiGHS), optimum prouvé"
+            if result.status == "optimal"
+            else f"heuristique gloutonne (au moins {GREEDY_BOUND:.0%} de l'optimum)",
+            "impact": f"{options.professionnels_par_site} professionnels nouvellement installés par site (méthode DREES)",
+        },
+    )

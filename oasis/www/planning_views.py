@@ -1,0 +1,99 @@
+"""The planning page: propose sites for new maisons de santé on a territory, explained on a map."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from oasis.core.siting import SolverError
+from oasis.planning.exports import to_csv, to_dict
+from oasis.planning.services import DEMANDS, METHODS, PlanningOptions, PlanningResult, plan
+from oasis.supply.enums import PROFESSIONS
+from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def _options(request: HttpRequest) -> tuple[PlanningOptions | None, str | None]:
+    ref = request.GET.get("territoire", "").strip()
+    if not ref:
+        return None, None
+    try:
+        territory = parse_territory_ref(ref)
+    except TerritoryNotFound as error:
+        return None, str(error)
+    profession = request.GET.get("profession", "generaliste")
+    if profession not in [p.value for p in PROFESSIONS]:
+        profession = "generaliste"
+    try:
+        minutes = float(request.GET.get("minutes") or 20)
+    except ValueError:
+        minutes = 20.0
+    options = PlanningOptions(
+        territory=territory,
+        sites=_int(request.GET.get("sites"), 3),
+        profession=profession,
+        demande=request.GET.get("demande", "population"),
+        methode=request.GET.get("methode", "exacte"),
+        minutes=minutes,
+        professionnels_par_site=_int(request.GET.get("professionnels"), 3),
+        population_min=_int(request.GET.get("population_min"), 0),
+    )
+    try:
+        options.check()
+    except ValueError as error:
+        return None, str(error)
+    return options, None
+
+
+def planning(request: HttpRequest) -> HttpResponse:
+    options, error = _options(request)
+    result: PlanningResult | None = None
+    comparison: list[tuple[str, PlanningResult]] = []
+    if options is not None:
+        try:
+            result = plan(options)
+            for kind, label in DEMANDS.items():
+                if kind == options.demande:
+                    comparison.append((label, result))
+                else:
+                    alternative = PlanningOptions(**{**options.__dict__, "demande": kind})
+                    comparison.append((label, plan(alternative)))
+        except SolverError as solver_error:
+            error = str(solver_error)
+    return render(
+        request,
+        "www/planning.html",
+        {
+            "options": options,
+            "error": error,
+            "result": result,
+            "comparison": comparison,
+            "result_json": json.dumps(to_dict(result), ensure_ascii=False) if result else "null",
+            "professions": [(p.value, p.label) for p in PROFESSIONS],
+            "demands": DEMANDS.items(),
+            "methods": METHODS,
+            "querystring": request.GET.urlencode(),
+            "territoire": request.GET.get("territoire", ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+def planning_csv(request: HttpRequest) -> HttpResponse:
+    options, error = _options(request)
+    if options is None:
+        return HttpResponse(error or "Paramètre « territoire » requis.", status=400, content_type="text/plain; charset=utf-8")
+    result = plan(options)
+    response = HttpResponse(to_csv(result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="implantation-{options.territory.code if options.territory else "france"}.csv"'
+    )
+    return response

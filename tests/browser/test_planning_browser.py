@@ -1,0 +1,21 @@
+"""Planning in a real browser: three sites in the Vienne, on the map, with their reasons."""
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
+
+
+def test_three_sites_on_the_map(live_server, page, artifacts):
+    page.goto(live_server.url + "/implantation/")
+    page.get_by_label("Territoire", exact=True).fill("dep:86")
+    page.get_by_label("Nouveaux sites").fill("3")
+    page.get_by_role("button", name="Proposer des sites").click()
+    page.wait_for_url(re.compile(r"territoire=dep%3A86"))
+    page.wait_for_selector("#planning-map[data-ready='true']", timeout=60_000)
+    assert page.locator(".site-marker").count() == 3
+    assert page.locator("path.existing").count() == 17
+    assert page.locator("#sites-list > li").count() == 3
+    assert "habitants à moins de 20 min" in page.locator("#sites-list").inner_text()
+    page.screenshot(path=artifacts / "implantation-vienne.png", full_page=True)
