@@ -34,11 +34,14 @@ def implantation(
     minutes: float = 20.0,
     professionnels: int = 3,
     population_min: int = 0,
+    modele: str = "couverture",
 ) -> dict[str, Any]:
     if profession not in [p.value for p in PROFESSIONS]:
         raise BadRequest(f"Profession inconnue : « {profession} ».")
     territory = parse_territory_ref(territoire)
-    options = PlanningOptions(territory, sites, profession, demande, methode, minutes, professionnels, population_min)
+    options = PlanningOptions(
+        territory, sites, profession, demande, methode, minutes, professionnels, population_min, modele=modele
+    )
     try:
         return to_dict(plan(options))
     except (ValueError, SolverError) as error:

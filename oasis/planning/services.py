@@ -13,7 +13,7 @@ from oasis.accessibility.enums import Variante
 from oasis.accessibility.params import load_parameters
 from oasis.accessibility.services import cached_travel_times, compute, default_provider, what_if
 from oasis.accessibility.units import Units, load_units
-from oasis.core.siting import GREEDY_BOUND, SitingResult, mclp_exact, mclp_greedy
+from oasis.core.siting import GREEDY_BOUND, SitingResult, mclp_exact, mclp_greedy, p_median_exact
 from oasis.core.traveltime import TravelTimes, to_sparse
 from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
@@ -26,6 +26,10 @@ DEMANDS = {
     "deficit": "déficit d'APL × population standardisée",
 }
 METHODS = ("exacte", "glouton")
+MODELS = {
+    "couverture": "couverture maximale (MCLP) : le plus d'habitants à moins du temps choisi",
+    "p-median": "p-médian : le temps de trajet moyen le plus court vers une structure",
+}
 
 
 @dataclass
@@ -40,8 +44,13 @@ class PlanningOptions:
     population_min: int = 0
     avec_professionnels: bool = False  # candidates must already have one professional of the profession
     capacite: float | None = None  # weight a site can serve (patients), none = unlimited
+    modele: str = "couverture"
 
     def check(self) -> None:
+        if self.modele not in MODELS:
+            raise ValueError(f"Modèle inconnu : « {self.modele} » ({', '.join(MODELS)}).")
+        if self.modele == "p-median" and self.methode != "exacte":
+            raise ValueError("Le modèle p-médian se résout par la méthode exacte.")
         if self.demande not in DEMANDS:
             raise ValueError(f"Demande inconnue : « {self.demande} » ({', '.join(DEMANDS)}).")
         if self.methode not in METHODS:
@@ -68,6 +77,7 @@ class ProposedSite:
     population_sortant_sous_densite: float
     communes_couvertes: int
     raisons: list[str] = field(default_factory=list)
+    variations_apl: list[tuple[str, float, float]] = field(default_factory=list)  # (code, before, after) per changed commune
 
 
 @dataclass
@@ -157,8 +167,23 @@ def plan(options: PlanningOptions) -> PlanningResult:
 
     started = time.perf_counter()
     result: SitingResult
-    if options.methode == "exacte":
-        capacity = None if options.capacite is None else np.full(candidate_index.size, float(options.capacite))
+    capacity = None if options.capacite is None else np.full(candidate_index.size, float(options.capacite))
+    if options.modele == "p-median":
+        keep = (
+            np.isin(times.origin, demand_index) & np.isin(times.destination, candidate_index) & (times.minutes <= options.minutes)
+        )
+        demand_position = {int(unit): k for k, unit in enumerate(demand_index)}
+        costs = sp.coo_matrix(
+            (
+                times.minutes[keep],
+                ([demand_position[int(o)] for o in times.origin[keep]], [position[int(d)] for d in times.destination[keep]]),
+            ),
+            shape=(demand_index.size, candidate_index.size),
+        )
+        result = p_median_exact(
+            costs, weights, options.sites, fixed_local, capacity=capacity, unserved_penalty_minutes=2 * options.minutes
+        )
+    elif options.methode == "exacte":
         result = mclp_exact(sub, weights, options.sites, fixed_local, capacity=capacity)
     else:
         result = mclp_greedy(sub, weights, options.sites, fixed_local)
@@ -214,6 +239,10 @@ def plan(options: PlanningOptions) -> PlanningResult:
                 population_sortant_sous_densite=float(impact.summary.get("population_sortant_sous_densite", 0.0)),
                 communes_couvertes=int(site_column.sum()),
                 raisons=reasons,
+                variations_apl=[
+                    (units.codes[k], float(impact.before[k]), float(impact.after[k]))
+                    for k in np.flatnonzero(~np.isnan(impact.before) & (np.abs(impact.after - impact.before) > 1e-12))
+                ],
             )
         )
     from oasis.territories.models import Commune
@@ -248,6 +277,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
             "demande": DEMANDS[options.demande],
             "couverture": f"{options.minutes:g} minutes, {provider.describe()['libelle']}",
             "structures_existantes": f"maisons et centres de santé de la BPE {bpe_millesimes()[0]}, conservés",
+            "modele": MODELS[options.modele],
             "methode": "programme linéaire en nombres entiers (HiGHS), optimum prouvé"
             if result.status == "optimal"
             else f"heuristique gloutonne (au moins {GREEDY_BOUND:.0%} de l'optimum)",

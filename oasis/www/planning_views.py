@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from oasis.core.siting import SolverError
 from oasis.planning.exports import to_csv, to_dict
-from oasis.planning.services import DEMANDS, METHODS, PlanningOptions, PlanningResult, plan
+from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult, plan
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
@@ -45,6 +45,7 @@ def _options(request: HttpRequest) -> tuple[PlanningOptions | None, str | None]:
         minutes=minutes,
         professionnels_par_site=_int(request.GET.get("professionnels"), 3),
         population_min=_int(request.GET.get("population_min"), 0),
+        modele=request.GET.get("modele", "couverture"),
     )
     try:
         options.check()
@@ -80,6 +81,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "professions": [(p.value, p.label) for p in PROFESSIONS],
             "demands": DEMANDS.items(),
             "methods": METHODS,
+            "models": MODELS.items(),
             "querystring": request.GET.urlencode(),
             "territoire": request.GET.get("territoire", ""),
         },

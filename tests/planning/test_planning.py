@@ -106,3 +106,26 @@ def test_csv_download(client):
     response = client.get("/implantation/sites.csv", {"territoire": "epci:200069854", "sites": 1})
     assert response["Content-Type"].startswith("text/csv")
     assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 1
+
+
+def test_p_median_on_the_vienne():
+    coverage = vienne(sites=2)
+    median = vienne(sites=2, modele="p-median")
+    assert median.status == "optimal" and len(median.sites) == 2
+    assert median.provenance["modele"].startswith("p-médian")
+    with pytest.raises(ValueError, match="méthode exacte"):
+        vienne(modele="p-median", methode="glouton")
+    # Both models must cover at least what the existing structures cover.
+    assert median.population_couverte_apres >= coverage.population_couverte_avant
+
+
+def test_each_site_lists_the_apl_changes_it_brings():
+    site = vienne(sites=1).sites[0]
+    assert site.variations_apl
+    assert all(after >= before for _, before, after in site.variations_apl)
+    assert site.code_insee in {code for code, _, _ in site.variations_apl}
+
+
+def test_page_offers_the_p_median(client):
+    content = client.get("/implantation/", {"territoire": "dep:86", "sites": 2, "modele": "p-median"}).content.decode()
+    assert 'value="p-median" selected' in content and "p-médian" in content

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oasis.core.siting import SolverError
 from oasis.planning.exports import to_csv, to_dict
-from oasis.planning.services import DEMANDS, METHODS, PlanningOptions, plan
+from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, plan
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--sites", type=int, default=3)
         parser.add_argument("--profession", default="generaliste", choices=[p.value for p in PROFESSIONS])
         parser.add_argument("--demande", default="population", choices=list(DEMANDS))
+        parser.add_argument("--modele", default="couverture", choices=list(MODELS))
         parser.add_argument("--methode", choices=METHODS, help="exacte (défaut sur un territoire) ou glouton")
         parser.add_argument("--minutes", type=float, default=20.0, help="temps de trajet couvert")
         parser.add_argument("--professionnels", type=int, default=3, help="professionnels installés par site (impact sur l'APL)")
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                     population_min=options["population_min"],
                     avec_professionnels=options["avec_professionnels"],
                     capacite=options["capacite"],
+                    modele=options["modele"],
                 )
             )
         except (TerritoryNotFound, ValueError, SolverError) as error:
