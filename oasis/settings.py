@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "oasis.observatory",
     "oasis.diagnostics",
     "oasis.planning",
+    "oasis.audit",
+    "oasis.accounts",
+    "oasis.projects",
     "oasis.www",
     "ninja",
 ]
@@ -124,6 +127,11 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "projects"
+LOGOUT_REDIRECT_URL = "home"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

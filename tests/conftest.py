@@ -34,6 +34,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
             current_run(profession.value)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Login throttling lives in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def national(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Tests that read the national data; reloads it if a transactional test flushed the database."""

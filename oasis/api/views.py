@@ -11,6 +11,7 @@ from oasis.api.apl import BadRequest
 from oasis.api.apl import router as apl_router
 from oasis.api.maps import router as maps_router
 from oasis.api.planning import router as planning_router
+from oasis.api.projects import router as projects_router
 from oasis.api.schemas import Effectif, Erreur, Resultat, Source, Territoire, TerritoireRef
 from oasis.datasets.models import Dataset
 from oasis.supply.enums import PROFESSIONS
@@ -32,6 +33,7 @@ api = NinjaAPI(
 api.add_router("", apl_router)
 api.add_router("", maps_router)
 api.add_router("", planning_router)
+api.add_router("", projects_router)
 
 TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
 

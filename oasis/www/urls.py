@@ -1,6 +1,8 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from oasis.www import diagnostic_views, map_views, observatory_views, planning_views, views
+from oasis.accounts.views import ThrottledLoginView
+from oasis.www import diagnostic_views, map_views, observatory_views, planning_views, projects_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +14,15 @@ urlpatterns = [
     path("implantation/", planning_views.planning, name="planning"),
     path("implantation/sites.csv", planning_views.planning_csv, name="planning_csv"),
     path("epci/", views.epci_list, name="epci_list"),
+    path("connexion/", ThrottledLoginView.as_view(), name="login"),
+    path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("projets/", projects_views.project_list, name="projects"),
+    path("projets/export.csv", projects_views.project_export, name="project_export"),
+    path("projets/nouveau/", projects_views.project_create, name="project_create"),
+    path("projets/<int:pk>/", projects_views.project_detail, name="project_detail"),
+    path("projets/<int:pk>/etape/", projects_views.project_move, name="project_move"),
+    path("projets/<int:pk>/commentaire/", projects_views.project_comment, name="project_comment"),
+    path("projets/<int:pk>/action/", projects_views.project_next_action, name="project_next_action"),
     path("sources/", views.sources, name="sources"),
     path("observatoire/", observatory_views.observatory, name="observatory"),
     path("observatoire/choisir/", observatory_views.observatory_pick, name="observatory_pick"),

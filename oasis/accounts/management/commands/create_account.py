@@ -1,0 +1,64 @@
+"""``oasis create_account``: create a user with a role and its territory (the password is asked, never an argument)."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from oasis.accounts.enums import Role
+from oasis.accounts.models import Profile
+from oasis.audit.services import record
+
+
+class Command(BaseCommand):
+    help = "Crée un compte avec son rôle et son territoire."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--departement", help="code du département (chargé de mission)")
+        parser.add_argument("--region", help="code de la région (ARS, CPAM)")
+        parser.add_argument("--commune", help="code INSEE (élu ou agent d'une commune)")
+        parser.add_argument("--epci", help="SIREN (élu ou agent d'un EPCI)")
+        parser.add_argument("--organisation", default="")
+        parser.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user_model = get_user_model()
+        if user_model.objects.filter(username=options["email"]).exists():
+            raise CommandError(f"Le compte {options['email']} existe déjà.")
+        password = input() if options["password_stdin"] else getpass.getpass("Mot de passe : ")
+        niveau = "commune" if options["commune"] else ("epci" if options["epci"] else "")
+        profile = Profile(
+            role=options["role"],
+            departement_id=options["departement"],
+            region_id=options["region"],
+            collectivite_niveau=niveau,
+            collectivite_code=options["commune"] or options["epci"] or "",
+            organisation=options["organisation"],
+        )
+        try:
+            profile.clean()
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        with transaction.atomic():
+            user = user_model.objects.create_user(
+                username=options["email"],
+                email=options["email"],
+                password=password,
+                is_superuser=options["role"] == Role.ADMINISTRATEUR,
+                is_staff=options["role"] == Role.ADMINISTRATEUR,
+            )
+            profile.user = user
+            profile.save()
+            record(None, "compte.creation", profile, {"role": profile.role, "territoire": profile.scope_label})
+        self.stdout.write(
+            self.style.SUCCESS(f"Compte {user.username} créé ({profile.get_role_display()}, {profile.scope_label}).")
+        )

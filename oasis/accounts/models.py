@@ -1,0 +1,57 @@
+"""A user's role and the territory it covers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from oasis.accounts.enums import Role
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.PROTECT, null=True, blank=True, help_text="Département (chargé de mission)"
+    )
+    region = models.ForeignKey(
+        "territories.Region", on_delete=models.PROTECT, null=True, blank=True, help_text="Région (ARS, CPAM)"
+    )
+    collectivite_niveau = models.CharField(max_length=10, blank=True, choices=[("commune", "Commune"), ("epci", "EPCI")])
+    collectivite_code = models.CharField(max_length=9, blank=True, help_text="Code INSEE de la commune ou SIREN de l'EPCI")
+    organisation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "profil"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.role == Role.DEPARTEMENT and self.departement_id is None:
+            raise ValidationError("Un chargé de mission du Département doit être rattaché à un département.")
+        if self.role in (Role.ARS, Role.CPAM) and self.region_id is None:
+            raise ValidationError("Un utilisateur de l'ARS ou de la CPAM doit être rattaché à une région.")
+        if self.role == Role.COLLECTIVITE and not (self.collectivite_niveau and self.collectivite_code):
+            raise ValidationError("Un élu ou agent doit être rattaché à une commune ou un EPCI.")
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.DEPARTEMENT and self.departement:
+            return f"{self.departement.nom} ({self.departement_id})"
+        if self.role in (Role.ARS, Role.CPAM) and self.region:
+            return self.region.nom
+        if self.role == Role.COLLECTIVITE:
+            return f"{self.collectivite_niveau} {self.collectivite_code}"
+        return "France"
+
+
+def role_of(user: object) -> str | None:
+    """The user's role, or None for an anonymous user or one without a profile."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return Role.ADMINISTRATEUR.value if getattr(user, "is_superuser", False) else None
+    return str(profile.role)

@@ -1,0 +1,55 @@
+"""Kinds of project, carriers, and the stages of the support chain (seeds 000, 001, 002, 004)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ProjectKind(models.TextChoices):
+    MSP = "msp", "Maison de santé pluriprofessionnelle (mono-site)"
+    MSP_MULTISITE = "msp-multisite", "Maison de santé multi-site / pôle de santé"
+    CENTRE_DE_SANTE = "centre-de-sante", "Centre de santé"
+    CPTS = "cpts", "Communauté professionnelle territoriale de santé (CPTS)"
+
+
+class Carrier(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    ASSOCIATION = "association", "Association de professionnels"
+    SISA = "sisa", "SISA"
+    AUTRE = "autre", "Autre"
+
+
+class Stage(models.TextChoices):
+    PRISE_DE_CONTACT = "prise-de-contact", "Prise de contact / 1er entretien"
+    CONSEIL = "conseil-1er-niveau", "Conseil de 1er niveau / réunion d'information"
+    DEFINITION = "definition-besoin", "Définition et formalisation du besoin"
+    ACCOMPAGNEMENT = "accompagnement-cible", "Accompagnement ciblé"
+    DEPOSE = "projet-sante-depose", "Projet de santé déposé"
+    COMITE = "comite-regional", "Comité régional de sélection"
+    VALIDE = "valide", "Validé par le comité"
+    A_REVOIR = "a-revoir", "À revoir (comité)"
+    REFUSE = "refuse", "Refusé (comité)"
+    OUVERT = "ouvert", "Ouvert"
+    SUIVI = "suivi", "Suivi en fonctionnement"
+    SUSPENDU = "suspendu", "Suspendu"
+    ABANDONNE = "abandonne", "Abandonné"
+
+
+FORWARD: dict[str, tuple[str, ...]] = {
+    Stage.PRISE_DE_CONTACT: (Stage.CONSEIL,),
+    Stage.CONSEIL: (Stage.DEFINITION,),
+    Stage.DEFINITION: (Stage.ACCOMPAGNEMENT,),
+    Stage.ACCOMPAGNEMENT: (Stage.DEPOSE,),
+    Stage.DEPOSE: (Stage.COMITE,),
+    Stage.COMITE: (Stage.VALIDE, Stage.A_REVOIR, Stage.REFUSE),
+    Stage.A_REVOIR: (Stage.DEPOSE,),
+    Stage.VALIDE: (Stage.OUVERT,),
+    Stage.OUVERT: (Stage.SUIVI,),
+}
+"""The normal path; the committee's three outcomes; a project to revise is filed again."""
+
+COMMITTEE_DECISIONS = (Stage.VALIDE, Stage.A_REVOIR, Stage.REFUSE)
+PAUSED = (Stage.SUSPENDU, Stage.ABANDONNE)
+FINAL = (Stage.REFUSE,)
+BOARD_ORDER: tuple[str, ...] = tuple(stage.value for stage in Stage)

@@ -1,0 +1,151 @@
+"""Everything that changes a project: checked, recorded in the history and the audit log, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from oasis.audit.services import record
+from oasis.projects import perms
+from oasis.projects.enums import FINAL, FORWARD, PAUSED, Stage
+from oasis.projects.models import Comment, Project, ProjectTransition
+from oasis.territories.models import Commune
+
+
+class NotAllowed(PermissionError):
+    """The user may not do this (views answer 403, or 404 when the project is out of their sight)."""
+
+
+class InvalidTransition(ValueError):
+    """The stage machine does not allow this move; the message lists the allowed ones."""
+
+
+@dataclass
+class NewProject:
+    nom: str
+    kind: str
+    carrier: str
+    carrier_name: str
+    commune_principale: str
+    communes_desservies: list[str]
+    collectivite_niveau: str
+    collectivite_code: str
+    next_action: str = ""
+    next_action_due: date | None = None
+
+
+def create_project(user: Any, data: NewProject) -> Project:
+    commune = Commune.objects.select_related("departement").filter(pk=data.commune_principale).first()
+    if commune is None:
+        raise ValueError(f"Commune inconnue : « {data.commune_principale} ».")
+    if not perms.can_create_in(user, commune.departement_id):
+        raise NotAllowed("Vous ne pouvez créer un projet que dans votre département.")
+    served = list(Commune.objects.filter(pk__in=data.communes_desservies))
+    unknown = sorted(set(data.communes_desservies) - {c.pk for c in served})
+    if unknown:
+        raise ValueError(f"Communes inconnues : {', '.join(unknown)}.")
+    if data.collectivite_niveau == "commune" and not Commune.objects.filter(pk=data.collectivite_code).exists():
+        raise ValueError(f"Commune bénéficiaire inconnue : « {data.collectivite_code} ».")
+    with transaction.atomic():
+        project = Project.objects.create(
+            nom=data.nom,
+            kind=data.kind,
+            carrier=data.carrier,
+            carrier_name=data.carrier_name,
+            commune_principale=commune,
+            departement_id=commune.departement_id,
+            region_id=commune.region_id,
+            collectivite_niveau=data.collectivite_niveau,
+            collectivite_code=data.collectivite_code,
+            next_action=data.next_action,
+            next_action_due=data.next_action_due,
+            created_by=user,
+        )
+        project.communes_desservies.set(served or [commune])
+        ProjectTransition.objects.create(
+            project=project, from_stage="", to_stage=project.stage, by=user, reason="Création du projet"
+        )
+        record(user, "projet.creation", project, {"etape": project.stage, "commune": commune.pk})
+    return project
+
+
+def allowed_moves(project: Project) -> list[str]:
+    """Stages reachable from the current one (pause and resumption included)."""
+    if project.stage in PAUSED:
+        previous = _stage_before_pause(project)
+        return [previous] if previous else []
+    if project.stage in FINAL:
+        return []
+    return [*FORWARD.get(project.stage, ()), Stage.SUSPENDU, Stage.ABANDONNE]
+
+
+def _stage_before_pause(project: Project) -> str | None:
+    last = project.transitions.filter(to_stage__in=PAUSED).order_by("-at", "-pk").first()
+    return last.from_stage if last else None
+
+
+def move(user: Any, project: Project, to_stage: str, reason: str) -> ProjectTransition:
+    if not perms.can_view(user, project):
+        raise NotAllowed("Projet introuvable.")
+    if to_stage not in allowed_moves(project):
+        labels = ", ".join(Stage(stage).label for stage in allowed_moves(project)) or "aucune"
+        raise InvalidTransition(
+            f"Passage impossible de « {Stage(project.stage).label} » à cette étape. Étapes possibles : {labels}."
+        )
+    if not perms.can_move_to(user, project, to_stage):
+        raise NotAllowed("Votre rôle ne permet pas ce changement d'étape.")
+    if not reason.strip():
+        raise ValueError("Le motif du changement d'étape est obligatoire.")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        transition = ProjectTransition.objects.create(
+            project=locked, from_stage=locked.stage, to_stage=to_stage, by=user, reason=reason.strip()
+        )
+        record(user, "projet.etape", locked, {"de": locked.stage, "vers": to_stage, "motif": reason.strip()})
+        locked.stage = to_stage
+        locked.stage_since = timezone.now()
+        locked.save(update_fields=["stage", "stage_since", "updated_at"])
+    project.refresh_from_db()
+    return transition
+
+
+def set_next_action(user: Any, project: Project, text: str, due: date | None) -> None:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+    with transaction.atomic():
+        record(
+            user,
+            "projet.prochaine_action",
+            project,
+            {
+                "avant": [project.next_action, project.next_action_due.isoformat() if project.next_action_due else None],
+                "apres": [text, due.isoformat() if due else None],
+            },
+        )
+        project.next_action, project.next_action_due = text, due
+        project.save(update_fields=["next_action", "next_action_due", "updated_at"])
+
+
+def add_comment(user: Any, project: Project, text: str) -> Comment:
+    if not perms.can_comment(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de commenter ce projet.")
+    if not text.strip():
+        raise ValueError("Le commentaire est vide.")
+    with transaction.atomic():
+        comment = Comment.objects.create(project=project, author=user, text=text.strip())
+        record(user, "projet.commentaire", project, {"commentaire": comment.pk})
+    return comment
+
+
+def time_per_stage(project: Project) -> list[tuple[str, float]]:
+    """Days spent in each stage, in order (the current one up to now)."""
+    transitions = list(project.transitions.order_by("at", "pk"))
+    spans: list[tuple[str, float]] = []
+    for current, following in zip(transitions, [*transitions[1:], None], strict=True):
+        end = following.at if following else timezone.now()
+        spans.append((current.to_stage, (end - current.at).total_seconds() / 86_400))
+    return spans

@@ -1,0 +1,179 @@
+"""Project pages: thin views over oasis.projects.services and oasis.projects.perms."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from oasis.audit.services import history
+from oasis.projects import perms
+from oasis.projects.enums import BOARD_ORDER, Stage
+from oasis.projects.forms import CommentForm, MoveForm, NextActionForm, ProjectForm
+from oasis.projects.models import Project
+from oasis.projects.services import (
+    InvalidTransition,
+    NewProject,
+    NotAllowed,
+    add_comment,
+    allowed_moves,
+    create_project,
+    move,
+    set_next_action,
+    time_per_stage,
+)
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    """The project if the user may see it; 404 otherwise (never reveal that it exists)."""
+    return get_object_or_404(perms.visible_projects(request.user).select_related("commune_principale", "departement"), pk=pk)
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = list(perms.visible_projects(request.user).select_related("commune_principale", "departement"))
+    if request.GET.get("en_retard"):
+        projects = [p for p in projects if p.overdue]
+    board = [(Stage(stage).label, stage, [p for p in projects if p.stage == stage]) for stage in BOARD_ORDER]
+    return render(
+        request,
+        "www/projects.html",
+        {
+            "projects": projects,
+            "board": [column for column in board if column[2]],
+            "can_create": perms.can_create(request.user),
+            "overdue": sum(1 for p in projects if p.overdue),
+        },
+    )
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "nom", "type", "porteur", "commune", "departement", "etape", "depuis", "prochaine_action", "echeance", "en_retard"]
+    )
+    for p in perms.visible_projects(request.user).select_related("commune_principale"):
+        writer.writerow(
+            [
+                p.pk,
+                p.nom,
+                p.get_kind_display(),
+                p.carrier_name,
+                p.commune_principale.nom,
+                p.departement_id,
+                p.get_stage_display(),
+                p.stage_since.date().isoformat(),
+                p.next_action,
+                p.next_action_due.isoformat() if p.next_action_due else "",
+                int(p.overdue),
+            ]
+        )
+    return response
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not perms.can_create(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas de créer un projet.")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = create_project(
+                request.user,
+                NewProject(
+                    nom=data["nom"],
+                    kind=data["kind"],
+                    carrier=data["carrier"],
+                    carrier_name=data["carrier_name"],
+                    commune_principale=data["commune_principale"].upper(),
+                    communes_desservies=form.served(),
+                    collectivite_niveau=data["collectivite_niveau"],
+                    collectivite_code=data["collectivite_code"].upper(),
+                    next_action=data["next_action"],
+                    next_action_due=data["next_action_due"],
+                ),
+            )
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("project_detail", project.pk)
+    return render(request, "www/project_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
+    return render(
+        request,
+        "www/project_detail.html",
+        {
+            "project": project,
+            "moves": moves,
+            "transitions": project.transitions.select_related("by"),
+            "comments": project.comments.select_related("author"),
+            "can_comment": perms.can_comment(request.user, project),
+            "can_edit": perms.can_edit(request.user, project),
+            "audit": history(project)[:50] if perms.can_edit(request.user, project) else [],
+            "spans": [(Stage(stage).label, days) for stage, days in time_per_stage(project)],
+            "move_form": MoveForm(),
+            "comment_form": CommentForm(),
+            "action_form": NextActionForm(
+                initial={"next_action": project.next_action, "next_action_due": project.next_action_due}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_move(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Motif obligatoire.", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        move(request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except (InvalidTransition, ValueError) as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    return redirect("project_detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Commentaire vide.", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        add_comment(request.user, project, form.cleaned_data["text"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    return redirect("project_detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = NextActionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Échéance invalide.", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        set_next_action(request.user, project, form.cleaned_data["next_action"], form.cleaned_data["next_action_due"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    return redirect("project_detail", project.pk)
