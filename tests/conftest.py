@@ -52,6 +52,19 @@ def national(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
     with django_db_blocker.unblock():
         if not is_loaded():
             load_bundle()
+        _reseed_data_migrations()
+
+
+def _reseed_data_migrations() -> None:
+    """Transactional tests flush the database, data migrations included: put their rows back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from oasis.projects.models import CahierDesCharges
+
+    if not CahierDesCharges.objects.exists():
+        import_module("oasis.projects.migrations.0003_default_cahier_des_charges").seed(apps, None)
 
 
 @pytest.fixture

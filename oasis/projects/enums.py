@@ -53,3 +53,42 @@ COMMITTEE_DECISIONS = (Stage.VALIDE, Stage.A_REVOIR, Stage.REFUSE)
 PAUSED = (Stage.SUSPENDU, Stage.ABANDONNE)
 FINAL = (Stage.REFUSE,)
 BOARD_ORDER: tuple[str, ...] = tuple(stage.value for stage in Stage)
+
+
+class MemberProfession(models.TextChoices):
+    GENERALISTE = "generaliste", "Médecin généraliste"
+    MEDECIN_AUTRE = "medecin-autre", "Autre médecin"
+    CHIRURGIEN_DENTISTE = "chirurgien-dentiste", "Chirurgien-dentiste"
+    SAGE_FEMME = "sage-femme", "Sage-femme"
+    PHARMACIEN = "pharmacien", "Pharmacien"
+    INFIRMIER = "infirmier", "Infirmier"
+    MASSEUR_KINESITHERAPEUTE = "masseur-kinesitherapeute", "Masseur-kinésithérapeute"
+    ORTHOPHONISTE = "orthophoniste", "Orthophoniste"
+    ORTHOPTISTE = "orthoptiste", "Orthoptiste"
+    PEDICURE_PODOLOGUE = "pedicure-podologue", "Pédicure-podologue"
+    DIETETICIEN = "dieteticien", "Diététicien"
+    ERGOTHERAPEUTE = "ergotherapeute", "Ergothérapeute"
+    PSYCHOMOTRICIEN = "psychomotricien", "Psychomotricien"
+    PSYCHOLOGUE = "psychologue", "Psychologue"
+    COORDINATEUR = "coordinateur", "Coordinateur"
+    AUTRE = "autre", "Autre"
+
+
+AUXILIAIRES_MEDICAUX = (
+    MemberProfession.INFIRMIER,
+    MemberProfession.MASSEUR_KINESITHERAPEUTE,
+    MemberProfession.ORTHOPHONISTE,
+    MemberProfession.ORTHOPTISTE,
+    MemberProfession.PEDICURE_PODOLOGUE,
+    MemberProfession.DIETETICIEN,
+    MemberProfession.ERGOTHERAPEUTE,
+    MemberProfession.PSYCHOMOTRICIEN,
+)
+"""Auxiliaires médicaux (Code de la santé publique, livre III de la quatrième partie)."""
+
+
+class MemberStatus(models.TextChoices):
+    ASSOCIE = "associe-liberal", "Associé libéral"
+    SALARIE = "salarie", "Salarié"
+    PRESSENTI = "pressenti", "Pressenti"
+    RECHERCHE = "recherche", "Recherché"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from oasis.projects.enums import Carrier, ProjectKind, Stage
+from oasis.projects.enums import Carrier, MemberProfession, MemberStatus, ProjectKind, Stage
 
 
 class Project(models.Model):
@@ -70,3 +70,57 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} sur {self.project}"
+
+
+class TeamMember(models.Model):
+    """A member of the team, by profession and status (a name is optional: the team can be described anonymously)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="team")
+    profession = models.CharField(max_length=30, choices=MemberProfession.choices)
+    status = models.CharField("statut", max_length=20, choices=MemberStatus.choices)
+    label = models.CharField("nom ou mention", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["profession", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_profession_display()} ({self.get_status_display()})"
+
+
+class CahierDesCharges(models.Model):
+    """The ARS's requirements for a projet de santé: one rule set per région (or the national default), edited by an
+    administrator in /admin/, not in code."""
+
+    region = models.OneToOneField(
+        "territories.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="vide : règles par défaut, pour les régions sans cahier des charges propre",
+    )
+    titre = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, blank=True)
+    min_generalistes = models.PositiveSmallIntegerField(default=2)
+    min_auxiliaires = models.PositiveSmallIntegerField(default=1)
+    salaries_moins_que_associes = models.BooleanField(default=True, help_text="règle des SISA depuis fin 2023")
+    items = models.JSONField(default=list, help_text='[{"code": …, "libelle": …, "categorie": …}]')
+
+    class Meta:
+        verbose_name = "cahier des charges"
+        verbose_name_plural = "cahiers des charges"
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+class ChecklistAnswer(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checklist")
+    code = models.CharField(max_length=60)
+    met = models.BooleanField("satisfait", default=False)
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "code"], name="unique_checklist_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.code} : {self.met}"

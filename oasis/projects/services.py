@@ -12,7 +12,7 @@ from django.utils import timezone
 from oasis.audit.services import record
 from oasis.projects import perms
 from oasis.projects.enums import FINAL, FORWARD, PAUSED, Stage
-from oasis.projects.models import Comment, Project, ProjectTransition
+from oasis.projects.models import ChecklistAnswer, Comment, Project, ProjectTransition, TeamMember
 from oasis.territories.models import Commune
 
 
@@ -149,3 +149,42 @@ def time_per_stage(project: Project) -> list[tuple[str, float]]:
         end = following.at if following else timezone.now()
         spans.append((current.to_stage, (end - current.at).total_seconds() / 86_400))
     return spans
+
+
+def add_member(user: Any, project: Project, profession: str, status: str, label: str = "") -> TeamMember:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier l'équipe.")
+    with transaction.atomic():
+        member = TeamMember.objects.create(project=project, profession=profession, status=status, label=label.strip())
+        record(user, "projet.equipe.ajout", project, {"profession": profession, "statut": status})
+    return member
+
+
+def remove_member(user: Any, project: Project, member_id: int) -> None:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier l'équipe.")
+    member = project.team.filter(pk=member_id).first()
+    if member is None:
+        raise ValueError("Membre introuvable.")
+    with transaction.atomic():
+        record(user, "projet.equipe.retrait", project, {"profession": member.profession, "statut": member.status})
+        member.delete()
+
+
+def set_checklist(user: Any, project: Project, met_codes: set[str], comments: dict[str, str]) -> None:
+    """Record which items of the cahier des charges the projet de santé meets."""
+    from oasis.projects.conformity import NO_RULES, cahier_for
+
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+    cahier = cahier_for(project)
+    if cahier is None:
+        raise ValueError(NO_RULES)
+    codes = [item["code"] for item in cahier.items]
+    with transaction.atomic():
+        before = {a.code: a.met for a in project.checklist.all()}
+        for code in codes:
+            ChecklistAnswer.objects.update_or_create(
+                project=project, code=code, defaults={"met": code in met_codes, "comment": comments.get(code, "")[:500]}
+            )
+        record(user, "projet.cahier_des_charges", project, {"avant": before, "apres": {c: c in met_codes for c in codes}})

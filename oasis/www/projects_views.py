@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from oasis.audit.services import history
 from oasis.projects import perms
-from oasis.projects.enums import BOARD_ORDER, Stage
+from oasis.projects.conformity import NO_RULES, evaluate
+from oasis.projects.enums import BOARD_ORDER, MemberProfession, MemberStatus, Stage
 from oasis.projects.forms import CommentForm, MoveForm, NextActionForm, ProjectForm
 from oasis.projects.models import Project
 from oasis.projects.services import (
@@ -20,9 +23,12 @@ from oasis.projects.services import (
     NewProject,
     NotAllowed,
     add_comment,
+    add_member,
     allowed_moves,
     create_project,
     move,
+    remove_member,
+    set_checklist,
     set_next_action,
     time_per_stage,
 )
@@ -126,6 +132,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": perms.can_edit(request.user, project),
             "audit": history(project)[:50] if perms.can_edit(request.user, project) else [],
             "spans": [(Stage(stage).label, days) for stage, days in time_per_stage(project)],
+            "team": project.team.all(),
+            "conformity": evaluate(project),
+            "no_rules": NO_RULES,
+            "professions": MemberProfession.choices,
+            "statuses": MemberStatus.choices,
             "move_form": MoveForm(),
             "comment_form": CommentForm(),
             "action_form": NextActionForm(
@@ -177,3 +188,64 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     return redirect("project_detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    profession, status = request.POST.get("profession", ""), request.POST.get("status", "")
+    if profession not in MemberProfession.values or status not in MemberStatus.values:
+        return HttpResponse("Profession ou statut inconnu.", status=400, content_type="text/plain; charset=utf-8")
+    try:
+        add_member(request.user, project, profession, status, request.POST.get("label", "")[:200])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    return redirect("project_detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    try:
+        remove_member(request.user, project, member_id)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+    return redirect("project_detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    met = set(request.POST.getlist("met"))
+    comments = {key[len("comment-") :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith("comment-")}
+    try:
+        set_checklist(request.user, project, met, comments)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    return redirect("project_detail", project.pk)
+
+
+@login_required
+def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The avis sur l'adéquation au cahier des charges de l'ARS, as a PDF."""
+    project = _project(request, pk)
+    if evaluate(project) is None:
+        return HttpResponse(NO_RULES, status=409, content_type="text/plain; charset=utf-8")
+    html = render_to_string(
+        "www/avis.html",
+        {"project": project, "conformity": evaluate(project), "team": project.team.all(), "today": date.today(), "for_pdf": True},
+    )
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:
+        return HttpResponse(f"Export PDF indisponible : {error}", status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="avis-cahier-des-charges-projet-{project.pk}.pdf"'
+    return response

@@ -1,4 +1,4 @@
-"""A Département officer logs in, creates a project for a commune and moves it through the first stages."""
+"""A Département officer logs in, creates a project, moves it, adds the team, reads the conformity, downloads the avis."""
 
 import re
 
@@ -35,6 +35,17 @@ def test_officer_creates_and_moves_a_project(live_server, page, artifacts):
         page.wait_for_load_state()
     assert page.locator("#stage").inner_text() == "Définition et formalisation du besoin"
     assert page.locator("#table-historique tbody tr").count() == 3
+    for profession in ("generaliste", "generaliste", "infirmier"):
+        page.select_option("#profession", profession)
+        page.select_option("#status", "associe-liberal")
+        page.get_by_role("button", name="Ajouter").click()
+        page.wait_for_load_state()
+    assert page.locator("#table-equipe tbody tr").count() == 3
+    assert page.locator("#table-conformite tr[data-code='equipe-generalistes'] td").nth(2).inner_text() == "oui"
+    assert "non satisfaite" in page.locator("#conformite-resultat").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger l'avis sur l'adéquation au cahier des charges (PDF)").click()
+    assert download.value.suggested_filename.startswith("avis-cahier-des-charges-projet-")
     page.screenshot(path=artifacts / "projet-lussac.png", full_page=True)
     page.goto(live_server.url + "/projets/")
     assert page.locator(".board-card").count() == 1
