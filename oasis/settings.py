@@ -144,6 +144,15 @@ X_FRAME_OPTIONS = "DENY"
 
 OASIS_BUNDLE_DIR = Path(env_str("OASIS_BUNDLE_DIR", str(PACKAGE_DIR / "data" / "bundle")))
 
+# Project documents: never served from a public URL, only through the permission-checked download view.
+MEDIA_ROOT = Path(env_str("OASIS_DOCUMENTS_DIR", str(OASIS_HOME / "documents")))
+MEDIA_URL = "/documents-non-publics/"
+OASIS_DOCUMENT_MAX_BYTES = env_int("OASIS_DOCUMENT_MAX_MO", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+# Cap on cumulated public aid, as a percentage of the operation's cost (funding plans).
+OASIS_PUBLIC_AID_CAP_PERCENT = env_int("OASIS_PLAFOND_AIDES_PUBLIQUES", 80)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -61,10 +61,12 @@ def _reseed_data_migrations() -> None:
 
     from django.apps import apps
 
-    from oasis.projects.models import CahierDesCharges
+    from oasis.projects.models import AciBareme, CahierDesCharges, FundingTool
 
     if not CahierDesCharges.objects.exists():
         import_module("oasis.projects.migrations.0003_default_cahier_des_charges").seed(apps, None)
+    if not FundingTool.objects.exists() or not AciBareme.objects.exists():
+        import_module("oasis.projects.migrations.0005_funding_catalogue_aci_bareme").seed(apps, None)
 
 
 @pytest.fixture

@@ -92,3 +92,59 @@ class MemberStatus(models.TextChoices):
     SALARIE = "salarie", "Salarié"
     PRESSENTI = "pressenti", "Pressenti"
     RECHERCHE = "recherche", "Recherché"
+
+
+class PartnerKind(models.TextChoices):
+    ARS = "ars", "ARS"
+    CPAM = "cpam", "CPAM"
+    ORDRE = "ordre", "Ordre professionnel"
+    CLS = "cls", "Contrat local de santé (CLS)"
+    URPS = "urps", "URPS"
+    FEDERATION = "federation", "Fédération régionale des maisons de santé"
+    FACULTE = "faculte", "Faculté"
+    CHU = "chu", "CHU"
+    ECOLE = "ecole", "École (IFSI, IFMK, orthophonie…)"
+    REGION = "region", "Région"
+    PREFECTURE = "prefecture", "Préfecture"
+    DEPARTEMENT = "departement", "Département"
+    COMMUNE = "commune", "Commune ou EPCI"
+    AUTRE = "autre", "Autre"
+
+
+class ActionKind(models.TextChoices):
+    ENTRETIEN = "entretien", "Entretien"
+    REUNION = "reunion-information", "Réunion d'information"
+    COORDINATION = "coordination", "Coordination"
+    COMMUNICATION = "communication", "Communication"
+    PREVENTION = "prevention", "Prévention"
+    VISITE = "visite", "Visite"
+
+
+class FundingNature(models.TextChoices):
+    ETUDE = "etude", "Étude"
+    DEMARRAGE = "demarrage", "Démarrage"
+    INVESTISSEMENT = "investissement", "Investissement"
+    FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
+
+
+class ZoneCondition(models.TextChoices):
+    TOUTE = "toute", "Toute zone"
+    SOUS_DENSE = "sous-dense", "Zone sous-dense uniquement"
+    HORS_SOUS_DENSE = "hors-sous-dense", "Hors zone sous-dense uniquement"
+
+
+class TerritoryCondition(models.TextChoices):
+    TOUT = "tout", "Rural ou urbain"
+    RURAL = "rural", "Rural uniquement"
+    URBAIN = "urbain", "Urbain uniquement"
+
+
+class DocumentKind(models.TextChoices):
+    PROJET_DE_SANTE = "projet-de-sante", "Projet de santé"
+    DIAGNOSTIC = "diagnostic", "Diagnostic territorial"
+    PLAN_DE_FINANCEMENT = "plan-de-financement", "Plan de financement"
+    CONVENTION = "convention", "Convention"
+    COMPTE_RENDU = "compte-rendu", "Compte rendu"
+    PLANS = "plans", "Plans du bâtiment"
+    STATUTS = "statuts", "Statuts (SISA, association)"
+    AUTRE = "autre", "Autre"

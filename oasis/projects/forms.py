@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from oasis.projects.enums import Carrier, ProjectKind
+from oasis.projects.enums import ActionKind, Carrier, DocumentKind, PartnerKind, ProjectKind
 
 
 class ProjectForm(forms.Form):
@@ -36,3 +38,75 @@ class CommentForm(forms.Form):
 class NextActionForm(forms.Form):
     next_action = forms.CharField(label="Prochaine action", max_length=300, required=False)
     next_action_due = forms.DateField(label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PartnerForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=PartnerKind.choices)
+    nom = forms.CharField(label="Organisation", max_length=200)
+    role = forms.CharField(label="Rôle dans le projet", max_length=300, required=False)
+
+
+class ContactForm(forms.Form):
+    nom = forms.CharField(label="Nom", max_length=200)
+    fonction = forms.CharField(label="Fonction", max_length=200, required=False)
+    email = forms.EmailField(label="Courriel", required=False)
+    telephone = forms.RegexField(label="Téléphone", regex=r"^[0-9 +().-]{0,30}$", max_length=30, required=False)
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=ActionKind.choices)
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    objet = forms.CharField(label="Objet", max_length=300)
+    participants = forms.CharField(
+        label="Participants", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    compte_rendu = forms.CharField(
+        label="Compte rendu", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _amount(label: str, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=0, max_digits=12, decimal_places=2, required=required, localize=True)
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FundingLineForm(forms.Form):
+    tool = forms.ChoiceField(label="Outil financier", choices=[])
+    objet = forms.CharField(label="Objet", max_length=300, required=False)
+    demande = _amount("Montant demandé (€)", required=True)
+    demande_le = _date("Demandé le")
+    accorde = _amount("Montant accordé (€)")
+    accorde_le = _date("Accordé le")
+    verse = _amount("Montant versé (€)")
+    verse_le = _date("Versé le")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from oasis.projects.models import FundingTool
+
+        self.fields["tool"].choices = list(FundingTool.objects.values_list("code", "nom"))  # type: ignore[attr-defined]
+
+
+class CostForm(forms.Form):
+    cout_total = _amount("Coût de l'opération (€ HT)")
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
+    titre = forms.CharField(label="Titre", max_length=200, required=False)
+    fichier = forms.FileField(label="Fichier")
+    restreint = forms.BooleanField(label="Réservé au Département", required=False)
+
+
+class VersionForm(forms.Form):
+    fichier = forms.FileField(label="Nouvelle version")
+
+
+class AciForm(forms.Form):
+    patientele = forms.IntegerField(
+        label="Patientèle médecin traitant des médecins associés", min_value=0, max_value=200_000, initial=4000
+    )
+    professionnels = forms.IntegerField(label="Professionnels de santé associés", min_value=0, max_value=500, initial=13)

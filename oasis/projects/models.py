@@ -8,7 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from oasis.projects.enums import Carrier, MemberProfession, MemberStatus, ProjectKind, Stage
+from oasis.projects.enums import (
+    ActionKind,
+    Carrier,
+    DocumentKind,
+    FundingNature,
+    MemberProfession,
+    MemberStatus,
+    PartnerKind,
+    ProjectKind,
+    Stage,
+    TerritoryCondition,
+    ZoneCondition,
+)
 
 
 class Project(models.Model):
@@ -26,6 +38,9 @@ class Project(models.Model):
     stage_since = models.DateTimeField(default=timezone.now)
     next_action = models.CharField("prochaine action", max_length=300, blank=True)
     next_action_due = models.DateField("échéance", null=True, blank=True)
+    cout_total = models.DecimalField(
+        "coût de l'opération (€ HT)", max_digits=12, decimal_places=2, null=True, blank=True, help_text="base du plafond d'aides"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,3 +139,172 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.code} : {self.met}"
+
+
+class Partner(models.Model):
+    """An organisation taking part in the project (ARS, CPAM, ordre, faculté…) and its role in it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
+    nom = models.CharField(max_length=200)
+    role = models.CharField("rôle dans le projet", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "nom"]
+        verbose_name = "partenaire"
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Contact(models.Model):
+    """A person to reach at a partner organisation (personal data: seen only by those who see the project)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    nom = models.CharField(max_length=200)
+    fonction = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Action(models.Model):
+    """An entry of the project's action log: an interview, a meeting, a visit… with its minutes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField("type", max_length=30, choices=ActionKind.choices)
+    date = models.DateField()
+    objet = models.CharField(max_length=300)
+    participants = models.TextField(blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+
+class FundingTool(models.Model):
+    """A financial tool of the catalogue and when a project may mobilise it (edited by an administrator)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    nom = models.CharField(max_length=200)
+    financeur = models.CharField(max_length=200)
+    nature = models.CharField(max_length=20, choices=FundingNature.choices)
+    public = models.BooleanField("aide publique", default=True, help_text="comptée dans le plafond d'aides publiques")
+    montant_max = models.DecimalField("montant maximal (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    taux_max = models.DecimalField("taux maximal du coût (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    porteurs = models.JSONField("porteurs éligibles", default=list, blank=True, help_text="vide : tous")
+    types_structure = models.JSONField("types de structure éligibles", default=list, blank=True, help_text="vide : tous")
+    zone = models.CharField(max_length=20, choices=ZoneCondition.choices, default=ZoneCondition.TOUTE)
+    territoire = models.CharField(max_length=10, choices=TerritoryCondition.choices, default=TerritoryCondition.TOUT)
+    conditions = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "nom"]
+        verbose_name = "outil financier"
+        verbose_name_plural = "outils financiers"
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class FundingLine(models.Model):
+    """A line of the funding plan: one tool, the amounts requested, granted and paid, with their dates."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    tool = models.ForeignKey(FundingTool, on_delete=models.PROTECT, related_name="+", verbose_name="outil")
+    objet = models.CharField(max_length=300, blank=True)
+    demande = models.DecimalField("demandé (€)", max_digits=12, decimal_places=2, default=0)
+    demande_le = models.DateField("demandé le", null=True, blank=True)
+    accorde = models.DecimalField("accordé (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    accorde_le = models.DateField("accordé le", null=True, blank=True)
+    verse = models.DecimalField("versé (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    verse_le = models.DateField("versé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["tool__ordre", "pk"]
+        verbose_name = "ligne du plan de financement"
+
+    def __str__(self) -> str:
+        return f"{self.tool} : {self.demande} €"
+
+
+class AciBareme(models.Model):
+    """The ACI point table (avenant 1, 2022 by default), edited by an administrator; the active one is used."""
+
+    nom = models.CharField(max_length=200)
+    actif = models.BooleanField(default=True)
+    source = models.CharField(max_length=500, blank=True)
+    valeur_point = models.DecimalField("valeur du point (€)", max_digits=6, decimal_places=2, default=7)
+    patientele_reference = models.PositiveIntegerField("patientèle de référence", default=4000)
+    plafond_ratio = models.DecimalField(
+        "plafond du rapport patientèle / référence", max_digits=5, decimal_places=2, null=True, blank=True, default=1
+    )
+    points_par_professionnel = models.PositiveIntegerField(default=200)
+    seuil_professionnels = models.PositiveIntegerField(default=16)
+    points_par_professionnel_au_dela = models.PositiveIntegerField(default=150)
+    taux_avance = models.DecimalField("part versée en avance", max_digits=4, decimal_places=2, default=0.6)
+    avance_minimum = models.DecimalField("avance minimale (€)", max_digits=10, decimal_places=2, default=12000)
+    indicateurs = models.JSONField(
+        default=list,
+        help_text='[{"code", "axe", "libelle", "socle", "prerequis", "fixe", "variable", "max", "par_professionnel"}]',
+    )
+
+    class Meta:
+        verbose_name = "barème ACI"
+        verbose_name_plural = "barèmes ACI"
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+def _document_path(version: DocumentVersion, filename: str) -> str:
+    return f"projets/{version.document.project_id}/{version.document_id}/v{version.numero}-{version.sha256[:12]}"
+
+
+class Document(models.Model):
+    """A project document; its file lives in versions. ``restreint`` keeps it to the Département and administrators."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("type", max_length=30, choices=DocumentKind.choices)
+    titre = models.CharField(max_length=200)
+    restreint = models.BooleanField(
+        "réservé au Département", default=False, help_text="invisible pour l'ARS, la CPAM et la collectivité"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "titre"]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    numero = models.PositiveIntegerField()
+    fichier = models.FileField(upload_to=_document_path, max_length=300)
+    nom_original = models.CharField(max_length=255)
+    taille = models.PositiveBigIntegerField(help_text="octets")
+    type_mime = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "-numero"]
+        constraints = [models.UniqueConstraint(fields=["document", "numero"], name="unique_document_version")]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.numero}"

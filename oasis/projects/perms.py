@@ -69,3 +69,13 @@ def can_move_to(user: Any, project: Project, stage: str) -> bool:
     if stage in COMMITTEE_DECISIONS:
         return role in (Role.ADMINISTRATEUR, Role.ARS)
     return role in (Role.ADMINISTRATEUR, Role.DEPARTEMENT)
+
+
+def can_upload(user: Any, project: Project) -> bool:
+    """Documents: the Département, administrators and the project's own commune or EPCI."""
+    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.COLLECTIVITE) and can_view(user, project)
+
+
+def can_see_restricted(user: Any, project: Project) -> bool:
+    """Documents kept to the Département (and administrators)."""
+    return can_edit(user, project)

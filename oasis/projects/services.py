@@ -12,7 +12,7 @@ from django.utils import timezone
 from oasis.audit.services import record
 from oasis.projects import perms
 from oasis.projects.enums import FINAL, FORWARD, PAUSED, Stage
-from oasis.projects.models import ChecklistAnswer, Comment, Project, ProjectTransition, TeamMember
+from oasis.projects.models import Action, ChecklistAnswer, Comment, Contact, Partner, Project, ProjectTransition, TeamMember
 from oasis.territories.models import Commune
 
 
@@ -188,3 +188,115 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
                 project=project, code=code, defaults={"met": code in met_codes, "comment": comments.get(code, "")[:500]}
             )
         record(user, "projet.cahier_des_charges", project, {"avant": before, "apres": {c: c in met_codes for c in codes}})
+
+
+def _require_edit(user: Any, project: Project) -> None:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+
+
+def add_partner(user: Any, project: Project, kind: str, nom: str, role: str = "") -> Partner:
+    _require_edit(user, project)
+    with transaction.atomic():
+        partner = Partner.objects.create(project=project, kind=kind, nom=nom.strip(), role=role.strip())
+        record(user, "projet.partenaire.ajout", project, {"partenaire": partner.pk, "type": kind, "nom": partner.nom})
+    return partner
+
+
+def remove_partner(user: Any, project: Project, partner_id: int) -> None:
+    _require_edit(user, project)
+    partner = project.partners.filter(pk=partner_id).first()
+    if partner is None:
+        raise ValueError("Partenaire introuvable.")
+    with transaction.atomic():
+        record(
+            user,
+            "projet.partenaire.retrait",
+            project,
+            {"partenaire": partner.pk, "nom": partner.nom, "contacts": partner.contacts.count()},
+        )
+        partner.delete()
+
+
+def add_contact(user: Any, project: Project, partner_id: int, nom: str, fonction: str, email: str, telephone: str) -> Contact:
+    _require_edit(user, project)
+    partner = project.partners.filter(pk=partner_id).first()
+    if partner is None:
+        raise ValueError("Partenaire introuvable.")
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            partner=partner, nom=nom.strip(), fonction=fonction.strip(), email=email.strip(), telephone=telephone.strip()
+        )
+        # The audit names the record, not the person's details.
+        record(user, "projet.contact.ajout", project, {"partenaire": partner.pk, "contact": contact.pk})
+    return contact
+
+
+def remove_contact(user: Any, project: Project, contact_id: int) -> None:
+    _require_edit(user, project)
+    contact = Contact.objects.filter(pk=contact_id, partner__project=project).first()
+    if contact is None:
+        raise ValueError("Contact introuvable.")
+    with transaction.atomic():
+        record(user, "projet.contact.retrait", project, {"partenaire": contact.partner_id, "contact": contact.pk})
+        contact.delete()
+
+
+@dataclass
+class ActionEntry:
+    kind: str
+    date: date
+    objet: str
+    participants: str = ""
+    compte_rendu: str = ""
+
+
+def log_action(user: Any, project: Project, entry: ActionEntry) -> Action:
+    _require_edit(user, project)
+    if not entry.objet.strip():
+        raise ValueError("L'objet de l'action est obligatoire.")
+    with transaction.atomic():
+        action = Action.objects.create(
+            project=project,
+            kind=entry.kind,
+            date=entry.date,
+            objet=entry.objet.strip(),
+            participants=entry.participants.strip(),
+            compte_rendu=entry.compte_rendu.strip(),
+            created_by=user,
+        )
+        record(user, "projet.action.ajout", project, {"action": action.pk, "type": entry.kind, "date": entry.date.isoformat()})
+    return action
+
+
+def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry) -> Action:
+    _require_edit(user, project)
+    action = project.actions.filter(pk=action_id).first()
+    if action is None:
+        raise ValueError("Action introuvable.")
+    fields = ("kind", "date", "objet", "participants", "compte_rendu")
+    before = {field: str(getattr(action, field)) for field in fields}
+    with transaction.atomic():
+        for field in fields:
+            value = getattr(entry, field)
+            setattr(action, field, value.strip() if isinstance(value, str) else value)
+        action.save()
+        after = {field: str(getattr(action, field)) for field in fields}
+        changed = {field: [before[field], after[field]] for field in fields if before[field] != after[field]}
+        record(user, "projet.action.modification", project, {"action": action.pk, "modifications": changed})
+    return action
+
+
+def remove_action(user: Any, project: Project, action_id: int) -> None:
+    _require_edit(user, project)
+    action = project.actions.filter(pk=action_id).first()
+    if action is None:
+        raise ValueError("Action introuvable.")
+    with transaction.atomic():
+        record(
+            user,
+            "projet.action.suppression",
+            project,
+            {"action": action.pk, "type": action.kind, "date": action.date.isoformat(), "objet": action.objet},
+        )
+        action.delete()

@@ -124,6 +124,11 @@ class Commune(models.Model):
     def __str__(self) -> str:
         return f"{self.nom} ({self.code_insee})"
 
+    @property
+    def est_rurale(self) -> bool:
+        """Outside the attraction of cities or in the couronne of a city: the rural side of AAV 2020."""
+        return self.categorie_aav in (CategorieAav.HORS_ATTRACTION, CategorieAav.COURONNE)
+
 
 class CommuneGeometry(models.Model):
     """Simplified outline of a commune (GeoJSON geometry, WGS84), for maps."""

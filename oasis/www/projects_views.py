@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -58,33 +57,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_export(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "nom", "type", "porteur", "commune", "departement", "etape", "depuis", "prochaine_action", "echeance", "en_retard"]
-    )
-    for p in perms.visible_projects(request.user).select_related("commune_principale"):
-        writer.writerow(
-            [
-                p.pk,
-                p.nom,
-                p.get_kind_display(),
-                p.carrier_name,
-                p.commune_principale.nom,
-                p.departement_id,
-                p.get_stage_display(),
-                p.stage_since.date().isoformat(),
-                p.next_action,
-                p.next_action_due.isoformat() if p.next_action_due else "",
-                int(p.overdue),
-            ]
-        )
-    return response
-
-
-@login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     if not perms.can_create(request.user):
         raise PermissionDenied("Votre rôle ne permet pas de créer un projet.")
@@ -125,6 +97,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "www/project_detail.html",
         {
             "project": project,
+            "tab": "detail",
             "moves": moves,
             "transitions": project.transitions.select_related("by"),
             "comments": project.comments.select_related("author"),

@@ -2,7 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from oasis.accounts.views import ThrottledLoginView
-from oasis.www import diagnostic_views, map_views, observatory_views, planning_views, projects_views, views
+from oasis.www import accompaniment_views, diagnostic_views, map_views, observatory_views, planning_views, projects_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,7 +17,10 @@ urlpatterns = [
     path("connexion/", ThrottledLoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("projets/", projects_views.project_list, name="projects"),
-    path("projets/export.csv", projects_views.project_export, name="project_export"),
+    path("projets/export.csv", accompaniment_views.project_export, name="project_export"),
+    path("projets/export.xlsx", accompaniment_views.project_export_xlsx, name="project_export_xlsx"),
+    path("projets/tableau-de-bord/", accompaniment_views.project_dashboard, name="project_dashboard"),
+    path("projets/carte.geojson", accompaniment_views.project_geojson, name="project_geojson"),
     path("projets/nouveau/", projects_views.project_create, name="project_create"),
     path("projets/<int:pk>/", projects_views.project_detail, name="project_detail"),
     path("projets/<int:pk>/etape/", projects_views.project_move, name="project_move"),
@@ -27,6 +30,36 @@ urlpatterns = [
     path("projets/<int:pk>/equipe/<int:member_id>/retrait/", projects_views.project_team_remove, name="project_team_remove"),
     path("projets/<int:pk>/cahier-des-charges/", projects_views.project_checklist, name="project_checklist"),
     path("projets/<int:pk>/avis.pdf", projects_views.project_avis, name="project_avis"),
+    path("projets/<int:pk>/partenaires/", accompaniment_views.project_partners, name="project_partners"),
+    path("projets/<int:pk>/partenaires/ajout/", accompaniment_views.partner_add, name="partner_add"),
+    path("projets/<int:pk>/partenaires/<int:partner_id>/retrait/", accompaniment_views.partner_remove, name="partner_remove"),
+    path("projets/<int:pk>/partenaires/<int:partner_id>/contacts/", accompaniment_views.contact_add, name="contact_add"),
+    path("projets/<int:pk>/contacts/<int:contact_id>/retrait/", accompaniment_views.contact_remove, name="contact_remove"),
+    path("projets/<int:pk>/actions/", accompaniment_views.action_add, name="action_add"),
+    path("projets/<int:pk>/actions/<int:action_id>/", accompaniment_views.action_edit, name="action_edit"),
+    path("projets/<int:pk>/actions/<int:action_id>/suppression/", accompaniment_views.action_remove, name="action_remove"),
+    path("projets/<int:pk>/financement/", accompaniment_views.project_funding, name="project_funding"),
+    path("projets/<int:pk>/financement/cout/", accompaniment_views.funding_cost, name="funding_cost"),
+    path("projets/<int:pk>/financement/lignes/", accompaniment_views.funding_line, name="funding_line_add"),
+    path("projets/<int:pk>/financement/lignes/<int:line_id>/", accompaniment_views.funding_line, name="funding_line_edit"),
+    path(
+        "projets/<int:pk>/financement/lignes/<int:line_id>/suppression/",
+        accompaniment_views.funding_line_remove,
+        name="funding_line_remove",
+    ),
+    path("projets/<int:pk>/aci/", accompaniment_views.project_aci, name="project_aci"),
+    path("projets/<int:pk>/documents/", accompaniment_views.project_documents, name="project_documents"),
+    path("projets/<int:pk>/documents/depot/", accompaniment_views.document_upload, name="document_upload"),
+    path("projets/<int:pk>/documents/<int:document_id>/version/", accompaniment_views.document_version, name="document_version"),
+    path("projets/<int:pk>/documents/<int:document_id>/", accompaniment_views.document_download, name="document_download"),
+    path(
+        "projets/<int:pk>/documents/<int:document_id>/v<int:numero>/",
+        accompaniment_views.document_download,
+        name="document_download_version",
+    ),
+    path(
+        "projets/<int:pk>/documents/<int:document_id>/suppression/", accompaniment_views.document_delete, name="document_delete"
+    ),
     path("sources/", views.sources, name="sources"),
     path("observatoire/", observatory_views.observatory, name="observatory"),
     path("observatoire/choisir/", observatory_views.observatory_pick, name="observatory_pick"),

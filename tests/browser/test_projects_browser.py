@@ -49,3 +49,70 @@ def test_officer_creates_and_moves_a_project(live_server, page, artifacts):
     page.screenshot(path=artifacts / "projet-lussac.png", full_page=True)
     page.goto(live_server.url + "/projets/")
     assert page.locator(".board-card").count() == 1
+
+
+def test_officer_follows_partners_funding_documents_and_dashboard(live_server, page, artifacts, settings, tmp_path):
+    from oasis.projects.services import NewProject, create_project
+
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    user = get_user_model().objects.create_user(username="cm@vienne.test", email="cm@vienne.test", password=PASSWORD)
+    Profile.objects.create(user=user, role=Role.DEPARTEMENT, departement_id="86")
+    project = create_project(
+        user, NewProject("Maison de santé de Lussac", "msp", "commune", "Commune", "86140", [], "commune", "86140")
+    )
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Adresse électronique").fill("cm@vienne.test")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/projets/$"))
+    base = f"{live_server.url}/projets/{project.pk}"
+
+    page.goto(base + "/partenaires/")
+    page.select_option("#id_kind", "ars")
+    page.get_by_label("Organisation").fill("ARS Nouvelle-Aquitaine")
+    page.get_by_role("button", name="Ajouter le partenaire").click()
+    page.wait_for_load_state()
+    page.select_option("#id_kind_action", "reunion-information")
+    page.get_by_label("Objet").fill("Réunion d'information des professionnels")
+    page.get_by_role("button", name="Enregistrer l'action").click()
+    page.wait_for_load_state()
+    assert "ARS Nouvelle-Aquitaine" in page.locator(".partner h3").inner_text()
+    assert page.locator("#table-actions tbody tr").count() == 1
+
+    page.get_by_role("link", name="Plan de financement").click()
+    page.get_by_label("Coût de l'opération (€ HT)").fill("1000000")
+    page.locator("#cost-form button").click()
+    page.wait_for_load_state()
+    for tool, amount in (("detr", "500000"), ("region", "400000")):
+        page.select_option("#id_tool", tool)
+        page.get_by_label("Montant demandé (€)").fill(amount)
+        page.locator("#line-form button").click()
+        page.wait_for_load_state()
+    assert page.locator("#table-financement tbody tr").count() == 2
+    assert "dépassent le plafond de 80 %" in page.locator(".plan-alerte").first.inner_text()
+    assert page.locator("#table-outils tr[data-outil='detr']").get_attribute("data-eligible") == "oui"
+
+    page.get_by_role("link", name="Simulateur ACI").click()
+    for code in ("horaires", "coordination", "si-standard", "concertation", "crises-sanitaires"):
+        page.locator(f"input[name='i-{code}']").check()
+    page.locator("input[name='i-protocoles']").fill("8")
+    page.get_by_role("button", name="Simuler").click()
+    page.wait_for_load_state()
+    assert page.locator("#aci-points").inner_text() == "8\u202f850 points"
+
+    page.get_by_role("link", name="Documents").click()
+    document = tmp_path / "projet-de-sante.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.select_option("#id_kind", "projet-de-sante")
+    page.get_by_label("Titre").fill("Projet de santé")
+    page.set_input_files("#id_fichier", str(document))
+    page.locator("#document-form button").click()
+    page.wait_for_load_state()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("v1 — projet-de-sante.pdf")).click()
+    assert download.value.suggested_filename == "projet-de-sante.pdf"
+
+    page.goto(live_server.url + "/projets/tableau-de-bord/")
+    page.wait_for_selector("#projects-map path.leaflet-interactive")
+    assert "1 projet sur la carte" in page.locator("#map-status").inner_text()
+    page.screenshot(path=artifacts / "projets-tableau-de-bord.png", full_page=True)

@@ -1,0 +1,323 @@
+"""Funding plans, the catalogue of financial tools a project may mobilise, and the ACI simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+
+from oasis.audit.services import record
+from oasis.core.aci import AciResult, AciRules, simulate
+from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, TerritoryCondition, ZoneCondition
+from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
+from oasis.projects.services import _require_edit
+
+ZERO = Decimal("0")
+
+
+# --- The catalogue: which tools this project can mobilise -------------------------------------------------------
+
+
+@dataclass
+class ProjectSituation:
+    """What eligibility depends on, with where each fact comes from."""
+
+    carrier: str
+    kind: str
+    rurale: bool
+    sous_dense: bool | None
+    apl: float | None
+    apl_source: str
+
+
+@dataclass
+class Eligibility:
+    tool: FundingTool
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def situation(project: Project) -> ProjectSituation:
+    """Rurality from the AAV 2020 category of the main commune; sous-densité from the current GP APL run."""
+    from oasis.accessibility.services import current_run, is_under_served
+
+    commune = project.commune_principale
+    run = current_run("generaliste")
+    result = run.results.filter(commune_id=commune.pk).first()
+    apl = result.apl if result else None
+    return ProjectSituation(
+        carrier=project.carrier,
+        kind=project.kind,
+        rurale=commune.est_rurale,
+        sous_dense=is_under_served(run, apl, result.classe if result else None),
+        apl=apl,
+        apl_source=(
+            f"APL des médecins généralistes (calcul n° {run.pk}, offre {run.entrees['offre']['source'].upper()} "
+            f"{run.entrees['offre']['millesime']}, {run.entrees['demande']}), seuil de sous-densité "
+            f"{run.resume.get('seuil_sous_dense', '—')} ; ruralité : catégorie AAV 2020 de la commune"
+        ),
+    )
+
+
+def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
+    """Whether a tool's conditions hold for a project, and why not (every failed condition, in French)."""
+    reasons = []
+    if tool.porteurs and facts.carrier not in tool.porteurs:
+        allowed = ", ".join(Carrier(c).label for c in tool.porteurs if c in Carrier.values)
+        reasons.append(f"porteur {Carrier(facts.carrier).label} (réservé à : {allowed})")
+    if tool.types_structure and facts.kind not in tool.types_structure:
+        allowed = ", ".join(ProjectKind(k).label for k in tool.types_structure if k in ProjectKind.values)
+        reasons.append(f"type de structure (réservé à : {allowed})")
+    if tool.zone == ZoneCondition.SOUS_DENSE and facts.sous_dense is not True:
+        reasons.append("commune hors zone sous-dense" if facts.sous_dense is False else "sous-densité inconnue")
+    if tool.zone == ZoneCondition.HORS_SOUS_DENSE and facts.sous_dense is not False:
+        reasons.append("commune en zone sous-dense")
+    if tool.territoire == TerritoryCondition.RURAL and not facts.rurale:
+        reasons.append("commune urbaine (réservé aux communes rurales)")
+    if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:
+        reasons.append("commune rurale (réservé aux communes urbaines)")
+    return Eligibility(tool, not reasons, reasons)
+
+
+def mobilisable_tools(project: Project) -> tuple[ProjectSituation, list[Eligibility]]:
+    """Every tool of the catalogue, eligible ones first (the "présentation des outils financiers mobilisables")."""
+    facts = situation(project)
+    rows = [eligibility(tool, facts) for tool in FundingTool.objects.all()]
+    return facts, sorted(rows, key=lambda row: not row.eligible)
+
+
+# --- The plan ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanSummary:
+    cost: Decimal | None
+    requested: Decimal
+    granted: Decimal
+    paid: Decimal
+    public_requested: Decimal
+    public_granted: Decimal
+    cap_percent: int
+    operating_requested: Decimal
+    remaining: Decimal | None
+    public_share_requested: float | None
+    public_share_granted: float | None
+    cap_exceeded: bool
+    messages: list[str]
+
+
+def _counts_for_cost(line: FundingLine) -> bool:
+    """Lines financing the operation (study, start-up, investment); running money (ACI) is apart."""
+    return line.tool.nature != FundingNature.FONCTIONNEMENT
+
+
+def summarise(project: Project, lines: list[FundingLine] | None = None) -> PlanSummary:
+    """Totals of the plan against the operation's cost and the cap on cumulated public aid."""
+    lines = lines if lines is not None else list(project.funding.select_related("tool"))
+    cap = int(settings.OASIS_PUBLIC_AID_CAP_PERCENT)
+    operation = [line for line in lines if _counts_for_cost(line)]
+    public = [line for line in operation if line.tool.public]
+    requested = sum((line.demande for line in operation), ZERO)
+    granted = sum((line.accorde or ZERO for line in operation), ZERO)
+    paid = sum((line.verse or ZERO for line in operation), ZERO)
+    public_requested = sum((line.demande for line in public), ZERO)
+    public_granted = sum((line.accorde or ZERO for line in public), ZERO)
+    cost = project.cout_total
+    messages = []
+    share_requested = share_granted = None
+    exceeded = False
+    if cost:
+        share_requested = float(public_requested / cost)
+        share_granted = float(public_granted / cost)
+        exceeded = max(share_requested, share_granted) * 100 > cap
+        if exceeded:
+            messages.append(
+                f"Les aides publiques ({max(share_requested, share_granted):.0%} du coût) dépassent le plafond de {cap} %."
+            )
+        if requested > cost:
+            messages.append("Les financements demandés dépassent le coût de l'opération.")
+    else:
+        messages.append("Coût de l'opération non renseigné : plafond d'aides publiques non vérifiable.")
+    for line in lines:
+        if line.tool.montant_max is not None and (line.accorde or line.demande) > line.tool.montant_max:
+            messages.append(f"{line.tool.nom} : montant supérieur au maximum de {line.tool.montant_max:n} €.")
+        if line.tool.taux_max is not None and cost and (line.accorde or line.demande) > cost * line.tool.taux_max / 100:
+            messages.append(f"{line.tool.nom} : montant supérieur à {line.tool.taux_max:n} % du coût.")
+    return PlanSummary(
+        cost=cost,
+        requested=requested,
+        granted=granted,
+        paid=paid,
+        public_requested=public_requested,
+        public_granted=public_granted,
+        cap_percent=cap,
+        operating_requested=sum((line.demande for line in lines if not _counts_for_cost(line)), ZERO),
+        remaining=cost - requested if cost else None,
+        public_share_requested=share_requested,
+        public_share_granted=share_granted,
+        cap_exceeded=exceeded,
+        messages=messages,
+    )
+
+
+@dataclass
+class LineEntry:
+    tool: str
+    objet: str = ""
+    demande: Decimal = ZERO
+    demande_le: date | None = None
+    accorde: Decimal | None = None
+    accorde_le: date | None = None
+    verse: Decimal | None = None
+    verse_le: date | None = None
+
+
+def _check(entry: LineEntry) -> FundingTool:
+    tool = FundingTool.objects.filter(code=entry.tool).first()
+    if tool is None:
+        raise ValueError(f"Outil financier inconnu : « {entry.tool} ».")
+    amounts = [entry.demande, entry.accorde, entry.verse]
+    if any(amount is not None and amount < 0 for amount in amounts):
+        raise ValueError("Les montants ne peuvent pas être négatifs.")
+    if entry.verse is not None and entry.verse > (entry.accorde if entry.accorde is not None else entry.demande):
+        raise ValueError("Le montant versé dépasse le montant accordé.")
+    if entry.accorde is not None and entry.accorde_le is None:
+        raise ValueError("Indiquez la date de l'accord.")
+    if entry.verse is not None and entry.verse_le is None:
+        raise ValueError("Indiquez la date du versement.")
+    return tool
+
+
+def _line_state(line: FundingLine) -> dict[str, Any]:
+    return {
+        "outil": line.tool.code,
+        "demande": str(line.demande),
+        "accorde": None if line.accorde is None else str(line.accorde),
+        "verse": None if line.verse is None else str(line.verse),
+        "dates": [str(d) if d else None for d in (line.demande_le, line.accorde_le, line.verse_le)],
+    }
+
+
+def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None = None) -> FundingLine:
+    """Add a line (``line_id`` None) or change one; the audit keeps the amounts before and after."""
+    _require_edit(user, project)
+    tool = _check(entry)
+    with transaction.atomic():
+        if line_id is None:
+            line = FundingLine(project=project)
+            before = None
+        else:
+            found = project.funding.select_related("tool").filter(pk=line_id).first()
+            if found is None:
+                raise ValueError("Ligne du plan de financement introuvable.")
+            line, before = found, _line_state(found)
+        line.tool = tool
+        for name in ("objet", "demande", "demande_le", "accorde", "accorde_le", "verse", "verse_le"):
+            setattr(line, name, getattr(entry, name))
+        line.save()
+        record(user, "projet.financement", project, {"ligne": line.pk, "avant": before, "apres": _line_state(line)})
+    return line
+
+
+def remove_line(user: Any, project: Project, line_id: int) -> None:
+    _require_edit(user, project)
+    line = project.funding.select_related("tool").filter(pk=line_id).first()
+    if line is None:
+        raise ValueError("Ligne du plan de financement introuvable.")
+    with transaction.atomic():
+        record(user, "projet.financement.suppression", project, {"ligne": line.pk, "avant": _line_state(line)})
+        line.delete()
+
+
+def set_cost(user: Any, project: Project, cost: Decimal | None) -> None:
+    _require_edit(user, project)
+    if cost is not None and cost < 0:
+        raise ValueError("Le coût ne peut pas être négatif.")
+    with transaction.atomic():
+        record(
+            user,
+            "projet.cout",
+            project,
+            {
+                "avant": None if project.cout_total is None else str(project.cout_total),
+                "apres": None if cost is None else str(cost),
+            },
+        )
+        project.cout_total = cost
+        project.save(update_fields=["cout_total", "updated_at"])
+
+
+# --- ACI simulator -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AciSimulation:
+    bareme: AciBareme
+    result: AciResult
+    rows: list[dict[str, Any]]
+    warnings: list[str]
+
+
+def active_bareme() -> AciBareme:
+    bareme = AciBareme.objects.filter(actif=True).order_by("-pk").first()
+    if bareme is None:
+        raise ValueError("Aucun barème ACI actif : un administrateur doit en activer un dans l'administration.")
+    return bareme
+
+
+def rules_of(bareme: AciBareme) -> AciRules:
+    return AciRules(
+        point_value=float(bareme.valeur_point),
+        reference_patients=float(bareme.patientele_reference),
+        ratio_cap=float(bareme.plafond_ratio) if bareme.plafond_ratio is not None else float("inf"),
+        per_professional=float(bareme.points_par_professionnel),
+        professional_threshold=int(bareme.seuil_professionnels),
+        per_professional_beyond=float(bareme.points_par_professionnel_au_dela),
+        advance_rate=float(bareme.taux_avance),
+        advance_floor=float(bareme.avance_minimum),
+    )
+
+
+def simulate_aci(project: Project | None, patients: float, professionals: int, units: dict[str, float]) -> AciSimulation:
+    """One year of ACI for the declared engagements (``units``: indicator code → units achieved, clipped to the max)."""
+    if patients < 0 or professionals < 0:
+        raise ValueError("La patientèle et le nombre de professionnels ne peuvent pas être négatifs.")
+    bareme = active_bareme()
+    indicators = bareme.indicateurs
+    achieved = np.array([min(max(float(units.get(i["code"], 0)), 0.0), float(i.get("max", 1))) for i in indicators])
+    result = simulate(
+        fixed=np.array([float(i.get("fixe", 0)) for i in indicators]),
+        variable=np.array([float(i.get("variable", 0)) for i in indicators]),
+        units=achieved,
+        prerequisite=np.array([bool(i.get("prerequis")) for i in indicators]),
+        socle=np.array([bool(i.get("socle")) for i in indicators]),
+        per_professional=np.array([bool(i.get("par_professionnel")) for i in indicators]),
+        patients=patients,
+        professionals=professionals,
+        rules=rules_of(bareme),
+    )
+    rows = [
+        {**indicator, "units": units_done, "points": float(fixed + variable)}
+        for indicator, units_done, fixed, variable in zip(
+            indicators, achieved, result.fixed_points, result.variable_points, strict=True
+        )
+    ]
+    warnings = []
+    if not result.eligible:
+        missing = [i["libelle"] for i, u in zip(indicators, achieved, strict=True) if i.get("prerequis") and u <= 0]
+        warnings.append("Prérequis non remplis, aucune rémunération : " + " ; ".join(missing) + ".")
+    if project is not None:
+        if project.kind not in (ProjectKind.MSP, ProjectKind.MSP_MULTISITE):
+            warnings.append(
+                "L'ACI des maisons de santé ne concerne que les MSP (les centres de santé relèvent de l'accord national)."
+            )
+        if project.carrier != "sisa":
+            warnings.append("Le contrat ACI est signé par une SISA : le porteur actuel n'en est pas une.")
+        if project.stage not in (Stage.VALIDE, Stage.OUVERT, Stage.SUIVI):
+            warnings.append("Le projet de santé doit être validé par l'ARS avant la signature : simulation prévisionnelle.")
+    return AciSimulation(bareme, result, rows, warnings)

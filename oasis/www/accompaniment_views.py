@@ -1,0 +1,425 @@
+"""Project sub-pages: partners and actions, funding plan and tools, ACI simulator, documents; the dashboard.
+
+Thin views: parse, call one service of oasis.projects, render. A refused change re-renders the page with the reason
+(status 400); an action outside the role is 403; a project outside the user's sight is 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from oasis.projects import dashboard, documents, funding, perms
+from oasis.projects.enums import ActionKind, Stage
+from oasis.projects.forms import (
+    AciForm,
+    ActionForm,
+    ContactForm,
+    CostForm,
+    DocumentForm,
+    FundingLineForm,
+    PartnerForm,
+    VersionForm,
+)
+from oasis.projects.models import Project
+from oasis.projects.services import (
+    ActionEntry,
+    NotAllowed,
+    add_contact,
+    add_partner,
+    edit_action,
+    log_action,
+    remove_action,
+    remove_contact,
+    remove_partner,
+)
+from oasis.www.projects_views import _project
+
+
+def _apply(request: HttpRequest, project: Project, change: Callable[[], object], page: str) -> HttpResponse:
+    """Run a change; back to the page when done, the page with the reason when refused."""
+    try:
+        change()
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        return PAGES[page](request, project, error=str(error))
+    return redirect(f"project_{page}", project.pk)
+
+
+def _invalid(form: Any) -> str:
+    return " ".join(
+        f"{form.fields[name].label if name in form.fields else ''} : {' '.join(errs)}" for name, errs in form.errors.items()
+    )
+
+
+def _require_edit(request: HttpRequest, project: Project) -> None:
+    if not perms.can_edit(request.user, project):
+        raise PermissionDenied("Votre rôle ne permet pas de modifier ce projet.")
+
+
+# --- Partners, contacts and actions ---------------------------------------------------------------------------------
+
+
+def _partners_page(request: HttpRequest, project: Project, error: str = "", **forms: Any) -> HttpResponse:
+    return render(
+        request,
+        "www/project_partners.html",
+        {
+            "project": project,
+            "tab": "partners",
+            "partners": project.partners.prefetch_related("contacts"),
+            "actions": project.actions.select_related("created_by"),
+            "can_edit": perms.can_edit(request.user, project),
+            "partner_form": forms.get("partner_form", PartnerForm()),
+            "contact_form": ContactForm(),
+            "action_form": forms.get("action_form", ActionForm(initial={"date": date.today()})),
+            "action_kinds": ActionKind.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def project_partners(request: HttpRequest, pk: int) -> HttpResponse:
+    return _partners_page(request, _project(request, pk))
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _require_edit(request, project)
+    form = PartnerForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, project, error=_invalid(form), partner_form=form)
+    data = form.cleaned_data
+    return _apply(
+        request, project, lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]), "partners"
+    )
+
+
+@login_required
+@require_POST
+def partner_remove(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: remove_partner(request.user, project, partner_id), "partners")
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    _require_edit(request, project)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, project, error=_invalid(form))
+    data = form.cleaned_data
+    return _apply(
+        request,
+        project,
+        lambda: add_contact(request.user, project, partner_id, data["nom"], data["fonction"], data["email"], data["telephone"]),
+        "partners",
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: remove_contact(request.user, project, contact_id), "partners")
+
+
+def _entry(form: ActionForm) -> ActionEntry:
+    data = form.cleaned_data
+    return ActionEntry(data["kind"], data["date"], data["objet"], data["participants"], data["compte_rendu"])
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _require_edit(request, project)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, project, error=_invalid(form), action_form=form)
+    return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners")
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    _require_edit(request, project)
+    action = project.actions.filter(pk=action_id).first()
+    if action is None:
+        return HttpResponse("Action introuvable.", status=404, content_type="text/plain; charset=utf-8")
+    form = ActionForm(request.POST or None, initial={f: getattr(action, f) for f in ActionForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        return _apply(request, project, lambda: edit_action(request.user, project, action_id, _entry(form)), "partners")
+    return render(
+        request,
+        "www/action_form.html",
+        {"project": project, "tab": "partners", "form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: remove_action(request.user, project, action_id), "partners")
+
+
+# --- Funding plan and financial tools -------------------------------------------------------------------------------
+
+
+def _funding_page(request: HttpRequest, project: Project, error: str = "", line_form: Any = None) -> HttpResponse:
+    lines = list(project.funding.select_related("tool"))
+    facts, tools = funding.mobilisable_tools(project)
+    return render(
+        request,
+        "www/project_funding.html",
+        {
+            "project": project,
+            "tab": "funding",
+            "lines": lines,
+            "plan": funding.summarise(project, lines),
+            "facts": facts,
+            "tools": tools,
+            "can_edit": perms.can_edit(request.user, project),
+            "line_form": line_form or FundingLineForm(),
+            "cost_form": CostForm(initial={"cout_total": project.cout_total}),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
+    return _funding_page(request, _project(request, pk))
+
+
+@login_required
+@require_POST
+def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _require_edit(request, project)
+    form = CostForm(request.POST)
+    if not form.is_valid():
+        return _funding_page(request, project, error=_invalid(form))
+    return _apply(request, project, lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]), "funding")
+
+
+@login_required
+@require_POST
+def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> HttpResponse:
+    """Add a line, or change line ``line_id``."""
+    project = _project(request, pk)
+    _require_edit(request, project)
+    form = FundingLineForm(request.POST)
+    if not form.is_valid():
+        return _funding_page(request, project, error=_invalid(form), line_form=form)
+    entry = funding.LineEntry(**form.cleaned_data)
+    return _apply(request, project, lambda: funding.save_line(request.user, project, entry, line_id), "funding")
+
+
+@login_required
+@require_POST
+def funding_line_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: funding.remove_line(request.user, project, line_id), "funding")
+
+
+@login_required
+def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ACI simulator: read-only (GET), nothing is stored."""
+    project = _project(request, pk)
+    form = AciForm(request.GET or None)
+    simulation, error = None, ""
+    try:
+        bareme = funding.active_bareme()
+    except ValueError as missing:
+        return render(request, "www/project_aci.html", {"project": project, "tab": "aci", "error": str(missing)}, status=409)
+    if form.is_bound and form.is_valid():
+        units = {}
+        for indicator in bareme.indicateurs:
+            raw = request.GET.get(f"i-{indicator['code']}", "0") or "0"
+            try:
+                units[indicator["code"]] = float(raw.replace(",", "."))
+            except ValueError:
+                error = f"Valeur invalide pour « {indicator['libelle']} » : « {raw[:20]} »."
+        if not error:
+            simulation = funding.simulate_aci(
+                project, form.cleaned_data["patientele"], form.cleaned_data["professionnels"], units
+            )
+    elif form.is_bound:
+        error = _invalid(form)
+    return render(
+        request,
+        "www/project_aci.html",
+        {
+            "project": project,
+            "tab": "aci",
+            "form": form if form.is_bound else AciForm(),
+            "bareme": bareme,
+            "simulation": simulation,
+            "submitted": {key[2:]: value for key, value in request.GET.items() if key.startswith("i-")},
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- Documents ------------------------------------------------------------------------------------------------------
+
+
+def _documents_page(request: HttpRequest, project: Project, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        "www/project_documents.html",
+        {
+            "project": project,
+            "tab": "documents",
+            "documents": documents.visible_documents(request.user, project).prefetch_related("versions__uploaded_by"),
+            "can_upload": perms.can_upload(request.user, project),
+            "can_edit": perms.can_edit(request.user, project),
+            "form": DocumentForm(),
+            "version_form": VersionForm(),
+            "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
+            "max_mo": settings.OASIS_DOCUMENT_MAX_BYTES // 2**20,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    return _documents_page(request, _project(request, pk))
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    if not perms.can_upload(request.user, project):
+        raise PermissionDenied("Votre rôle ne permet pas de déposer un document.")
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _documents_page(request, project, error=_invalid(form))
+    data = form.cleaned_data
+    upload = data["fichier"]
+    content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
+    return _apply(
+        request,
+        project,
+        lambda: documents.upload(request.user, project, data["kind"], data["titre"], upload.name, content, data["restreint"]),
+        "documents",
+    )
+
+
+@login_required
+@require_POST
+def document_version(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = VersionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _documents_page(request, project, error=_invalid(form))
+    upload = form.cleaned_data["fichier"]
+    content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
+    return _apply(
+        request, project, lambda: documents.add_version(request.user, project, document_id, upload.name, content), "documents"
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_id: int, numero: int | None = None) -> HttpResponseBase:
+    project = _project(request, pk)
+    try:
+        version = documents.open_version(request.user, project, document_id, numero)
+    except ValueError as error:
+        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+    return FileResponse(
+        version.fichier.open("rb"), as_attachment=True, filename=version.nom_original, content_type=version.type_mime
+    )
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: documents.delete(request.user, project, document_id), "documents")
+
+
+PAGES: dict[str, Callable[..., HttpResponse]] = {
+    "partners": _partners_page,
+    "funding": _funding_page,
+    "documents": _documents_page,
+}
+
+
+# --- Dashboard and exports ------------------------------------------------------------------------------------------
+
+
+@login_required
+def project_dashboard(request: HttpRequest) -> HttpResponse:
+    projects = perms.visible_projects(request.user)
+    return render(
+        request,
+        "www/project_dashboard.html",
+        {
+            "total": projects.count(),
+            "counts": dashboard.stage_counts(projects),
+            "times": dashboard.stage_times(projects),
+            "overdue": dashboard.overdue(projects),
+            "due_soon": dashboard.due_soon(projects),
+            "stages": [(stage.value, stage.label) for stage in Stage],
+        },
+    )
+
+
+@login_required
+def project_geojson(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(dashboard.geojson(perms.visible_projects(request.user)), json_dumps_params={"ensure_ascii": False})
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
+    writer = csv.writer(response)
+    writer.writerow(dashboard.EXPORT_COLUMNS)
+    for row in dashboard.export_rows(perms.visible_projects(request.user)):
+        writer.writerow([_cell(value) for value in row])
+    return response
+
+
+@login_required
+def project_export_xlsx(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        dashboard.xlsx(perms.visible_projects(request.user)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="projets.xlsx"'
+    return response
