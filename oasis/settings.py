@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "oasis.audit",
     "oasis.accounts",
     "oasis.projects",
+    "oasis.recruitment",
     "oasis.www",
     "ninja",
 ]
@@ -152,6 +153,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Cap on cumulated public aid, as a percentage of the operation's cost (funding plans).
 OASIS_PUBLIC_AID_CAP_PERCENT = env_int("OASIS_PLAFOND_AIDES_PUBLIQUES", 80)
+# Candidates' data are kept this many months after the last activity on their file (CNIL: two years for candidates).
+OASIS_CANDIDATE_RETENTION_MONTHS = env_int("OASIS_CONSERVATION_CANDIDATS_MOIS", 24)
+# Commitments falling due within this many days are flagged.
+OASIS_COMMITMENT_ALERT_DAYS = env_int("OASIS_ALERTE_ENGAGEMENT_JOURS", 90)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from oasis.api.apl import router as apl_router
 from oasis.api.maps import router as maps_router
 from oasis.api.planning import router as planning_router
 from oasis.api.projects import router as projects_router
+from oasis.api.recruitment import router as recruitment_router
 from oasis.api.schemas import Effectif, Erreur, Resultat, Source, Territoire, TerritoireRef
 from oasis.datasets.models import Dataset
 from oasis.supply.enums import PROFESSIONS
@@ -34,6 +35,7 @@ api.add_router("", apl_router)
 api.add_router("", maps_router)
 api.add_router("", planning_router)
 api.add_router("", projects_router)
+api.add_router("", recruitment_router)
 
 TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
 

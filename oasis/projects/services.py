@@ -24,6 +24,11 @@ class InvalidTransition(ValueError):
     """The stage machine does not allow this move; the message lists the allowed ones."""
 
 
+def _require_edit(user: Any, project: Project) -> None:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+
+
 @dataclass
 class NewProject:
     nom: str
@@ -114,8 +119,7 @@ def move(user: Any, project: Project, to_stage: str, reason: str) -> ProjectTran
 
 
 def set_next_action(user: Any, project: Project, text: str, due: date | None) -> None:
-    if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+    _require_edit(user, project)
     with transaction.atomic():
         record(
             user,
@@ -175,8 +179,7 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
     """Record which items of the cahier des charges the projet de santé meets."""
     from oasis.projects.conformity import NO_RULES, cahier_for
 
-    if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+    _require_edit(user, project)
     cahier = cahier_for(project)
     if cahier is None:
         raise ValueError(NO_RULES)
@@ -188,11 +191,6 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
                 project=project, code=code, defaults={"met": code in met_codes, "comment": comments.get(code, "")[:500]}
             )
         record(user, "projet.cahier_des_charges", project, {"avant": before, "apres": {c: c in met_codes for c in codes}})
-
-
-def _require_edit(user: Any, project: Project) -> None:
-    if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
 
 
 def add_partner(user: Any, project: Project, kind: str, nom: str, role: str = "") -> Partner:

@@ -2,7 +2,16 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from oasis.accounts.views import ThrottledLoginView
-from oasis.www import accompaniment_views, diagnostic_views, map_views, observatory_views, planning_views, projects_views, views
+from oasis.www import (
+    accompaniment_views,
+    diagnostic_views,
+    map_views,
+    observatory_views,
+    planning_views,
+    projects_views,
+    recruitment_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -60,6 +69,34 @@ urlpatterns = [
     path(
         "projets/<int:pk>/documents/<int:document_id>/suppression/", accompaniment_views.document_delete, name="document_delete"
     ),
+    path("recrutement/", recruitment_views.recruitment_home, name="recruitment"),
+    path("recrutement/dispositifs/", recruitment_views.schemes, name="schemes"),
+    path("recrutement/dispositifs/nouveau/", recruitment_views.scheme_edit, name="scheme_create"),
+    path("recrutement/dispositifs/<int:pk>/", recruitment_views.scheme_edit, name="scheme_edit"),
+    path("recrutement/candidats/", recruitment_views.candidates, name="candidates"),
+    path("recrutement/candidats/nouveau/", recruitment_views.candidate_create, name="candidate_create"),
+    path("recrutement/candidats/<int:pk>/", recruitment_views.candidate_detail, name="candidate_detail"),
+    path("recrutement/candidats/<int:pk>/modifier/", recruitment_views.candidate_edit, name="candidate_edit"),
+    path("recrutement/candidats/<int:pk>/export.json", recruitment_views.candidate_export, name="candidate_export"),
+    path("recrutement/candidats/<int:pk>/effacement/", recruitment_views.candidate_erase, name="candidate_erase"),
+    path("recrutement/candidats/<int:pk>/conventions/", recruitment_views.agreement_create, name="agreement_create"),
+    path("recrutement/candidats/<int:pk>/mises-en-relation/", recruitment_views.placement_start, name="placement_start"),
+    path("recrutement/candidats/<int:pk>/visites/", recruitment_views.visit_plan, name="visit_plan"),
+    path("recrutement/conventions/<int:pk>/", recruitment_views.agreement_detail, name="agreement_detail"),
+    path("recrutement/conventions/<int:pk>/versements/", recruitment_views.agreement_paid, name="agreement_paid"),
+    path(
+        "recrutement/conventions/<int:pk>/installation/", recruitment_views.agreement_installation, name="agreement_installation"
+    ),
+    path("recrutement/conventions/<int:pk>/rupture/", recruitment_views.agreement_breach, name="agreement_breach"),
+    path("recrutement/mises-en-relation/<int:pk>/", recruitment_views.placement_move, name="placement_move"),
+    path("recrutement/visites/<int:pk>/", recruitment_views.visit_feedback, name="visit_feedback"),
+    path("recrutement/postes/", recruitment_views.vacancies, name="vacancies"),
+    path("recrutement/postes/nouveau/", recruitment_views.vacancy_create, name="vacancy_create"),
+    path("recrutement/postes/<int:pk>/", recruitment_views.vacancy_detail, name="vacancy_detail"),
+    path("recrutement/postes/<int:pk>/statut/", recruitment_views.vacancy_status, name="vacancy_status"),
+    path("recrutement/campagnes/", recruitment_views.campaigns, name="campaigns"),
+    path("recrutement/campagnes/<int:pk>/", recruitment_views.campaign_detail, name="campaign_detail"),
+    path("recrutement/campagnes/<int:pk>/destinataires.csv", recruitment_views.campaign_export, name="campaign_export"),
     path("sources/", views.sources, name="sources"),
     path("observatoire/", observatory_views.observatory, name="observatory"),
     path("observatoire/choisir/", observatory_views.observatory_pick, name="observatory_pick"),

@@ -31,3 +31,27 @@ def page(browser):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+OFFICER_PASSWORD = "une-phrase-de-passe-solide-2026"
+
+
+@pytest.fixture
+def officer_page(live_server, page):  # type: ignore[no-untyped-def]
+    """The page, logged in as the Vienne's Département officer (cm@vienne.test) through the login form."""
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    from oasis.accounts.enums import Role
+    from oasis.accounts.models import Profile
+
+    user = get_user_model().objects.create_user(username="cm@vienne.test", email="cm@vienne.test", password=OFFICER_PASSWORD)
+    Profile.objects.create(user=user, role=Role.DEPARTEMENT, departement_id="86")
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Adresse électronique").fill("cm@vienne.test")
+    page.get_by_label("Mot de passe").fill(OFFICER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/projets/$"))
+    page.officer = user
+    return page

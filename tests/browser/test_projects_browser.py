@@ -3,24 +3,12 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-
-from oasis.accounts.enums import Role
-from oasis.accounts.models import Profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
-PASSWORD = "une-phrase-de-passe-solide-2026"
 
-
-def test_officer_creates_and_moves_a_project(live_server, page, artifacts):
-    user = get_user_model().objects.create_user(username="cm@vienne.test", email="cm@vienne.test", password=PASSWORD)
-    Profile.objects.create(user=user, role=Role.DEPARTEMENT, departement_id="86")
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Adresse électronique").fill("cm@vienne.test")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/projets/$"))
+def test_officer_creates_and_moves_a_project(live_server, officer_page, artifacts):
+    page = officer_page
     page.get_by_role("link", name="Nouveau projet").click()
     page.get_by_label("Nom du projet").fill("Maison de santé de Lussac")
     page.get_by_label("Nom du porteur").fill("Commune de Lussac-les-Châteaux")
@@ -51,20 +39,14 @@ def test_officer_creates_and_moves_a_project(live_server, page, artifacts):
     assert page.locator(".board-card").count() == 1
 
 
-def test_officer_follows_partners_funding_documents_and_dashboard(live_server, page, artifacts, settings, tmp_path):
+def test_officer_follows_partners_funding_documents_and_dashboard(live_server, officer_page, artifacts, settings, tmp_path):
     from oasis.projects.services import NewProject, create_project
 
     settings.MEDIA_ROOT = tmp_path / "documents"
-    user = get_user_model().objects.create_user(username="cm@vienne.test", email="cm@vienne.test", password=PASSWORD)
-    Profile.objects.create(user=user, role=Role.DEPARTEMENT, departement_id="86")
+    page = officer_page
     project = create_project(
-        user, NewProject("Maison de santé de Lussac", "msp", "commune", "Commune", "86140", [], "commune", "86140")
+        page.officer, NewProject("Maison de santé de Lussac", "msp", "commune", "Commune", "86140", [], "commune", "86140")
     )
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Adresse électronique").fill("cm@vienne.test")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/projets/$"))
     base = f"{live_server.url}/projets/{project.pk}"
 
     page.goto(base + "/partenaires/")

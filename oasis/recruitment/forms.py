@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from oasis.recruitment.enums import AidKind, Mode, PipelineStage, Profession, Situation, VacancyStatus
+from oasis.recruitment.models import AidScheme
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
+    professions = forms.MultipleChoiceField(
+        label="Professions éligibles", choices=Profession.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = AidScheme
+        fields = [
+            "code",
+            "nom",
+            "financeur",
+            "kind",
+            "professions",
+            "annee_min",
+            "annee_max",
+            "montant_mensuel",
+            "plafond",
+            "duree_engagement_mois",
+            "delai_installation_mois",
+            "regle_remboursement",
+            "conditions",
+            "source",
+            "actif",
+        ]
+        widgets = {"conditions": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in AidKind.choices if c[0] != AidKind.NATIONALE]  # type: ignore[attr-defined]
+        for name in ("montant_mensuel", "duree_engagement_mois"):
+            self.fields[name].required = True
+
+
+class CandidateForm(forms.Form):
+    prenom = forms.CharField(label="Prénom", max_length=120)
+    nom = forms.CharField(label="Nom", max_length=120)
+    email = forms.EmailField(label="Courriel", required=False)
+    telephone = forms.RegexField(label="Téléphone", regex=r"^[0-9 +().-]{0,30}$", max_length=30, required=False)
+    profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    situation = forms.ChoiceField(label="Situation", choices=Situation.choices)
+    annee_etudes = forms.IntegerField(label="Année d'études", min_value=1, max_value=12, required=False)
+    etablissement = forms.CharField(label="Faculté ou école", max_length=200, required=False)
+    territoires_preferes = forms.CharField(
+        label="Territoires souhaités (dep:86, epci:SIREN, com:INSEE ; séparés par des virgules)", max_length=500, required=False
+    )
+    commune_reference = forms.RegexField(label="Lieu de référence (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$", required=False)
+    temps_max_minutes = forms.IntegerField(label="Temps de trajet maximal (minutes)", min_value=1, max_value=600, required=False)
+    modes = forms.MultipleChoiceField(
+        label="Modes d'exercice souhaités", choices=Mode.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    disponible_le = forms.DateField(label="Disponible à partir du", required=False, **DATE)  # type: ignore[arg-type]
+    consentement_communication = forms.BooleanField(label="Accepte de recevoir les présentations de projets", required=False)
+    notes = forms.CharField(label="Notes", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def territories(self) -> list[str]:
+        raw = self.cleaned_data.get("territoires_preferes") or ""
+        return [ref.strip() for ref in raw.replace(";", ",").split(",") if ref.strip()]
+
+
+class NewCandidateForm(CandidateForm):
+    consentement = forms.BooleanField(
+        label="La personne a consenti au traitement de ses données par le Département (information RGPD remise)",
+        required=True,
+    )
+
+
+class AgreementForm(forms.Form):
+    scheme = forms.ModelChoiceField(label="Dispositif", queryset=AidScheme.objects.none())
+    signee_le = forms.DateField(label="Signée le", **DATE)  # type: ignore[arg-type]
+    debut = forms.DateField(label="Premier versement", **DATE)  # type: ignore[arg-type]
+    nb_mois = forms.IntegerField(
+        label="Nombre de mensualités (vide : jusqu'à la dernière année aidée)", min_value=1, max_value=240, required=False
+    )
+
+    def __init__(self, *args: Any, schemes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes if schemes is not None else AidScheme.objects.none()  # type: ignore[attr-defined]
+
+
+class InstallationForm(forms.Form):
+    commune = forms.RegexField(label="Commune d'installation (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$")
+    depuis = forms.DateField(label="Installé depuis le", **DATE)  # type: ignore[arg-type]
+
+
+class BreachForm(forms.Form):
+    le = forms.DateField(label="Rupture constatée le", **DATE)  # type: ignore[arg-type]
+    motif = forms.CharField(label="Motif", max_length=300)
+
+
+class PaidForm(forms.Form):
+    jusqu_au = forms.DateField(label="Versements effectués jusqu'au", **DATE)  # type: ignore[arg-type]
+
+
+class VacancyForm(forms.Form):
+    commune = forms.RegexField(label="Commune (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$")
+    profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    mode = forms.ChoiceField(label="Mode d'exercice", choices=Mode.choices)
+    debut = forms.DateField(label="Prise de poste souhaitée", required=False, **DATE)  # type: ignore[arg-type]
+    conditions = forms.CharField(label="Conditions", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    logement = forms.BooleanField(label="Logement proposé", required=False)
+    logement_details = forms.CharField(label="Précisions sur le logement", max_length=300, required=False)
+    contact_nom = forms.CharField(label="Contact", max_length=200)
+    contact_email = forms.EmailField(label="Courriel du contact", required=False)
+    contact_telephone = forms.RegexField(label="Téléphone du contact", regex=r"^[0-9 +().-]{0,30}$", required=False)
+    project_id = forms.IntegerField(label="Projet (numéro, facultatif)", required=False, min_value=1)
+
+
+class VacancyStatusForm(forms.Form):
+    statut = forms.ChoiceField(choices=VacancyStatus.choices)
+
+
+class PlacementForm(forms.Form):
+    vacancy = forms.IntegerField(label="Poste", required=False, min_value=1)
+    commune = forms.RegexField(label="ou commune (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$", required=False)
+
+
+class MovePlacementForm(forms.Form):
+    stage = forms.ChoiceField(label="Étape", choices=PipelineStage.choices)
+    note = forms.CharField(label="Note", max_length=500, required=False)
+    installe_le = forms.DateField(label="Installé le (si installé)", required=False, **DATE)  # type: ignore[arg-type]
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(label="Date", **DATE)  # type: ignore[arg-type]
+    lieux = forms.CharField(label="Lieux visités", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    personnes_rencontrees = forms.CharField(
+        label="Personnes rencontrées", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    retour = forms.CharField(
+        label="Retour du candidat", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    vacancy_id = forms.IntegerField(label="Poste concerné (numéro, facultatif)", required=False, min_value=1)
+
+
+class CampaignForm(forms.Form):
+    titre = forms.CharField(label="Titre", max_length=200)
+    project_id = forms.IntegerField(label="Projet présenté (numéro, facultatif)", required=False, min_value=1)
+    message = forms.CharField(label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    professions = forms.MultipleChoiceField(
+        label="Professions (aucune : toutes)", choices=Profession.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    beneficiaires_seulement = forms.BooleanField(label="Bénéficiaires d'une aide seulement", required=False)
+
+
+class EraseForm(forms.Form):
+    motif = forms.CharField(label="Motif (demande de la personne, date…)", max_length=300)

@@ -1,0 +1,222 @@
+"""Explained matching of candidates and vacancies: facts from the database, points from oasis.core.matching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from oasis.core.matching import COMPONENTS, MatchWeights, road_minutes, score
+from oasis.recruitment import perms
+from oasis.recruitment.enums import Mode, VacancyStatus
+from oasis.recruitment.models import AidScheme, Candidate, Vacancy
+from oasis.recruitment.services import record_views
+from oasis.territories.models import Commune
+
+WEIGHTS = MatchWeights()
+LABELS = {
+    "territoire": "Territoire souhaité",
+    "distance": "Temps de trajet",
+    "date": "Date de prise de poste",
+    "mode": "Mode d'exercice",
+    "aide": "Aide mobilisable",
+    "attractivite": "Attractivité du lieu",
+}
+APL_PROFESSION = {
+    "generaliste": "generaliste",
+    "chirurgien-dentiste": "chirurgien-dentiste",
+    "sage-femme": "sage-femme",
+    "masseur-kinesitherapeute": "masseur-kinesitherapeute",
+    "orthophoniste": "orthophoniste",
+    "infirmier": "infirmier",
+    "pharmacien": "pharmacie",
+}
+
+
+@dataclass
+class Component:
+    name: str
+    label: str
+    points: float
+    maximum: float
+    why: str
+
+
+@dataclass
+class Match:
+    candidate: Candidate
+    vacancy: Vacancy
+    total: float
+    components: list[Component]
+
+
+def _in_territory(commune: Commune, ref: str) -> bool:
+    prefix, _, code = ref.partition(":")
+    if prefix == "com":
+        return code in (commune.pk, commune.commune_parent_id)
+    if prefix == "epci":
+        return commune.epci_id == code
+    if prefix == "dep":
+        return commune.departement_id == code
+    if prefix == "reg":
+        return commune.region_id == code
+    return False
+
+
+def _place_facts(communes: list[Commune], profession: str) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
+    """Per commune: an existing or planned structure (and which), and whether it is under-served (and the APL)."""
+    from oasis.accessibility.services import current_run, is_under_served
+    from oasis.projects.enums import PAUSED, Stage
+    from oasis.projects.models import Project
+    from oasis.supply.enums import STRUCTURES
+    from oasis.supply.models import SupplyCount
+    from oasis.supply.services import bpe_millesimes
+
+    codes = {c.pk for c in communes}
+    found: dict[str, list[str]] = {}
+    latest = max(bpe_millesimes(), default=0)
+    singular = {"maison-de-sante": "maison de santé", "centre-de-sante": "centre de santé"}
+    for count in SupplyCount.objects.filter(commune_id__in=codes, equipement__in=STRUCTURES, millesime=latest, nombre__gt=0):
+        found.setdefault(count.commune_id, []).append(f"{singular[count.equipement]} existante (BPE {latest})")
+    active = Project.objects.exclude(stage__in=[*PAUSED, Stage.REFUSE])
+    for project in active.filter(commune_principale_id__in=codes):
+        found.setdefault(project.commune_principale_id, []).append(
+            f"projet « {project.nom} » ({project.get_stage_display().lower()})"
+        )
+    structures = {code: " ; ".join(facts) for code, facts in found.items()}
+    need: dict[str, tuple[bool, str]] = {}
+    apl_profession = APL_PROFESSION.get(profession)
+    if apl_profession:
+        run = current_run(apl_profession)
+        for result in run.results.filter(commune_id__in=codes):
+            under = bool(is_under_served(run, result.apl, result.classe))
+            need[result.commune_id] = (
+                under,
+                f"APL {result.apl:.2f}".replace(".", ",") + (" : commune sous-dotée" if under else ""),
+            )
+    return structures, need
+
+
+def _speeds() -> tuple[dict[str, float], float, float]:
+    from oasis.accessibility.params import load_parameters
+
+    travel = load_parameters().travel
+    speeds = {str(k): float(v) for k, v in travel["vitesse_kmh_par_categorie_aav"].items()}
+    return speeds, float(travel["vitesse_kmh_defaut"]), float(travel["coefficient_detour"])
+
+
+def _aid_departements(candidate: Candidate) -> dict[str, str]:
+    """Départements where an aid applies to the candidate → the scheme (or the agreement they already have)."""
+    places = {
+        a.scheme.departement_id: f"convention en cours ({a.scheme.nom})" for a in candidate.agreements.select_related("scheme")
+    }
+    for scheme in AidScheme.objects.filter(actif=True, departement__isnull=False):
+        if candidate.profession in scheme.professions:
+            places.setdefault(scheme.departement_id, f"éligible à « {scheme.nom} »")
+    return {dep: why for dep, why in places.items() if dep}
+
+
+def _pairs(pairs: list[tuple[Candidate, Vacancy]], today: date) -> list[Match]:
+    if not pairs:
+        return []
+    speeds, default_speed, detour = _speeds()
+    profession = pairs[0][1].profession
+    structures, need = _place_facts(list({v.commune for _, v in pairs}), profession)
+    aids = {c.pk: _aid_departements(c) for c in {c for c, _ in pairs}}
+
+    def speed(commune: Commune | None) -> float:
+        return speeds.get(commune.categorie_aav, default_speed) if commune is not None else default_speed
+
+    n = len(pairs)
+    minutes = np.full(n, np.nan)
+    for i, (candidate, vacancy) in enumerate(pairs):
+        origin = candidate.commune_reference
+        if origin is not None:
+            minutes[i] = road_minutes(
+                origin.longitude,
+                origin.latitude,
+                speed(origin),
+                np.array([vacancy.commune.longitude]),
+                np.array([vacancy.commune.latitude]),
+                np.array([speed(vacancy.commune)]),
+                detour,
+            )[0]
+    territory = np.array([any(_in_territory(v.commune, ref) for ref in c.territoires_preferes) for c, v in pairs])
+    gaps = np.array(
+        [abs((v.debut - c.disponible_le).days) if v.debut and c.disponible_le else np.nan for c, v in pairs], dtype=float
+    )
+    modes = np.array([(1 if v.mode in c.modes else 0) if c.modes else -1 for c, v in pairs], dtype=np.int8)
+    aid = np.array([v.commune.departement_id in aids[c.pk] for c, v in pairs])
+    structure = np.array([v.commune_id in structures for _, v in pairs])
+    under = np.array([need.get(v.commune_id, (False, ""))[0] for _, v in pairs])
+    points = score(
+        territory_match=territory,
+        has_territory_preference=np.array([bool(c.territoires_preferes) for c, _ in pairs]),
+        minutes=minutes,
+        max_minutes=np.array([c.temps_max_minutes if c.temps_max_minutes else np.nan for c, _ in pairs], dtype=float),
+        date_gap_days=gaps,
+        mode_match=modes,
+        aid_eligible=aid,
+        has_structure=structure,
+        under_served=under,
+        weights=WEIGHTS,
+    )
+    matches = []
+    for i, (candidate, vacancy) in enumerate(pairs):
+        why = {
+            "territoire": (
+                "dans un territoire souhaité"
+                if territory[i]
+                else "hors des territoires souhaités"
+                if candidate.territoires_preferes
+                else "aucun territoire indiqué"
+            ),
+            "distance": (
+                "lieu de référence inconnu"
+                if np.isnan(minutes[i])
+                else f"{minutes[i]:.0f} min estimées depuis {candidate.commune_reference.nom}"  # type: ignore[union-attr]
+                + (
+                    f" (maximum {candidate.temps_max_minutes} min)"
+                    if candidate.temps_max_minutes
+                    else " (pas de maximum indiqué)"
+                )
+            ),
+            "date": ("date inconnue" if np.isnan(gaps[i]) else f"écart de {gaps[i]:.0f} jours avec la disponibilité"),
+            "mode": (
+                "aucun mode indiqué"
+                if modes[i] < 0
+                else f"{Mode(vacancy.mode).label.lower()} {'accepté' if modes[i] else 'non souhaité'}"
+            ),
+            "aide": aids[candidate.pk].get(vacancy.commune.departement_id, "aucune aide du Département du poste"),
+            "attractivite": " ; ".join(
+                part
+                for part in (
+                    structures.get(vacancy.commune_id, "pas de maison ou centre de santé"),
+                    need.get(vacancy.commune_id, (False, ""))[1],
+                )
+                if part
+            ),
+        }
+        components = [
+            Component(name, LABELS[name], float(points[i, k]), float(getattr(WEIGHTS, name)), why[name])
+            for k, name in enumerate(COMPONENTS)
+        ]
+        matches.append(Match(candidate, vacancy, float(points[i].sum()), components))
+    return sorted(matches, key=lambda m: -m.total)
+
+
+def rank_vacancies(user: Any, candidate: Candidate, today: date | None = None) -> list[Match]:
+    """Open vacancies of the candidate's profession the user can see, best first."""
+    vacancies = perms.visible_vacancies(user).filter(statut=VacancyStatus.OUVERT, profession=candidate.profession)
+    return _pairs([(candidate, v) for v in vacancies.select_related("commune")], today or date.today())
+
+
+def rank_candidates(user: Any, vacancy: Vacancy, today: date | None = None) -> list[Match]:
+    """Candidates of the vacancy's profession the user can see, best first; each one shown is an audited access."""
+    today = today or date.today()
+    candidates = perms.visible_candidates(user).filter(profession=vacancy.profession, conserver_jusqu_au__gte=today)
+    matches = _pairs([(c, vacancy) for c in candidates.select_related("commune_reference")], today)
+    record_views(user, [m.candidate for m in matches], f"classement pour le poste n° {vacancy.pk}")
+    return matches

@@ -1,0 +1,286 @@
+"""Aid schemes and agreements, candidates (personal data), vacancies, the pipeline, visits and campaigns."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from oasis.recruitment.enums import (
+    AgreementStatus,
+    AidKind,
+    Mode,
+    PipelineStage,
+    Profession,
+    RepaymentRule,
+    Situation,
+    VacancyStatus,
+)
+
+
+class AidScheme(models.Model):
+    """An aid scheme, configured by an administrator (/admin/): bounds, amounts, commitment and repayment rule.
+
+    National schemes (CESP, CAIM, COSCOM…) are listed for information: no agreement is managed here for them.
+    """
+
+    code = models.SlugField(max_length=60, unique=True)
+    nom = models.CharField(max_length=200)
+    financeur = models.CharField(max_length=200)
+    kind = models.CharField("nature", max_length=30, choices=AidKind.choices)
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="le Département qui verse l'aide ; l'installation doit s'y faire (vide : dispositif national)",
+    )
+    professions = models.JSONField(default=list, help_text="codes de profession éligibles")
+    annee_min = models.PositiveSmallIntegerField("première année d'études aidée", null=True, blank=True)
+    annee_max = models.PositiveSmallIntegerField("dernière année d'études aidée", null=True, blank=True)
+    montant_mensuel = models.DecimalField("montant mensuel (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    plafond = models.DecimalField("plafond total (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    duree_engagement_mois = models.PositiveSmallIntegerField("durée d'exercice exigée (mois)", null=True, blank=True)
+    delai_installation_mois = models.PositiveSmallIntegerField(
+        "délai d'installation après le dernier versement (mois)", null=True, blank=True
+    )
+    regle_remboursement = models.CharField(max_length=20, choices=RepaymentRule.choices, default=RepaymentRule.PRORATA)
+    conditions = models.TextField(blank=True)
+    source = models.CharField(max_length=400, blank=True)
+    actif = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["departement_id", "kind", "nom"]
+        verbose_name = "dispositif d'aide"
+        verbose_name_plural = "dispositifs d'aide"
+
+    def __str__(self) -> str:
+        return self.nom
+
+    @property
+    def national(self) -> bool:
+        return self.kind == AidKind.NATIONALE
+
+
+class Candidate(models.Model):
+    """A student or professional followed by a Département. Personal data: consent, retention, audited access."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidate",
+        help_text="compte du professionnel, pour qu'il consulte et exporte sa fiche",
+    )
+    nom = models.CharField(max_length=120)
+    prenom = models.CharField("prénom", max_length=120)
+    email = models.EmailField(blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+    situation = models.CharField(max_length=20, choices=Situation.choices)
+    annee_etudes = models.PositiveSmallIntegerField("année d'études", null=True, blank=True)
+    etablissement = models.CharField("faculté ou école", max_length=200, blank=True)
+    territoires_preferes = models.JSONField(
+        "territoires souhaités", default=list, blank=True, help_text="références « dep:86 », « epci:… », « com:86194 »"
+    )
+    commune_reference = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lieu de référence"
+    )
+    temps_max_minutes = models.PositiveSmallIntegerField("temps de trajet maximal (minutes)", null=True, blank=True)
+    modes = models.JSONField("modes d'exercice souhaités", default=list, blank=True)
+    disponible_le = models.DateField("disponible à partir du", null=True, blank=True)
+    consentement_le = models.DateTimeField("consentement recueilli le")
+    consentement_communication = models.BooleanField("accepte de recevoir les présentations de projets", default=False)
+    conserver_jusqu_au = models.DateField("conservation jusqu'au")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        verbose_name = "candidat"
+
+    def __str__(self) -> str:
+        # Audit lines carry this: a number, never the name (the log outlives an erasure).
+        return f"Candidat n° {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+    @property
+    def retention_expired(self) -> bool:
+        return self.conserver_jusqu_au < date.today()
+
+
+class AidAgreement(models.Model):
+    """A beneficiary's agreement under a scheme: payments, then the commitment to install and practise."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="agreements")
+    scheme = models.ForeignKey(AidScheme, on_delete=models.PROTECT, related_name="agreements", verbose_name="dispositif")
+    signee_le = models.DateField("signée le")
+    debut_versements = models.DateField("premier versement")
+    mensualite = models.DecimalField(max_digits=10, decimal_places=2)
+    nb_mois = models.PositiveSmallIntegerField("nombre de mensualités")
+    installation_avant = models.DateField("installation au plus tard le")
+    duree_engagement_mois = models.PositiveSmallIntegerField("durée d'exercice exigée (mois)")
+    installation_commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    installe_le = models.DateField("installé depuis le", null=True, blank=True)
+    rupture_le = models.DateField("rupture constatée le", null=True, blank=True)
+    rupture_motif = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signee_le", "pk"]
+        verbose_name = "convention d'aide"
+        verbose_name_plural = "conventions d'aide"
+
+    def __str__(self) -> str:
+        return f"Convention n° {self.pk} ({self.scheme.nom})"
+
+    @property
+    def status(self) -> str:
+        if self.rupture_le:
+            return AgreementStatus.ROMPU
+        if self.installe_le:
+            return AgreementStatus.HONORE
+        if self.payments.filter(verse_le__isnull=True).exists():
+            return AgreementStatus.VERSEMENTS
+        return AgreementStatus.A_INSTALLER
+
+    def get_status_display(self) -> str:
+        return str(AgreementStatus(self.status).label)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return self.payments.filter(verse_le__isnull=False).aggregate(total=models.Sum("montant"))["total"] or Decimal("0")
+
+    @property
+    def planned_total(self) -> Decimal:
+        return self.payments.aggregate(total=models.Sum("montant"))["total"] or Decimal("0")
+
+
+class AidPayment(models.Model):
+    agreement = models.ForeignKey(AidAgreement, on_delete=models.CASCADE, related_name="payments")
+    echeance = models.DateField("échéance")
+    montant = models.DecimalField(max_digits=10, decimal_places=2)
+    verse_le = models.DateField("versé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["echeance"]
+        verbose_name = "versement"
+
+    def __str__(self) -> str:
+        return f"{self.echeance} : {self.montant} €"
+
+
+class Vacancy(models.Model):
+    """A post to fill (poste à pourvoir), in a commune, possibly within a project."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="vacancies", verbose_name="projet"
+    )
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+    mode = models.CharField("mode d'exercice", max_length=20, choices=Mode.choices)
+    debut = models.DateField("prise de poste souhaitée", null=True, blank=True)
+    conditions = models.TextField(blank=True)
+    logement = models.BooleanField("logement proposé", default=False)
+    logement_details = models.CharField("précisions sur le logement", max_length=300, blank=True)
+    contact_nom = models.CharField("contact", max_length=200)
+    contact_email = models.EmailField("courriel du contact", blank=True)
+    contact_telephone = models.CharField("téléphone du contact", max_length=30, blank=True)
+    statut = models.CharField(max_length=10, choices=VacancyStatus.choices, default=VacancyStatus.OUVERT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statut", "debut", "pk"]
+        verbose_name = "poste à pourvoir"
+        verbose_name_plural = "postes à pourvoir"
+
+    def __str__(self) -> str:
+        return f"{self.get_profession_display()} à {self.commune.nom}"
+
+
+class Placement(models.Model):
+    """A candidate's way towards a post or a commune, from first contact to installation."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="placements")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.SET_NULL, null=True, blank=True, related_name="placements")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("étape", max_length=20, choices=PipelineStage.choices, default=PipelineStage.CONTACT)
+    installe_le = models.DateField("installé le", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "mise en relation"
+        verbose_name_plural = "mises en relation"
+
+    def __str__(self) -> str:
+        return f"Mise en relation n° {self.pk}"
+
+
+class PlacementStep(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=20, choices=PipelineStage.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} → {self.stage}"
+
+
+class Visit(models.Model):
+    """A visit of a territory planned for a candidate, and what came out of it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="visits")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits")
+    date = models.DateField()
+    lieux = models.TextField("lieux visités")
+    personnes_rencontrees = models.TextField("personnes rencontrées", blank=True)
+    retour = models.TextField("retour du candidat", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = "visite"
+
+    def __str__(self) -> str:
+        return f"Visite du {self.date:%d/%m/%Y}"
+
+
+class Campaign(models.Model):
+    """The presentation of a project to aid beneficiaries and students who accepted to receive it."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    titre = models.CharField(max_length=200)
+    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.TextField()
+    professions = models.JSONField(default=list, blank=True, help_text="vide : toutes")
+    beneficiaires_seulement = models.BooleanField("bénéficiaires d'une aide seulement", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "campagne"
+
+    def __str__(self) -> str:
+        return self.titre
