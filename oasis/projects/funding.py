@@ -13,9 +13,10 @@ from django.db import transaction
 
 from oasis.audit.services import record
 from oasis.core.aci import AciResult, AciRules, simulate
+from oasis.formatting import euros, fr_number
 from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, TerritoryCondition, ZoneCondition
 from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
-from oasis.projects.services import _require_edit
+from oasis.projects.services import require_edit
 
 ZERO = Decimal("0")
 
@@ -145,9 +146,9 @@ def summarise(project: Project, lines: list[FundingLine] | None = None) -> PlanS
         messages.append("Coût de l'opération non renseigné : plafond d'aides publiques non vérifiable.")
     for line in lines:
         if line.tool.montant_max is not None and (line.accorde or line.demande) > line.tool.montant_max:
-            messages.append(f"{line.tool.nom} : montant supérieur au maximum de {line.tool.montant_max:n} €.")
+            messages.append(f"{line.tool.nom} : montant supérieur au maximum de {euros(line.tool.montant_max)}.")
         if line.tool.taux_max is not None and cost and (line.accorde or line.demande) > cost * line.tool.taux_max / 100:
-            messages.append(f"{line.tool.nom} : montant supérieur à {line.tool.taux_max:n} % du coût.")
+            messages.append(f"{line.tool.nom} : montant supérieur à {fr_number(line.tool.taux_max)} % du coût.")
     return PlanSummary(
         cost=cost,
         requested=requested,
@@ -205,7 +206,7 @@ def _line_state(line: FundingLine) -> dict[str, Any]:
 
 def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None = None) -> FundingLine:
     """Add a line (``line_id`` None) or change one; the audit keeps the amounts before and after."""
-    _require_edit(user, project)
+    require_edit(user, project)
     tool = _check(entry)
     with transaction.atomic():
         if line_id is None:
@@ -225,7 +226,7 @@ def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None
 
 
 def remove_line(user: Any, project: Project, line_id: int) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     line = project.funding.select_related("tool").filter(pk=line_id).first()
     if line is None:
         raise ValueError("Ligne du plan de financement introuvable.")
@@ -235,7 +236,7 @@ def remove_line(user: Any, project: Project, line_id: int) -> None:
 
 
 def set_cost(user: Any, project: Project, cost: Decimal | None) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     if cost is not None and cost < 0:
         raise ValueError("Le coût ne peut pas être négatif.")
     with transaction.atomic():

@@ -24,7 +24,7 @@ class InvalidTransition(ValueError):
     """The stage machine does not allow this move; the message lists the allowed ones."""
 
 
-def _require_edit(user: Any, project: Project) -> None:
+def require_edit(user: Any, project: Project) -> None:
     if not perms.can_edit(user, project):
         raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
 
@@ -119,7 +119,7 @@ def move(user: Any, project: Project, to_stage: str, reason: str) -> ProjectTran
 
 
 def set_next_action(user: Any, project: Project, text: str, due: date | None) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     with transaction.atomic():
         record(
             user,
@@ -179,7 +179,7 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
     """Record which items of the cahier des charges the projet de santé meets."""
     from oasis.projects.conformity import NO_RULES, cahier_for
 
-    _require_edit(user, project)
+    require_edit(user, project)
     cahier = cahier_for(project)
     if cahier is None:
         raise ValueError(NO_RULES)
@@ -194,7 +194,7 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
 
 
 def add_partner(user: Any, project: Project, kind: str, nom: str, role: str = "") -> Partner:
-    _require_edit(user, project)
+    require_edit(user, project)
     with transaction.atomic():
         partner = Partner.objects.create(project=project, kind=kind, nom=nom.strip(), role=role.strip())
         record(user, "projet.partenaire.ajout", project, {"partenaire": partner.pk, "type": kind, "nom": partner.nom})
@@ -202,7 +202,7 @@ def add_partner(user: Any, project: Project, kind: str, nom: str, role: str = ""
 
 
 def remove_partner(user: Any, project: Project, partner_id: int) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     partner = project.partners.filter(pk=partner_id).first()
     if partner is None:
         raise ValueError("Partenaire introuvable.")
@@ -217,7 +217,7 @@ def remove_partner(user: Any, project: Project, partner_id: int) -> None:
 
 
 def add_contact(user: Any, project: Project, partner_id: int, nom: str, fonction: str, email: str, telephone: str) -> Contact:
-    _require_edit(user, project)
+    require_edit(user, project)
     partner = project.partners.filter(pk=partner_id).first()
     if partner is None:
         raise ValueError("Partenaire introuvable.")
@@ -231,7 +231,7 @@ def add_contact(user: Any, project: Project, partner_id: int, nom: str, fonction
 
 
 def remove_contact(user: Any, project: Project, contact_id: int) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     contact = Contact.objects.filter(pk=contact_id, partner__project=project).first()
     if contact is None:
         raise ValueError("Contact introuvable.")
@@ -250,7 +250,7 @@ class ActionEntry:
 
 
 def log_action(user: Any, project: Project, entry: ActionEntry) -> Action:
-    _require_edit(user, project)
+    require_edit(user, project)
     if not entry.objet.strip():
         raise ValueError("L'objet de l'action est obligatoire.")
     with transaction.atomic():
@@ -268,7 +268,7 @@ def log_action(user: Any, project: Project, entry: ActionEntry) -> Action:
 
 
 def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry) -> Action:
-    _require_edit(user, project)
+    require_edit(user, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
         raise ValueError("Action introuvable.")
@@ -286,7 +286,7 @@ def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry)
 
 
 def remove_action(user: Any, project: Project, action_id: int) -> None:
-    _require_edit(user, project)
+    require_edit(user, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
         raise ValueError("Action introuvable.")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from oasis.accounts.enums import Role
 from oasis.audit.models import AuditEvent
 from oasis.audit.services import history, record
+from oasis.formatting import euros
 from oasis.recruitment import perms
 from oasis.recruitment.enums import AgreementStatus, PipelineStage, RepaymentRule, VacancyStatus
 from oasis.recruitment.models import (
@@ -418,11 +419,11 @@ class Owed:
     def explanation(self) -> str:
         if self.rule == RepaymentRule.PRORATA:
             return (
-                f"{self.paid:n} € versés × (1 − {self.months_served} mois exercés / {self.months_required} mois exigés)"
-                f" = {self.amount:n} €"
+                f"{euros(self.paid, 2)} versés × (1 − {self.months_served} mois exercés / {self.months_required} mois "
+                f"exigés) = {euros(self.amount, 2)}"
             )
         if self.rule == RepaymentRule.INTEGRAL:
-            return f"totalité des sommes versées : {self.amount:n} €"
+            return f"totalité des sommes versées : {euros(self.amount, 2)}"
         return "le dispositif ne prévoit pas de remboursement"
 
 

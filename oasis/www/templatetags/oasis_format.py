@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from django import template
 
+from oasis.formatting import fr_number
+
 register = template.Library()
 
 
-@register.filter
-def fr_number(value: float | int | str | None, digits: int = 0) -> str:
-    if value is None or value == "":
-        return "—"
-    text = f"{float(value):,.{int(digits)}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+register.filter("fr_number", fr_number)
 
 
 @register.filter
