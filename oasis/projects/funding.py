@@ -138,7 +138,8 @@ def summarise(project: Project, lines: list[FundingLine] | None = None) -> PlanS
         exceeded = max(share_requested, share_granted) * 100 > cap
         if exceeded:
             messages.append(
-                f"Les aides publiques ({max(share_requested, share_granted):.0%} du coût) dépassent le plafond de {cap} %."
+                f"Les aides publiques ({fr_number(100 * max(share_requested, share_granted))} % du coût) dépassent "
+                f"le plafond de {cap} %."
             )
         if requested > cost:
             messages.append("Les financements demandés dépassent le coût de l'opération.")

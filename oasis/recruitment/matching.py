@@ -107,12 +107,10 @@ def _speeds() -> tuple[dict[str, float], float, float]:
     return speeds, float(travel["vitesse_kmh_defaut"]), float(travel["coefficient_detour"])
 
 
-def _aid_departements(candidate: Candidate) -> dict[str, str]:
+def _aid_departements(candidate: Candidate, schemes: list[AidScheme]) -> dict[str, str]:
     """Départements where an aid applies to the candidate → the scheme (or the agreement they already have)."""
-    places = {
-        a.scheme.departement_id: f"convention en cours ({a.scheme.nom})" for a in candidate.agreements.select_related("scheme")
-    }
-    for scheme in AidScheme.objects.filter(actif=True, departement__isnull=False):
+    places = {a.scheme.departement_id: f"convention en cours ({a.scheme.nom})" for a in candidate.agreements.all()}
+    for scheme in schemes:
         if candidate.profession in scheme.professions:
             places.setdefault(scheme.departement_id, f"éligible à « {scheme.nom} »")
     return {dep: why for dep, why in places.items() if dep}
@@ -124,7 +122,8 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]], today: date) -> list[Match]:
     speeds, default_speed, detour = _speeds()
     profession = pairs[0][1].profession
     structures, need = _place_facts(list({v.commune for _, v in pairs}), profession)
-    aids = {c.pk: _aid_departements(c) for c in {c for c, _ in pairs}}
+    schemes = list(AidScheme.objects.filter(actif=True, departement__isnull=False))
+    aids = {c.pk: _aid_departements(c, schemes) for c in {c for c, _ in pairs}}
 
     def speed(commune: Commune | None) -> float:
         return speeds.get(commune.categorie_aav, default_speed) if commune is not None else default_speed
@@ -210,6 +209,7 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]], today: date) -> list[Match]:
 def rank_vacancies(user: Any, candidate: Candidate, today: date | None = None) -> list[Match]:
     """Open vacancies of the candidate's profession the user can see, best first."""
     vacancies = perms.visible_vacancies(user).filter(statut=VacancyStatus.OUVERT, profession=candidate.profession)
+    candidate = Candidate.objects.prefetch_related("agreements__scheme").select_related("commune_reference").get(pk=candidate.pk)
     return _pairs([(candidate, v) for v in vacancies.select_related("commune")], today or date.today())
 
 
@@ -217,6 +217,7 @@ def rank_candidates(user: Any, vacancy: Vacancy, today: date | None = None) -> l
     """Candidates of the vacancy's profession the user can see, best first; each one shown is an audited access."""
     today = today or date.today()
     candidates = perms.visible_candidates(user).filter(profession=vacancy.profession, conserver_jusqu_au__gte=today)
-    matches = _pairs([(c, vacancy) for c in candidates.select_related("commune_reference")], today)
+    candidates = candidates.select_related("commune_reference").prefetch_related("agreements__scheme")
+    matches = _pairs([(c, vacancy) for c in candidates], today)
     record_views(user, [m.candidate for m in matches], f"classement pour le poste n° {vacancy.pk}")
     return matches

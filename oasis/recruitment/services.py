@@ -33,7 +33,7 @@ from oasis.recruitment.models import (
     Vacancy,
     Visit,
 )
-from oasis.territories.models import Commune
+from oasis.territories.models import Commune, Departement
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
 
@@ -58,6 +58,11 @@ def months_between(start: date, end: date) -> int:
 
 def retention_until(today: date | None = None) -> date:
     return add_months(today or date.today(), int(settings.OASIS_CANDIDATE_RETENTION_MONTHS))
+
+
+def _check_departement(code: str) -> None:
+    if not Departement.objects.filter(pk=code).exists():
+        raise ValueError(f"Département inconnu : « {code} ».")
 
 
 def _commune(code: str | None, what: str) -> Commune | None:
@@ -123,6 +128,7 @@ def create_candidate(user: Any, departement: str, data: CandidateData, consent_g
     """A new candidate; refused without recorded consent. A professional account with the same e-mail is linked."""
     if not perms.can_manage_in(user, departement):
         raise NotAllowed("Vous ne pouvez enregistrer un candidat que dans votre département.")
+    _check_departement(departement)
     if not consent_given:
         raise ValueError("Le consentement de la personne au traitement de ses données est obligatoire (RGPD).")
     candidate = Candidate(departement_id=departement, consentement_le=timezone.now(), conserver_jusqu_au=retention_until())
@@ -650,6 +656,7 @@ def create_campaign(
 ) -> Campaign:
     if not perms.can_manage_in(user, departement):
         raise NotAllowed("Vous ne pouvez créer une campagne que dans votre département.")
+    _check_departement(departement)
     project = None
     if project_id is not None:
         from oasis.projects.perms import visible_projects
@@ -709,6 +716,8 @@ def save_scheme(user: Any, scheme: AidScheme, departement: str | None) -> AidSch
         raise NotAllowed("Seul un administrateur peut modifier un dispositif national.")
     if departement is not None and not perms.can_manage_in(user, departement):
         raise NotAllowed("Vous ne pouvez configurer que les dispositifs de votre département.")
+    if departement is not None:
+        _check_departement(departement)
     if scheme.annee_min and scheme.annee_max and scheme.annee_min > scheme.annee_max:
         raise ValueError("La première année aidée est après la dernière.")
     creating = scheme.pk is None

@@ -73,6 +73,7 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     assert page.locator("#table-financement tbody tr").count() == 2
     assert "dépassent le plafond de 80 %" in page.locator(".plan-alerte").first.inner_text()
     assert page.locator("#table-outils tr[data-outil='detr']").get_attribute("data-eligible") == "oui"
+    page.screenshot(path=artifacts / "projet-financement.png", full_page=True)
 
     page.get_by_role("link", name="Simulateur ACI").click()
     for code in ("horaires", "coordination", "si-standard", "concertation", "crises-sanitaires"):
@@ -81,6 +82,7 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     page.get_by_role("button", name="Simuler").click()
     page.wait_for_load_state()
     assert page.locator("#aci-points").inner_text() == "8\u202f850 points"
+    page.screenshot(path=artifacts / "projet-aci.png", full_page=True)
 
     page.get_by_role("link", name="Documents").click()
     document = tmp_path / "projet-de-sante.pdf"

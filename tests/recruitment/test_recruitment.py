@@ -230,3 +230,9 @@ def test_campaign_audience_is_consenting_and_its_export_audited(cast, student):
     assert AuditEvent.objects.get(action="campagne.export").details["destinataires"] == [student.pk]
     campaign.beneficiaires_seulement = True
     assert services.audience(campaign) == []
+
+
+def test_unknown_departement_is_named(cast):
+    data = services.CandidateData(nom="X", prenom="Y", profession="infirmier", situation="professionnel")
+    with pytest.raises(ValueError, match="Département inconnu : « 999 »"):
+        services.create_candidate(cast["admin"], "999", data, consent_given=True)
