@@ -290,7 +290,7 @@ def purge_expired(today: date | None = None) -> list[int]:
     due = Candidate.objects.filter(conserver_jusqu_au__lt=today, agreements__isnull=True)
     erased = []
     with transaction.atomic():
-        for candidate in due.select_for_update():
+        for candidate in due.select_for_update(of=("self",)):
             record(None, "candidat.effacement", candidate, {"motif": "durée de conservation échue", "id": candidate.pk})
             erased.append(candidate.pk)
             candidate.delete()
