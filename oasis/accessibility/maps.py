@@ -76,12 +76,16 @@ def communes_geojson(run: AplRun, departement: str) -> str:
         equipement__in=[Equipement.MAISON_DE_SANTE, Equipement.CENTRE_DE_SANTE],
     ).values_list("commune_id", "equipement", "nombre"):
         structures.setdefault(code, {})[equipement] = nombre
-    units = Commune.objects.units().filter(departement_id=departement)
-    shapes = dict(CommuneGeometry.objects.filter(commune__in=units).values_list("commune_id", "geojson"))
+    units = list(
+        Commune.objects.units()
+        .filter(departement_id=departement)
+        .order_by("code_insee")
+        .values_list("code_insee", "nom", "population", "longitude", "latitude")
+    )
+    # Codes first, then a plain IN: one simple plan whatever the table statistics.
+    shapes = dict(CommuneGeometry.objects.filter(commune_id__in=[unit[0] for unit in units]).values_list("commune_id", "geojson"))
     features = []
-    for code, nom, population, longitude, latitude in units.order_by("code_insee").values_list(
-        "code_insee", "nom", "population", "longitude", "latitude"
-    ):
+    for code, nom, population, longitude, latitude in units:
         if code not in shapes:
             continue
         apl = values.get(code)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from oasis.datasets.bundle import Bundle, open_bundle
 from oasis.datasets.csvio import parse_code_insee, parse_float, parse_int
@@ -335,3 +335,16 @@ def _write(parsed: _Parsed, progress: Callable[[int], None]) -> None:
         _replace(CommuneGeometry, parsed.commune_shapes, progress)
         _replace(DepartementGeometry, parsed.departement_shapes, progress)
         _upsert(Dataset, parsed.datasets, progress)
+    _refresh_statistics(
+        [Region, Departement, Epci, BassinDeVie, Commune, CommuneCrosswalk, SupplyCount, CommuneGeometry, DepartementGeometry]
+    )
+
+
+def _refresh_statistics(tables: list[type[models.Model]]) -> None:
+    """PostgreSQL plans from table statistics: refresh them after a load, or the first queries may plan as if the
+    tables were empty (nested loops over the 35,000 communes). SQLite plans without them."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
