@@ -43,6 +43,7 @@ from oasis.projects.services import (
     remove_contact,
     remove_partner,
 )
+from oasis.www.messages import form_errors
 from oasis.www.projects_views import _project
 
 
@@ -55,12 +56,6 @@ def _apply(request: HttpRequest, project: Project, change: Callable[[], object],
     except ValueError as error:
         return PAGES[page](request, project, error=str(error))
     return redirect(f"project_{page}", project.pk)
-
-
-def _invalid(form: Any) -> str:
-    return " ".join(
-        f"{form.fields[name].label if name in form.fields else ''} : {' '.join(errs)}" for name, errs in form.errors.items()
-    )
 
 
 def _require_edit(request: HttpRequest, project: Project) -> None:
@@ -103,7 +98,7 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_edit(request, project)
     form = PartnerForm(request.POST)
     if not form.is_valid():
-        return _partners_page(request, project, error=_invalid(form), partner_form=form)
+        return _partners_page(request, project, error=form_errors(form), partner_form=form)
     data = form.cleaned_data
     return _apply(
         request, project, lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]), "partners"
@@ -124,7 +119,7 @@ def contact_add(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
     _require_edit(request, project)
     form = ContactForm(request.POST)
     if not form.is_valid():
-        return _partners_page(request, project, error=_invalid(form))
+        return _partners_page(request, project, error=form_errors(form))
     data = form.cleaned_data
     return _apply(
         request,
@@ -153,7 +148,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_edit(request, project)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        return _partners_page(request, project, error=_invalid(form), action_form=form)
+        return _partners_page(request, project, error=form_errors(form), action_form=form)
     return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners")
 
 
@@ -219,7 +214,7 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
     _require_edit(request, project)
     form = CostForm(request.POST)
     if not form.is_valid():
-        return _funding_page(request, project, error=_invalid(form))
+        return _funding_page(request, project, error=form_errors(form))
     return _apply(request, project, lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]), "funding")
 
 
@@ -231,7 +226,7 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
     _require_edit(request, project)
     form = FundingLineForm(request.POST)
     if not form.is_valid():
-        return _funding_page(request, project, error=_invalid(form), line_form=form)
+        return _funding_page(request, project, error=form_errors(form), line_form=form)
     entry = funding.LineEntry(**form.cleaned_data)
     return _apply(request, project, lambda: funding.save_line(request.user, project, entry, line_id), "funding")
 
@@ -266,7 +261,7 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
                 project, form.cleaned_data["patientele"], form.cleaned_data["professionnels"], units
             )
     elif form.is_bound:
-        error = _invalid(form)
+        error = form_errors(form)
     return render(
         request,
         "www/project_aci.html",
@@ -319,7 +314,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Votre rôle ne permet pas de déposer un document.")
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _documents_page(request, project, error=_invalid(form))
+        return _documents_page(request, project, error=form_errors(form))
     data = form.cleaned_data
     upload = data["fichier"]
     content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
@@ -337,7 +332,7 @@ def document_version(request: HttpRequest, pk: int, document_id: int) -> HttpRes
     project = _project(request, pk)
     form = VersionForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _documents_page(request, project, error=_invalid(form))
+        return _documents_page(request, project, error=form_errors(form))
     upload = form.cleaned_data["fichier"]
     content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
     return _apply(

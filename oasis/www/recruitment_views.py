@@ -42,12 +42,7 @@ from oasis.recruitment.forms import (
 )
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Placement, Vacancy, Visit
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
-
-
-def _errors(form: Any) -> str:
-    return " ".join(
-        f"{form.fields[name].label if name in form.fields else ''} : {' '.join(errors)}" for name, errors in form.errors.items()
-    )
+from oasis.www.messages import form_errors
 
 
 def _run(change: Callable[[], object], on_error: Callable[[str], HttpResponse], done: Callable[[], HttpResponse]) -> HttpResponse:
@@ -325,7 +320,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Votre rôle ne permet pas de créer une convention.")
     form = AgreementForm(request.POST, schemes=AidScheme.objects.filter(actif=True))
     if not form.is_valid():
-        return _candidate_page(request, candidate, _errors(form))
+        return _candidate_page(request, candidate, form_errors(form))
     data = form.cleaned_data
     created: list[AidAgreement] = []
     return _run(
@@ -378,7 +373,7 @@ def _agreement_change(
         raise PermissionDenied("Votre rôle ne permet pas de modifier cette convention.")
     form = form_class(request.POST)
     if not form.is_valid():
-        return _agreement_page(request, agreement, _errors(form))
+        return _agreement_page(request, agreement, form_errors(form))
     return _run(
         lambda: change(form.cleaned_data, agreement),
         lambda message: _agreement_page(request, agreement, message),
@@ -495,7 +490,7 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     form = PlacementForm(request.POST)
     if not form.is_valid():
-        return _candidate_page(request, candidate, _errors(form))
+        return _candidate_page(request, candidate, form_errors(form))
     vacancy = None
     if form.cleaned_data["vacancy"]:
         vacancy = perms.visible_vacancies(request.user).filter(pk=form.cleaned_data["vacancy"]).first()
@@ -514,7 +509,7 @@ def placement_move(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_object_or_404(Placement.objects.filter(candidate__in=perms.visible_candidates(request.user)), pk=pk)
     form = MovePlacementForm(request.POST)
     if not form.is_valid():
-        return _candidate_page(request, placement.candidate, _errors(form))
+        return _candidate_page(request, placement.candidate, form_errors(form))
     data = form.cleaned_data
     return _run(
         lambda: services.move_placement(request.user, placement, data["stage"], data["note"], data["installe_le"]),
@@ -529,7 +524,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     form = VisitForm(request.POST)
     if not form.is_valid():
-        return _candidate_page(request, candidate, _errors(form))
+        return _candidate_page(request, candidate, form_errors(form))
     return _run(
         lambda: services.plan_visit(request.user, candidate, services.VisitData(**form.cleaned_data)),
         lambda message: _candidate_page(request, candidate, message),

@@ -1,0 +1,13 @@
+"""Messages shown to users when a form is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def form_errors(form: Any) -> str:
+    """Every error of a bound form on one line, each after its field's label (« Courriel : Saisissez … »)."""
+    return " ".join(
+        f"{form.fields[name].label if name in form.fields else 'Formulaire'} : {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
