@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -191,6 +192,23 @@ def _candidate_data(form: CandidateForm) -> services.CandidateData:
     )
 
 
+def _candidate_form(
+    request: HttpRequest, form: CandidateForm, candidate: Candidate | None = None, error: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "www/recruitment_candidate_form.html",
+        {
+            "form": form,
+            "candidate": candidate,
+            "is_admin": candidate is None and perms.is_admin(request.user),
+            "retention_months": settings.OASIS_CANDIDATE_RETENTION_MONTHS,
+            "error": error,
+        },
+        status=400 if error or form.errors else 200,
+    )
+
+
 @login_required
 def candidate_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -202,15 +220,10 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             lambda: created.append(
                 services.create_candidate(request.user, departement, _candidate_data(form), form.cleaned_data["consentement"])
             ),
-            lambda message: render(request, "www/recruitment_candidate_form.html", {"form": form, "error": message}, status=400),
+            lambda message: _candidate_form(request, form, error=message),
             lambda: redirect("candidate_detail", created[0].pk),
         )
-    return render(
-        request,
-        "www/recruitment_candidate_form.html",
-        {"form": form, "is_admin": perms.is_admin(request.user)},
-        status=400 if form.errors else 200,
-    )
+    return _candidate_form(request, form)
 
 
 def _candidate(request: HttpRequest, pk: int) -> Candidate:
@@ -263,20 +276,10 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         return _run(
             lambda: services.update_candidate(request.user, candidate, _candidate_data(form)),
-            lambda message: render(
-                request,
-                "www/recruitment_candidate_form.html",
-                {"form": form, "candidate": candidate, "error": message},
-                status=400,
-            ),
+            lambda message: _candidate_form(request, form, candidate, error=message),
             lambda: redirect("candidate_detail", candidate.pk),
         )
-    return render(
-        request,
-        "www/recruitment_candidate_form.html",
-        {"form": form, "candidate": candidate},
-        status=400 if form.errors else 200,
-    )
+    return _candidate_form(request, form, candidate)
 
 
 @login_required
