@@ -22,8 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from oasis.core.geo import haversine_km
-
 COMPONENTS = ("territoire", "distance", "date", "mode", "aide", "attractivite")
 
 
@@ -39,20 +37,6 @@ class MatchWeights:
     attractivite: float = 10.0
     date_full_days: float = 30.0
     date_zero_days: float = 180.0
-
-
-def road_minutes(
-    origin_lon: float,
-    origin_lat: float,
-    origin_speed_kmh: float,
-    lon: NDArray[np.float64],
-    lat: NDArray[np.float64],
-    speed_kmh: NDArray[np.float64],
-    detour_factor: float,
-) -> NDArray[np.float64]:
-    """Estimated road minutes from one place to n places (same model as the APL estimate), shape (n,)."""
-    road_km = detour_factor * haversine_km(origin_lon, origin_lat, lon, lat)
-    return np.asarray(60.0 * road_km * (1.0 / origin_speed_kmh + 1.0 / np.asarray(speed_kmh)) / 2.0, dtype=np.float64)
 
 
 def _linear(

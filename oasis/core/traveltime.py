@@ -127,6 +127,18 @@ def neighbour_pairs(
     )
 
 
+def road_minutes(
+    great_circle_km: ArrayLike, speed_from_kmh: ArrayLike, speed_to_kmh: ArrayLike, detour_factor: float
+) -> NDArray[np.float64]:
+    """Estimated road minutes for great-circle distances (km): detour × distance, half of it at each end's speed.
+
+    All array arguments broadcast together; speeds in km/h (> 0).
+    """
+    distance = np.asarray(great_circle_km, dtype=np.float64)
+    inverse = 1.0 / np.asarray(speed_from_kmh, dtype=np.float64) + 1.0 / np.asarray(speed_to_kmh, dtype=np.float64)
+    return np.asarray(60.0 * detour_factor * distance * inverse / 2.0, dtype=np.float64)
+
+
 def estimate_travel_times(
     lon: ArrayLike,
     lat: ArrayLike,
@@ -184,7 +196,7 @@ def estimate_travel_times(
         raise ValueError("detour_factor must be at least 1")
     reach_km = max_minutes / 60.0 * float(speed.max()) / detour_factor
     first, second, distance = neighbour_pairs(lon_a, lat_a, reach_km)
-    minutes = 60.0 * detour_factor * distance * (1.0 / speed[first] + 1.0 / speed[second]) / 2.0
+    minutes = road_minutes(distance, speed[first], speed[second], detour_factor)
     keep = minutes <= max_minutes
     intra = 60.0 * detour_factor * intra_distance_factor * np.sqrt(area / np.pi) / speed
     diagonal = np.flatnonzero(intra <= max_minutes)

@@ -7,8 +7,11 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from oasis.core.matching import COMPONENTS, MatchWeights, road_minutes, score
+from oasis.core.geo import haversine_km
+from oasis.core.matching import COMPONENTS, MatchWeights, score
+from oasis.core.traveltime import road_minutes
 from oasis.recruitment import perms
 from oasis.recruitment.enums import Mode, VacancyStatus
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
@@ -99,12 +102,47 @@ def _place_facts(communes: list[Commune], profession: str) -> tuple[dict[str, st
     return structures, need
 
 
-def _speeds() -> tuple[dict[str, float], float, float]:
+def _minutes(pairs: list[tuple[Candidate, Vacancy]]) -> NDArray[np.float64]:
+    """Estimated road minutes from each candidate's reference commune to the post (the APL estimate), NaN if none."""
     from oasis.accessibility.params import load_parameters
+    from oasis.accessibility.traveltime import EstimateProvider
 
-    travel = load_parameters().travel
-    speeds = {str(k): float(v) for k, v in travel["vitesse_kmh_par_categorie_aav"].items()}
-    return speeds, float(travel["vitesse_kmh_defaut"]), float(travel["coefficient_detour"])
+    estimate = EstimateProvider(load_parameters().travel)
+    minutes = np.full(len(pairs), np.nan)
+    known = [i for i, (candidate, _) in enumerate(pairs) if candidate.commune_reference is not None]
+    if known:
+        origins = [pairs[i][0].commune_reference for i in known]
+        places = [pairs[i][1].commune for i in known]
+
+        def coordinates(communes: list[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+            return (
+                np.array([c.longitude for c in communes]),
+                np.array([c.latitude for c in communes]),
+                np.array([estimate.speeds.get(c.categorie_aav, estimate.default_speed) for c in communes]),
+            )
+
+        lon_a, lat_a, speed_a = coordinates(origins)
+        lon_b, lat_b, speed_b = coordinates(places)
+        minutes[known] = road_minutes(haversine_km(lon_a, lat_a, lon_b, lat_b), speed_a, speed_b, estimate.detour)
+    return minutes
+
+
+def sources(profession: str) -> str:
+    """Which inputs and vintages the scores rest on, for the pages that show them."""
+    from oasis.accessibility.services import current_run
+    from oasis.supply.services import bpe_millesimes
+
+    parts = [f"structures : BPE {max(bpe_millesimes(), default='—')} et projets suivis dans OASIS"]
+    apl_profession = APL_PROFESSION.get(profession)
+    if apl_profession:
+        run = current_run(apl_profession)
+        offre = run.entrees["offre"]
+        parts.append(
+            f"sous-dotation : APL {run.get_profession_display().lower()} (calcul n° {run.pk}, offre "
+            f"{offre['source'].upper()} {offre['millesime']}, {run.entrees['demande']})"
+        )
+    parts.append("temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)")
+    return " ; ".join(parts)
 
 
 def _aid_departements(candidate: Candidate, schemes: list[AidScheme]) -> dict[str, str]:
@@ -116,32 +154,15 @@ def _aid_departements(candidate: Candidate, schemes: list[AidScheme]) -> dict[st
     return {dep: why for dep, why in places.items() if dep}
 
 
-def _pairs(pairs: list[tuple[Candidate, Vacancy]], today: date) -> list[Match]:
+def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
     if not pairs:
         return []
-    speeds, default_speed, detour = _speeds()
     profession = pairs[0][1].profession
     structures, need = _place_facts(list({v.commune for _, v in pairs}), profession)
     schemes = list(AidScheme.objects.filter(actif=True, departement__isnull=False))
     aids = {c.pk: _aid_departements(c, schemes) for c in {c for c, _ in pairs}}
 
-    def speed(commune: Commune | None) -> float:
-        return speeds.get(commune.categorie_aav, default_speed) if commune is not None else default_speed
-
-    n = len(pairs)
-    minutes = np.full(n, np.nan)
-    for i, (candidate, vacancy) in enumerate(pairs):
-        origin = candidate.commune_reference
-        if origin is not None:
-            minutes[i] = road_minutes(
-                origin.longitude,
-                origin.latitude,
-                speed(origin),
-                np.array([vacancy.commune.longitude]),
-                np.array([vacancy.commune.latitude]),
-                np.array([speed(vacancy.commune)]),
-                detour,
-            )[0]
+    minutes = _minutes(pairs)
     territory = np.array([any(_in_territory(v.commune, ref) for ref in c.territoires_preferes) for c, v in pairs])
     gaps = np.array(
         [abs((v.debut - c.disponible_le).days) if v.debut and c.disponible_le else np.nan for c, v in pairs], dtype=float
@@ -206,11 +227,11 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]], today: date) -> list[Match]:
     return sorted(matches, key=lambda m: -m.total)
 
 
-def rank_vacancies(user: Any, candidate: Candidate, today: date | None = None) -> list[Match]:
+def rank_vacancies(user: Any, candidate: Candidate) -> list[Match]:
     """Open vacancies of the candidate's profession the user can see, best first."""
     vacancies = perms.visible_vacancies(user).filter(statut=VacancyStatus.OUVERT, profession=candidate.profession)
     candidate = Candidate.objects.prefetch_related("agreements__scheme").select_related("commune_reference").get(pk=candidate.pk)
-    return _pairs([(candidate, v) for v in vacancies.select_related("commune")], today or date.today())
+    return _pairs([(candidate, v) for v in vacancies.select_related("commune")])
 
 
 def rank_candidates(user: Any, vacancy: Vacancy, today: date | None = None) -> list[Match]:
@@ -218,6 +239,6 @@ def rank_candidates(user: Any, vacancy: Vacancy, today: date | None = None) -> l
     today = today or date.today()
     candidates = perms.visible_candidates(user).filter(profession=vacancy.profession, conserver_jusqu_au__gte=today)
     candidates = candidates.select_related("commune_reference").prefetch_related("agreements__scheme")
-    matches = _pairs([(c, vacancy) for c in candidates], today)
+    matches = _pairs([(c, vacancy) for c in candidates])
     record_views(user, [m.candidate for m in matches], f"classement pour le poste n° {vacancy.pk}")
     return matches

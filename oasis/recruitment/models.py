@@ -119,6 +119,12 @@ class Candidate(models.Model):
         return self.conserver_jusqu_au < date.today()
 
 
+class AidAgreementQuerySet(models.QuerySet["AidAgreement"]):
+    def with_unpaid(self) -> AidAgreementQuerySet:
+        """Count the unpaid instalments in the same query, so that ``status`` needs none of its own."""
+        return self.annotate(unpaid_count=models.Count("payments", filter=models.Q(payments__verse_le__isnull=True)))
+
+
 class AidAgreement(models.Model):
     """A beneficiary's agreement under a scheme: payments, then the commitment to install and practise."""
 
@@ -139,6 +145,8 @@ class AidAgreement(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AidAgreementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-signee_le", "pk"]
         verbose_name = "convention d'aide"
@@ -153,7 +161,10 @@ class AidAgreement(models.Model):
             return AgreementStatus.ROMPU
         if self.installe_le:
             return AgreementStatus.HONORE
-        if self.payments.filter(verse_le__isnull=True).exists():
+        unpaid = getattr(self, "unpaid_count", None)
+        if unpaid is None:
+            unpaid = self.payments.filter(verse_le__isnull=True).count()
+        if unpaid:
             return AgreementStatus.VERSEMENTS
         return AgreementStatus.A_INSTALLER
 

@@ -705,7 +705,7 @@ def export_audience(user: Any, campaign: Campaign) -> list[Candidate]:
 
 def agreement_statuses(agreements: Any) -> dict[str, int]:
     counts = {status.value: 0 for status in AgreementStatus}
-    for agreement in agreements:
+    for agreement in agreements.with_unpaid():
         counts[agreement.status] += 1
     return counts
 

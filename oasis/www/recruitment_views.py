@@ -84,7 +84,7 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
             territory = parse_territory_ref(request.GET["territoire"].strip())
         except TerritoryNotFound as missing:
             error = str(missing)
-    agreements = perms.visible_agreements(request.user).select_related("scheme")
+    agreements = perms.visible_agreements(request.user)
     return render(
         request,
         "www/recruitment_home.html",
@@ -92,7 +92,7 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
             "pipeline": dashboard.pipeline(candidates, territory),
             "territory": territory,
             "installations": dashboard.installations_per_year(candidates),
-            "due": services.commitments_due(perms.visible_agreements(request.user)),
+            "due": services.commitments_due(agreements),
             "payments": dashboard.payments_due(candidates),
             "statuses": [(AgreementStatus(k).label, v) for k, v in services.agreement_statuses(agreements).items()],
             "open_vacancies": perms.visible_vacancies(request.user).filter(statut=VacancyStatus.OUVERT).count(),
@@ -233,20 +233,20 @@ def _candidate(request: HttpRequest, pk: int) -> Candidate:
 def _candidate_page(request: HttpRequest, candidate: Candidate, error: str = "") -> HttpResponse:
     manage = perms.can_manage(request.user, candidate)
     services.view_candidate(request.user, candidate, "fiche")
+    schemes = services.eligible_schemes(candidate)
     return render(
         request,
         "www/recruitment_candidate.html",
         {
             "candidate": candidate,
             "manage": manage,
-            "agreements": candidate.agreements.select_related("scheme"),
+            "agreements": candidate.agreements.select_related("scheme").with_unpaid(),
             "placements": candidate.placements.select_related("vacancy", "commune").prefetch_related("steps"),
             "visits": candidate.visits.select_related("vacancy"),
             "matches": matching.rank_vacancies(request.user, candidate)[:20] if manage else [],
-            "schemes": services.eligible_schemes(candidate),
-            "agreement_form": AgreementForm(
-                schemes=AidScheme.objects.filter(pk__in=[s.pk for s in services.eligible_schemes(candidate) if not s.national])
-            ),
+            "schemes": schemes,
+            "agreement_form": AgreementForm(schemes=AidScheme.objects.filter(pk__in=[s.pk for s in schemes if not s.national])),
+            "sources": matching.sources(candidate.profession) if manage else "",
             "visit_form": VisitForm(),
             "move_form": MovePlacementForm(),
             "access": services.access_log(candidate)[:100],
@@ -467,6 +467,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "vacancy": vacancy,
             "matches": ranked[:30],
+            "sources": matching.sources(vacancy.profession) if ranked else "",
             "can_edit": perms.can_edit_vacancy(request.user, vacancy),
             "statuses": VacancyStatus.choices,
         },

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from oasis.core.matching import COMPONENTS, MatchWeights, road_minutes, score
+from oasis.core.matching import COMPONENTS, MatchWeights, score
 
 W = MatchWeights()
 
@@ -60,10 +60,3 @@ def test_misses_score_nothing():
         under_served=np.array([False]),
     )
     assert points["territoire"] == points["mode"] == points["aide"] == points["attractivite"] == 0
-
-
-def test_road_minutes_is_symmetric_and_zero_in_place():
-    there = road_minutes(0.34, 46.58, 30.0, np.array([0.34, 0.77]), np.array([46.58, 46.41]), np.array([30.0, 65.0]), 1.3)
-    back = road_minutes(0.77, 46.41, 65.0, np.array([0.34]), np.array([46.58]), np.array([30.0]), 1.3)
-    assert there[0] == 0
-    assert there[1] == pytest.approx(back[0])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from oasis.core.geo import haversine_km
-from oasis.core.traveltime import TravelTimes, estimate_travel_times, from_dense, neighbour_pairs
+from oasis.core.traveltime import TravelTimes, estimate_travel_times, from_dense, neighbour_pairs, road_minutes
 
 
 def random_points(seed, n=300):
@@ -71,3 +71,12 @@ def test_nearest_distance_matches_brute_force():
     assert np.allclose(nearest_distance_km(lon, lat, targets), full.min(axis=1))
     assert np.all(nearest_distance_km(lon, lat, targets)[targets] == 0)
     assert np.all(np.isinf(nearest_distance_km(lon, lat, np.zeros(200, dtype=bool))))
+
+
+def test_road_minutes_is_symmetric_and_zero_in_place():
+    there = road_minutes(
+        haversine_km(0.34, 46.58, np.array([0.34, 0.77]), np.array([46.58, 46.41])), 30.0, np.array([30.0, 65.0]), 1.3
+    )
+    back = road_minutes(haversine_km(0.77, 46.41, np.array([0.34]), np.array([46.58])), 65.0, np.array([30.0]), 1.3)
+    assert there[0] == 0
+    assert there[1] == pytest.approx(back[0])

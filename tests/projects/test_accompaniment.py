@@ -92,7 +92,7 @@ def test_changes_by_role(client, cast, project, who, name):
     response = client.post(reverse(name, args=[project.pk]), data)
     expected = 302 if who in EDITORS else 403 if who in SEES else 404
     assert response.status_code == expected
-    assert model.objects.filter(**({"project": project})).count() == (1 if who in EDITORS else 0)
+    assert model.objects.filter(project=project).count() == (1 if who in EDITORS else 0)
 
 
 def test_contact_form_rejects_a_bad_email_with_the_reason(client, cast, project):
