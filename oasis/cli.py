@@ -1,7 +1,8 @@
 """The ``oasis`` command: a thin front over Django management commands.
 
-``oasis data build|load …``, ``oasis apl …`` and ``oasis serve …`` map to the
-management commands ``build_bundle``, ``load_bundle``, ``compute_apl`` and ``serve``; any other word is a
+``oasis data build|load|import|update …``, ``oasis apl …`` and ``oasis serve …`` map to the
+management commands ``build_bundle``, ``load_bundle``, ``import_reference``, ``update_references``, ``compute_apl``
+and ``serve``; any other word is a
 Django management command (``oasis migrate``, ``oasis createsuperuser``…).
 """
 
@@ -13,6 +14,8 @@ import sys
 ALIASES = {
     ("data", "build"): "build_bundle",
     ("data", "load"): "load_bundle",
+    ("data", "import"): "import_reference",
+    ("data", "update"): "update_references",
 }
 SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}  # oasis diagnostic is its own name
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oasis.datasets",
     "oasis.territories",
     "oasis.supply",
+    "oasis.references",
     "oasis.accessibility",
     "oasis.observatory",
     "oasis.diagnostics",
@@ -144,6 +145,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 OASIS_BUNDLE_DIR = Path(env_str("OASIS_BUNDLE_DIR", str(PACKAGE_DIR / "data" / "bundle")))
+OASIS_OFFICIAL_DIR = PACKAGE_DIR / "data" / "official"
+# Where `oasis data update` fetches the current official files (an empty address skips that reference).
+OASIS_REFERENCE_URLS = {
+    "drees-apl": env_list("OASIS_URL_DREES_APL", ""),
+    "rpps": env_list(
+        "OASIS_URL_RPPS", "https://service.annuaire.sante.fr/annuaire-sante-webservices/V300/services/extraction/PS_LibreAcces"
+    ),
+    "finess": env_list("OASIS_URL_FINESS", "https://www.data.gouv.fr/fr/datasets/r/2ce43ade-8d2c-4d1d-81da-ca06c82abc68"),
+    "zonage": env_list("OASIS_URL_ZONAGE", ""),
+}
+OASIS_DOWNLOAD_TIMEOUT_SECONDS = env_int("OASIS_DELAI_TELECHARGEMENT", 120)
 
 # Project documents: never served from a public URL, only through the permission-checked download view.
 MEDIA_ROOT = Path(env_str("OASIS_DOCUMENTS_DIR", str(OASIS_HOME / "documents")))

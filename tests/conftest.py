@@ -23,13 +23,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The test database, with the committed national bundle and the default APL runs, once for the whole session."""
+    """The test database, with the committed national bundle, the shipped official APL and the default APL runs."""
     from oasis.accessibility.services import current_run
     from oasis.datasets.load import load_bundle
+    from oasis.references.shipped import import_shipped
     from oasis.supply.enums import PROFESSIONS
 
     with django_db_blocker.unblock():
         load_bundle()
+        import_shipped()
         for profession in PROFESSIONS:
             current_run(profession.value)
 
@@ -48,10 +50,12 @@ def empty_cache() -> Iterator[None]:
 def national(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Tests that read the national data; reloads it if a transactional test flushed the database."""
     from oasis.datasets.load import is_loaded, load_bundle
+    from oasis.references.shipped import import_shipped
 
     with django_db_blocker.unblock():
         if not is_loaded():
             load_bundle()
+            import_shipped()
         _reseed_data_migrations()
 
 

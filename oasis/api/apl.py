@@ -13,8 +13,9 @@ from ninja import Query, Router
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
 from oasis.accessibility.services import compute, run_apl, territory_rows, territory_summary, what_if
-from oasis.api.schemas import Apl, Erreur, ScenarioOut, Simulation, TerritoireRef
-from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
+from oasis.references.services import official_years, published_rows, territory_official_apl
+from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
 
 router = Router(tags=["APL"])
 
@@ -35,13 +36,28 @@ def _check(profession: str, variante: str) -> None:
 
 @router.get(
     "/apl",
-    response={200: Apl, 400: Erreur, 404: Erreur},
+    response={200: Apl | AplOfficielle, 400: Erreur, 404: Erreur},
     summary="APL d'une profession pour les communes d'un territoire",
-    description="`territoire` : com:CODE, epci:SIREN, dep:CODE ou reg:CODE ; toute la France sans ce paramètre.",
+    description=(
+        "`territoire` : com:CODE, epci:SIREN, dep:CODE ou reg:CODE ; toute la France sans ce paramètre. "
+        "`source=modele` (défaut) : l'estimation d'OASIS ; `source=officielle` : l'APL publiée par la DREES, "
+        "telle que publiée (codes communes de l'année de l'APL), pour `annee` (défaut : la plus récente importée)."
+    ),
 )
-def apl(request: HttpRequest, profession: str, territoire: str | None = None, variante: str = "ensemble") -> Apl:
+def apl(
+    request: HttpRequest,
+    profession: str,
+    territoire: str | None = None,
+    variante: str = "ensemble",
+    source: str = "modele",
+    annee: int | None = None,
+) -> Apl | AplOfficielle:
     _check(profession, variante)
+    if source not in SOURCES:
+        raise BadRequest(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     territory = parse_territory_ref(territoire) if territoire else None
+    if source == "officielle":
+        return _official(profession, territory, annee)
     run = run_apl(profession, variante)
     rows = territory_rows(run, territory)
     return Apl(
@@ -57,6 +73,38 @@ def apl(request: HttpRequest, profession: str, territoire: str | None = None, va
         communes=[
             {key: value for key, value in asdict(row).items() if key not in ("longitude", "latitude")}  # type: ignore[misc]
             for row in rows
+        ],
+    )
+
+
+SOURCES = ("modele", "officielle")
+
+
+def _official(profession: str, territory: Territory | None, annee: int | None) -> AplOfficielle:
+    years = official_years(profession)
+    if not years:
+        raise BadRequest(f"Aucune APL officielle importée pour « {profession} » (oasis data import drees-apl FICHIER).")
+    if annee is not None and annee not in years:
+        raise BadRequest(f"APL officielle {annee} non importée pour « {profession} ». Années : {', '.join(map(str, years))}.")
+    year = annee or years[0]
+    summary = territory_official_apl(territory, profession, year)
+    rows = published_rows(territory, profession, year)
+    return AplOfficielle(
+        source="officielle",
+        profession=profession,
+        annee=year,
+        unite=summary.unite if summary else "",
+        provenance=summary.source if summary else "",
+        territoire=TerritoireRef(niveau=territory.niveau, code=territory.code, nom=territory.nom) if territory else None,
+        apl_moyen=summary.apl if summary else None,
+        apl_moins_65_moyen=summary.apl_moins_65 if summary else None,
+        part_offre_plus_de_65_ans=summary.part_offre_plus_de_65_ans if summary else None,
+        population_sous_dense=summary.population_sous_dense if summary else None,
+        communes=[
+            {"code_insee": code, "nom": nom, "apl": value, "apl_moins_65": under_65, "pop_standardisee": std, "pop_totale": total}  # type: ignore[misc]
+            for code, nom, value, under_65, std, total in rows.values_list(
+                "code_insee", "nom", "apl", "apl_moins_65", "pop_standardisee", "pop_totale"
+            )
         ],
     )
 

@@ -88,6 +88,29 @@ class Apl(Schema):
     communes: list[CommuneApl]
 
 
+class CommuneAplOfficielle(Schema):
+    code_insee: str
+    nom: str
+    apl: float | None
+    apl_moins_65: float | None
+    pop_standardisee: float | None
+    pop_totale: float | None
+
+
+class AplOfficielle(Schema):
+    source: str
+    profession: str
+    annee: int
+    unite: str
+    provenance: str
+    territoire: TerritoireRef | None
+    apl_moyen: float | None
+    apl_moins_65_moyen: float | None
+    part_offre_plus_de_65_ans: float | None
+    population_sous_dense: float | None
+    communes: list[CommuneAplOfficielle]
+
+
 class Simulation(Schema):
     calcul: str
     profession: str

@@ -76,15 +76,77 @@ def to_csv(diagnosis: Diagnosis) -> str:
         source = f"BPE {diagnosis.bpe_millesime} ; APL calcul {p.run.content_hash[:12]}"
         writer.writerow(["offre", f"{p.label} : nombre", p.nombre, "professionnels", source])
         writer.writerow(["offre", f"{p.label} : pour 10 000 habitants", _round(p.pour_10000, 2), "", source])
-        writer.writerow(["offre", f"{p.label} : APL", _round(p.apl, 3), p.unite, source])
+        writer.writerow(["offre", f"{p.label} : APL estimée (OASIS)", _round(p.apl, 3), p.unite, source])
         writer.writerow(
             ["offre", f"{p.label} : population en commune sous-dotée", round(p.population_sous_dotee), "habitants", source]
         )
         writer.writerow(["offre", f"{p.label} : distance moyenne au plus proche", _round(p.distance_km, 1), "km", source])
         writer.writerow(["offre", f"{p.label} : temps moyen estimé au plus proche", _round(p.temps_min, 1), "minutes", source])
+        if p.officiel is not None:
+            official = p.officiel
+            writer.writerow(
+                [
+                    "offre",
+                    f"{p.label} : APL officielle {official.annee}",
+                    _round(official.apl, 3),
+                    official.unite,
+                    official.source,
+                ]
+            )
+            writer.writerow(
+                [
+                    "offre",
+                    f"{p.label} : APL officielle {official.annee}, 65 ans et moins",
+                    _round(official.apl_moins_65, 3),
+                    official.unite,
+                    official.source,
+                ]
+            )
+            writer.writerow(
+                [
+                    "offre",
+                    f"{p.label} : part de l'offre des plus de 65 ans",
+                    _round(_percent(official.part_offre_plus_de_65_ans), 1),
+                    "%",
+                    official.source,
+                ]
+            )
+            if official.population_sous_dense is not None:
+                writer.writerow(
+                    [
+                        "offre",
+                        f"{p.label} : population en commune sous-dense (APL officielle)",
+                        round(official.population_sous_dense),
+                        "habitants",
+                        official.source,
+                    ]
+                )
+            for label, other in zip((c.label for c in p.comparisons), p.officiel_comparaisons, strict=False):
+                writer.writerow(
+                    [
+                        "comparaison",
+                        f"{p.label} : APL officielle {label}",
+                        _round(other.apl if other else None, 3),
+                        official.unite,
+                        official.source,
+                    ]
+                )
         for c in p.comparisons:
             writer.writerow(["comparaison", f"{p.label} : APL {c.label}", _round(c.apl, 3), p.unite, source])
             writer.writerow(["comparaison", f"{p.label} : pour 10 000 habitants {c.label}", _round(c.pour_10000, 2), "", source])
+    for zone in diagnosis.zonage:
+        writer.writerow(["zonage", f"{zone.label} : communes", zone.communes, "communes", diagnosis.zonage_source])
+        writer.writerow(["zonage", f"{zone.label} : population", zone.population, "habitants", diagnosis.zonage_source])
+    for structure in diagnosis.finess:
+        writer.writerow(
+            [
+                "structures FINESS",
+                f"{structure.nom} ({structure.numero_finess})",
+                structure.get_categorie_display(),
+                structure.commune.nom if structure.commune else "",
+                diagnosis.finess_source,
+            ]
+        )
     for kind, number in diagnosis.structures.items():
         writer.writerow(["structures", kind, number, "", f"BPE {diagnosis.bpe_millesime}"])
     for row in diagnosis.least_served:
@@ -98,6 +160,10 @@ def to_csv(diagnosis: Diagnosis) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
 
 
 def _round(value: float | None, digits: int = 1) -> str:

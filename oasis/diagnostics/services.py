@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
@@ -18,6 +18,15 @@ from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.traveltime import nearest_distance_km
 from oasis.datasets.models import Dataset
+from oasis.references.enums import Zone
+from oasis.references.models import FinessStructure, ZonageCommune
+from oasis.references.services import (
+    OfficialAplSummary,
+    latest_finess,
+    named_structures,
+    official_unit_values,
+    territory_official_apl,
+)
 from oasis.supply.enums import PROFESSIONS, STRUCTURES, Equipement
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes, cnam_control_totals
@@ -50,6 +59,8 @@ class ProfessionDiagnosis:
     part_60_ans_et_plus: float | None
     comparisons: list[Comparison]
     run: AplRun
+    officiel: OfficialAplSummary | None = None
+    officiel_comparaisons: list[OfficialAplSummary | None] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -81,6 +92,19 @@ class Diagnosis:
     generated_at: datetime
     parameters_version: str
     notes: list[str] = field(default_factory=list)
+    zonage: list[ZoneCount] = field(default_factory=list)
+    zonage_source: str = ""
+    finess: list[FinessStructure] = field(default_factory=list)
+    finess_source: str = ""
+    least_served_official: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+@dataclass
+class ZoneCount:
+    zone: str
+    label: str
+    communes: int
+    population: int
 
 
 # --- distance to the nearest professional, national arrays cached per bundle ----------------------------
@@ -169,6 +193,15 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
             known = Practitioner.objects.filter(source=source, commune_id__in=unit_codes, age__isnull=False)
             ages = [age for age in known.values_list("age", flat=True) if age is not None]
         nombre = int(counts.get(equipement.value, 0))
+        official = territory_official_apl(territory, equipement.value)
+        official_places = (
+            [
+                territory_official_apl(None if niveau == "national" else get_territory(niveau, code), equipement.value)
+                for _l, niveau, code in places
+            ]
+            if official is not None
+            else []
+        )
         professions.append(
             ProfessionDiagnosis(
                 equipement=equipement,
@@ -188,6 +221,8 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                     for label, niveau, code in places
                 ],
                 run=run,
+                officiel=official,
+                officiel_comparaisons=official_places,
             )
         )
     if not any(p.ages_connus for p in professions):
@@ -200,6 +235,9 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     least = sorted((row for row in gp_rows if row.apl is not None), key=lambda row: row.apl or 0.0)[:UNDER_SERVED_LISTED]
     structure_counts = {equipement.value: int(counts.get(equipement.value, 0)) for equipement in STRUCTURES}
     structure_communes = _structure_communes(territory, millesime)
+    gp_official = professions[0].officiel
+    zonage, zonage_source = _zonage(territory)
+    finess_reference = latest_finess()
     return Diagnosis(
         territory=territory,
         parents=parents(territory),
@@ -216,6 +254,38 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         generated_at=timezone.now(),
         parameters_version=load_parameters().version,
         notes=notes,
+        zonage=zonage,
+        zonage_source=zonage_source,
+        finess=list(named_structures(territory)) if finess_reference else [],
+        finess_source=f"FINESS, {finess_reference.millesime}" if finess_reference else "",
+        least_served_official=(
+            official_unit_values(Equipement.GENERALISTE, gp_official.annee, [row.code_insee for row in least])
+            if gp_official
+            else {}
+        ),
+    )
+
+
+def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:
+    """Communes and population per zone of the active ARS zoning for GPs, and the orders it comes from."""
+    rows = ZonageCommune.objects.filter(actif=True, profession=Equipement.GENERALISTE, commune__in=territory.units())
+    counts = {
+        row["zone"]: row
+        for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__pop_totale_drees"))
+    }
+    orders = sorted(
+        {
+            f"arrêté du {when:%d/%m/%Y}" if when else "arrêté non daté"
+            for when in rows.values_list("reference__date_reference", flat=True).distinct()
+        }
+    )
+    return (
+        [
+            ZoneCount(zone.value, str(zone.label), counts[zone.value]["communes"], round(counts[zone.value]["population"] or 0))
+            for zone in Zone
+            if zone.value in counts
+        ],
+        "Zonage de l'ARS, " + ", ".join(orders) if orders else "",
     )
 
 

@@ -17,6 +17,8 @@ from oasis.formatting import euros, fr_number
 from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, TerritoryCondition, ZoneCondition
 from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
 from oasis.projects.services import require_edit
+from oasis.references.services import ZoningStatus, zoning_status
+from oasis.supply.enums import Equipement
 
 ZERO = Decimal("0")
 
@@ -32,8 +34,11 @@ class ProjectSituation:
     kind: str
     rurale: bool
     sous_dense: bool | None
-    apl: float | None
-    apl_source: str
+    zonage: ZoningStatus
+
+    @property
+    def zonage_officiel(self) -> bool:
+        return self.zonage.officiel
 
 
 @dataclass
@@ -44,24 +49,16 @@ class Eligibility:
 
 
 def situation(project: Project) -> ProjectSituation:
-    """Rurality from the AAV 2020 category of the main commune; sous-densité from the current GP APL run."""
-    from oasis.accessibility.services import current_run, is_under_served
-
+    """Rurality from the AAV 2020 category of the main commune; sous-densité from the ARS zoning for GPs when an order
+    is imported for its région, else from OASIS's estimate (said as such)."""
     commune = project.commune_principale
-    run = current_run("generaliste")
-    result = run.results.filter(commune_id=commune.pk).first()
-    apl = result.apl if result else None
+    zonage = zoning_status(commune, Equipement.GENERALISTE)
     return ProjectSituation(
         carrier=project.carrier,
         kind=project.kind,
         rurale=commune.est_rurale,
-        sous_dense=is_under_served(run, apl, result.classe if result else None),
-        apl=apl,
-        apl_source=(
-            f"APL des médecins généralistes (calcul n° {run.pk}, offre {run.entrees['offre']['source'].upper()} "
-            f"{run.entrees['offre']['millesime']}, {run.entrees['demande']}), seuil de sous-densité "
-            f"{run.resume.get('seuil_sous_dense', '—')} ; ruralité : catégorie AAV 2020 de la commune"
-        ),
+        sous_dense=zonage.sous_dense,
+        zonage=zonage,
     )
 
 
@@ -75,9 +72,11 @@ def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
         allowed = ", ".join(ProjectKind(k).label for k in tool.types_structure if k in ProjectKind.values)
         reasons.append(f"type de structure (réservé à : {allowed})")
     if tool.zone == ZoneCondition.SOUS_DENSE and facts.sous_dense is not True:
-        reasons.append("commune hors zone sous-dense" if facts.sous_dense is False else "sous-densité inconnue")
+        reasons.append(
+            f"commune hors zone sous-dense ({facts.zonage.label})" if facts.sous_dense is False else "sous-densité inconnue"
+        )
     if tool.zone == ZoneCondition.HORS_SOUS_DENSE and facts.sous_dense is not False:
-        reasons.append("commune en zone sous-dense")
+        reasons.append(f"commune en zone sous-dense ({facts.zonage.label})")
     if tool.territoire == TerritoryCondition.RURAL and not facts.rurale:
         reasons.append("commune urbaine (réservé aux communes rurales)")
     if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:

@@ -30,6 +30,7 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
             "duree_engagement_mois",
             "delai_installation_mois",
             "regle_remboursement",
+            "zone_sous_dense",
             "conditions",
             "source",
             "actif",

@@ -16,6 +16,7 @@ from oasis.recruitment import perms
 from oasis.recruitment.enums import Mode, VacancyStatus
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
 from oasis.recruitment.services import record_views
+from oasis.references.services import ZoningStatus, zoning_statuses
 from oasis.territories.models import Commune
 
 WEIGHTS = MatchWeights()
@@ -68,9 +69,8 @@ def _in_territory(commune: Commune, ref: str) -> bool:
     return False
 
 
-def _place_facts(communes: list[Commune], profession: str) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
-    """Per commune: an existing or planned structure (and which), and whether it is under-served (and the APL)."""
-    from oasis.accessibility.services import current_run, is_under_served
+def _place_facts(communes: list[Commune], zoning: dict[str, ZoningStatus]) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
+    """Per commune: an existing or planned structure (and which), and whether it is under-served (and on what basis)."""
     from oasis.projects.enums import PAUSED, Stage
     from oasis.projects.models import Project
     from oasis.supply.enums import STRUCTURES
@@ -89,16 +89,10 @@ def _place_facts(communes: list[Commune], profession: str) -> tuple[dict[str, st
             f"projet « {project.nom} » ({project.get_stage_display().lower()})"
         )
     structures = {code: " ; ".join(facts) for code, facts in found.items()}
-    need: dict[str, tuple[bool, str]] = {}
-    apl_profession = APL_PROFESSION.get(profession)
-    if apl_profession:
-        run = current_run(apl_profession)
-        for result in run.results.filter(commune_id__in=codes):
-            under = bool(is_under_served(run, result.apl, result.classe))
-            need[result.commune_id] = (
-                under,
-                f"APL {result.apl:.2f}".replace(".", ",") + (" : commune sous-dotée" if under else ""),
-            )
+    need = {
+        code: (bool(status.sous_dense), f"{status.label} ({'zonage officiel' if status.officiel else 'estimation OASIS'})")
+        for code, status in zoning.items()
+    }
     return structures, need
 
 
@@ -138,29 +132,38 @@ def sources(profession: str) -> str:
         run = current_run(apl_profession)
         offre = run.entrees["offre"]
         parts.append(
-            f"sous-dotation : APL {run.get_profession_display().lower()} (calcul n° {run.pk}, offre "
-            f"{offre['source'].upper()} {offre['millesime']}, {run.entrees['demande']})"
+            f"sous-dotation : zonage de l'ARS quand il est importé, sinon APL estimée {run.get_profession_display().lower()} "
+            f"(calcul n° {run.pk}, offre {offre['source'].upper()} {offre['millesime']}, {run.entrees['demande']})"
         )
     parts.append("temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)")
     return " ; ".join(parts)
 
 
-def _aid_departements(candidate: Candidate, schemes: list[AidScheme]) -> dict[str, str]:
-    """Départements where an aid applies to the candidate → the scheme (or the agreement they already have)."""
-    places = {a.scheme.departement_id: f"convention en cours ({a.scheme.nom})" for a in candidate.agreements.all()}
+def _aid(candidate: Candidate, schemes: list[AidScheme], commune: Commune, zoning: ZoningStatus | None) -> tuple[bool, str]:
+    """Whether an aid applies to the candidate at this place (agreement, or scheme of the place's département and zone)."""
+    for agreement in candidate.agreements.all():
+        if agreement.scheme.departement_id == commune.departement_id:
+            return True, f"convention en cours ({agreement.scheme.nom})"
+    refused = []
     for scheme in schemes:
-        if candidate.profession in scheme.professions:
-            places.setdefault(scheme.departement_id, f"éligible à « {scheme.nom} »")
-    return {dep: why for dep, why in places.items() if dep}
+        if candidate.profession not in scheme.professions or scheme.departement_id != commune.departement_id:
+            continue
+        if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
+            refused.append(f"« {scheme.nom} » réservé aux zones sous-denses ({zoning.label if zoning else 'zonage inconnu'})")
+            continue
+        return True, f"éligible à « {scheme.nom} »" + (f" ({zoning.label})" if scheme.zone_sous_dense and zoning else "")
+    return False, " ; ".join(refused) or "aucune aide du Département du poste"
 
 
 def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
     if not pairs:
         return []
     profession = pairs[0][1].profession
-    structures, need = _place_facts(list({v.commune for _, v in pairs}), profession)
+    apl_profession = APL_PROFESSION.get(profession)
+    zoning = zoning_statuses(sorted({v.commune_id for _, v in pairs}), apl_profession) if apl_profession else {}
+    structures, need = _place_facts(list({v.commune for _, v in pairs}), zoning)
     schemes = list(AidScheme.objects.filter(actif=True, departement__isnull=False))
-    aids = {c.pk: _aid_departements(c, schemes) for c in {c for c, _ in pairs}}
+    aids = [_aid(c, schemes, v.commune, zoning.get(v.commune_id)) for c, v in pairs]
 
     minutes = _minutes(pairs)
     territory = np.array([any(_in_territory(v.commune, ref) for ref in c.territoires_preferes) for c, v in pairs])
@@ -168,7 +171,7 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
         [abs((v.debut - c.disponible_le).days) if v.debut and c.disponible_le else np.nan for c, v in pairs], dtype=float
     )
     modes = np.array([(1 if v.mode in c.modes else 0) if c.modes else -1 for c, v in pairs], dtype=np.int8)
-    aid = np.array([v.commune.departement_id in aids[c.pk] for c, v in pairs])
+    aid = np.array([eligible for eligible, _ in aids])
     structure = np.array([v.commune_id in structures for _, v in pairs])
     under = np.array([need.get(v.commune_id, (False, ""))[0] for _, v in pairs])
     points = score(
@@ -209,7 +212,7 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
                 if modes[i] < 0
                 else f"{Mode(vacancy.mode).label.lower()} {'accepté' if modes[i] else 'non souhaité'}"
             ),
-            "aide": aids[candidate.pk].get(vacancy.commune.departement_id, "aucune aide du Département du poste"),
+            "aide": aids[i][1],
             "attractivite": " ; ".join(
                 part
                 for part in (

@@ -48,6 +48,11 @@ class AidScheme(models.Model):
         "délai d'installation après le dernier versement (mois)", null=True, blank=True
     )
     regle_remboursement = models.CharField(max_length=20, choices=RepaymentRule.choices, default=RepaymentRule.PRORATA)
+    zone_sous_dense = models.BooleanField(
+        "réservé aux zones sous-denses",
+        default=False,
+        help_text="installation en zone sous-dense de la profession (zonage de l'ARS ; estimation d'OASIS à défaut)",
+    )
     conditions = models.TextField(blank=True)
     source = models.CharField(max_length=400, blank=True)
     actif = models.BooleanField(default=True)

@@ -33,6 +33,7 @@ from oasis.recruitment.models import (
     Vacancy,
     Visit,
 )
+from oasis.references.services import ZoningStatus, zoning_status
 from oasis.territories.models import Commune, Departement
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
@@ -312,6 +313,37 @@ def eligible_schemes(candidate: Candidate) -> list[AidScheme]:
         if candidate.profession in scheme.professions
         and (scheme.departement_id is None or scheme.departement_id == candidate.departement_id)
     ]
+
+
+@dataclass
+class PlaceAid:
+    scheme: AidScheme
+    eligible: bool
+    reason: str
+
+
+def aids_at(commune: Commune, profession: str) -> tuple[ZoningStatus | None, list[PlaceAid]]:
+    """The Département's schemes for a profession at a place: eligible or not, and why (zoning first, then estimate)."""
+    from oasis.recruitment.matching import APL_PROFESSION
+
+    apl_profession = APL_PROFESSION.get(profession)
+    zoning = zoning_status(commune, apl_profession) if apl_profession else None
+    rows = []
+    for scheme in AidScheme.objects.filter(actif=True, departement_id=commune.departement_id):
+        if profession not in scheme.professions:
+            continue
+        if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
+            label = zoning.label if zoning else "zonage inconnu"
+            rows.append(PlaceAid(scheme, False, f"réservé aux zones sous-denses ; ici : {label}"))
+        else:
+            rows.append(
+                PlaceAid(
+                    scheme,
+                    True,
+                    f"zone sous-dense ({zoning.label})" if scheme.zone_sous_dense and zoning else "sans condition de zone",
+                )
+            )
+    return zoning, rows
 
 
 def create_agreement(

@@ -461,11 +461,14 @@ def _vacancy(request: HttpRequest, pk: int) -> Vacancy:
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
     ranked = matching.rank_candidates(request.user, vacancy) if perms.can_manage_candidates(request.user) else []
+    zoning, aids = services.aids_at(vacancy.commune, vacancy.profession)
     return render(
         request,
         "www/recruitment_vacancy.html",
         {
             "vacancy": vacancy,
+            "zoning": zoning,
+            "aids": aids,
             "matches": ranked[:30],
             "sources": matching.sources(vacancy.profession) if ranked else "",
             "can_edit": perms.can_edit_vacancy(request.user, vacancy),

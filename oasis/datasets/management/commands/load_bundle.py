@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from oasis.datasets.errors import DataFileError
 from oasis.datasets.load import load_bundle, total_rows
+from oasis.references.shipped import import_shipped
 
 
 class Command(BaseCommand):
@@ -27,10 +28,15 @@ class Command(BaseCommand):
                 report = load_bundle(options["bundle"], force=options["force"], dry_run=options["dry_run"], progress=bar.update)
                 if report.skipped or report.dry_run:
                     bar.update(total - bar.n)
+            if not report.dry_run:
+                shipped = import_shipped()
         except DataFileError as error:
             raise CommandError(f"Paquet refusé, la base est inchangée. {error}") from error
         if options["verbosity"] == 0:
             return
+        for imported in [] if report.dry_run else shipped:
+            if not imported.skipped:
+                self.stdout.write(f"Référence officielle embarquée importée : {imported.reference}.")
         if report.skipped:
             self.stdout.write(f"Paquet {report.sha256[:12]} déjà chargé : rien à faire (--force pour recharger).")
         elif report.dry_run:

@@ -1,0 +1,118 @@
+"""What every official-file importer shares: the file's hash, the import record, placing published codes on communes.
+
+Contract of every importer in this package
+------------------------------------------
+- The whole file is read and checked before the first write; a bad file raises ``DataFileError`` naming the file,
+  the line and the reason, and the database keeps exactly what it had.
+- All writes happen in one transaction, with the ``ReferenceImport`` row that records the vintage (source, date, file
+  hash, row counts, method parameters).
+- Idempotent: importing a file whose SHA-256 was already imported for the same reference does nothing.
+- Rows that cannot be used are counted with their reason in ``ReferenceImport.lignes``, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from oasis.references.models import ReferenceImport
+from oasis.territories.models import Commune, CommuneCrosswalk
+from oasis.territories.text import search_key
+
+Progress = Callable[[int], None]
+
+
+def no_progress(_steps: int) -> None:
+    """Default progress callback: does nothing."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def extract_date(name: str) -> date | None:
+    """The extraction date in a published file name (``…_202112150810.txt`` → 15/12/2021)."""
+    match = re.search(r"(20\d{2})(\d{2})(\d{2})\d{0,6}", name)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def previous_import(kind: str, sha256: str) -> ReferenceImport | None:
+    return ReferenceImport.objects.filter(kind=kind, sha256=sha256).first()
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the record it wrote (or found), and whether it was already there."""
+
+    reference: ReferenceImport
+    skipped: bool = False
+    changes: Mapping[str, object] = field(default_factory=dict)
+
+
+class CommuneResolver:
+    """Places a published commune code (of a given COG vintage) on the current communes and PLM arrondissements.
+
+    Codes that still exist resolve to themselves; older codes go through the crosswalk (fusions land on the new
+    commune, scissions on each part with its population share); a PLM commune (Paris, Lyon, Marseille) resolves to
+    itself, and ``by_postal_code`` finds its arrondissement.
+    """
+
+    def __init__(self) -> None:
+        self.units = set(Commune.objects.units().values_list("code_insee", flat=True))
+        self.communes = set(Commune.objects.values_list("code_insee", flat=True))
+        self.crosswalk: dict[tuple[int, str], list[tuple[str, float]]] = defaultdict(list)
+        for millesime, origine, commune, ratio in CommuneCrosswalk.objects.values_list(
+            "millesime", "code_origine", "commune_id", "ratio"
+        ):
+            self.crosswalk[(millesime, origine)].append((commune, ratio))
+        self.postal: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for code, nom, postaux in Commune.objects.units().values_list("code_insee", "nom", "codes_postaux"):
+            for postal in postaux.split():
+                self.postal[postal].append((code, search_key(nom)))
+
+    def resolve(self, code: str, millesime: int | None = None) -> list[tuple[str, float]]:
+        """[(current code, share)] for a published code; empty when the code is unknown."""
+        if code in self.communes:
+            return [(code, 1.0)]
+        years = [millesime] if millesime is not None else sorted({year for year, _ in self.crosswalk}, reverse=True)
+        for year in years:
+            links = self.crosswalk.get((year, code))
+            if links:
+                return links
+        return []
+
+    def by_postal_code(self, postal: str, town: str) -> str | None:
+        """The unit whose postal code it is; among several, the one whose name the town line gives."""
+        candidates = self.postal.get(postal.strip(), [])
+        if len(candidates) == 1:
+            return candidates[0][0]
+        wanted = search_key(_strip_cedex(town))
+        matches = [code for code, key in candidates if key == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        starts = [code for code, key in candidates if wanted and (key.startswith(wanted) or wanted.startswith(key))]
+        return starts[0] if len(starts) == 1 else None
+
+
+def _strip_cedex(line: str) -> str:
+    """« 01390 MIONNAY CEDEX 3 » → « MIONNAY »; « 75015 PARIS » → « PARIS »."""
+    words = line.split()
+    if words and words[0].isdigit():
+        words = words[1:]
+    if "CEDEX" in (word.upper() for word in words):
+        words = words[: [word.upper() for word in words].index("CEDEX")]
+    return " ".join(words)

@@ -1,0 +1,101 @@
+"""Read the FINESS+ « Structures » export (JSON, gzip or not): the établissements (EGE) of each legal entity (PMEJ).
+
+The layout follows the publisher's schema ``structure.json`` (v1): ``pmej[].ege[]`` with ``categorieEntiteGeographique
+Exercice.code``, ``adresse[].cogCommune`` and WGS84 ``coordonneesGeographique.directionLatitude/Longitude``. The
+schema leaves ``informationsGeneralesEGE`` undefined, so the number, name and dates are looked up under the names the
+PMEJ level uses (``numFinessEt``/``numFinessEge``, ``denomination…``, ``dateCreation``/``dateOuverture``,
+``dateFermeture``): check them on the first real file. Latitude and longitude are sometimes swapped in the data: the
+pair closer to the commune's point is kept.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from oasis.datasets.errors import DataFileError
+
+NUMBER_KEYS = ("numFinessEt", "numFinessEge", "numFinessEGE", "numFinessET")
+NAME_KEYS = ("denominationLongueEge", "denominationEge", "denominationLongueEGE", "denominationEGE", "raisonSociale")
+OPENING_KEYS = ("dateOuverture", "dateCreation")
+CLOSING_KEYS = ("dateFermeture",)
+
+NOT_JSON = "JSON FINESS+ illisible"
+NOT_STRUCTURES = "aucune structure FINESS+ (objets « pmej » attendus)"
+
+
+def is_finess_plus(path: Path) -> bool:
+    """A FINESS+ export is gzip or JSON; the etalab extract is ``;``-separated text starting with ``finess;``."""
+    with path.open("rb") as stream:
+        head = stream.read(64).lstrip()
+    return head[:2] == b"\x1f\x8b" or head[:1] in (b"{", b"[")
+
+
+def _load(path: Path) -> Any:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise DataFileError(path, None, f"archive gzip corrompue ({error})") from error
+    text = raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        try:  # JSON Lines: one structure per line
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as error:
+            raise DataFileError(path, error.lineno, f"{NOT_JSON} ({error.msg})") from error
+
+
+def _first(mapping: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((mapping[key] for key in keys if mapping.get(key) not in (None, "")), None)
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def etablissements(path: Path, today: date) -> Iterator[dict[str, Any]]:
+    """One dict per établissement still open: numero, nom, categorie, code_commune, date_ouverture, lon, lat."""
+    data = _load(path)
+    structures = data if isinstance(data, list) else [data]
+    if not any(isinstance(item, dict) and "pmej" in item for item in structures):
+        raise DataFileError(path, None, NOT_STRUCTURES)
+    for structure in structures:
+        for pmej in structure.get("pmej") or []:
+            for ege in pmej.get("ege") or []:
+                info = ege.get("informationsGeneralesEGE") or {}
+                closed = _date(_first(info, CLOSING_KEYS))
+                if closed is not None and closed <= today:
+                    continue
+                address = (ege.get("adresse") or [{}])[0]
+                coordinates = address.get("coordonneesGeographique") or {}
+                yield {
+                    "numero_finess": str(_first(info, NUMBER_KEYS) or ""),
+                    "nom": str(_first(info, NAME_KEYS) or ""),
+                    "categorie": str((ege.get("categorieEntiteGeographiqueExercice") or {}).get("code") or ""),
+                    "code_commune_publie": str(address.get("cogCommune") or ""),
+                    "adresse": " ".join(
+                        str(address.get(key) or "") for key in ("numeroVoie", "typeVoie", "libelleVoie", "ligneAcheminement")
+                    ).strip(),
+                    "date_ouverture": _date(_first(info, OPENING_KEYS)),
+                    "longitude": _float(coordinates.get("directionLongitude")),
+                    "latitude": _float(coordinates.get("directionLatitude")),
+                }

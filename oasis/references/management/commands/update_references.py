@@ -1,0 +1,54 @@
+"""``oasis data update``: fetch the current official files, import what changed and print what it changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from oasis.references.reports import describe
+from oasis.references.update import UpdateError, update
+
+
+class Command(BaseCommand):
+    help = "Met à jour les références officielles (APL de la DREES, Annuaire santé, FINESS, zonage) et dit ce qui a changé."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--depuis", type=Path, help="dossier où prendre les fichiers (machine sans accès à internet)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        quiet = options["verbosity"] == 0
+        if options["depuis"] is not None and not options["depuis"].is_dir():
+            raise CommandError(f"{options['depuis']} : dossier introuvable")
+        bars: dict[str, tqdm] = {}
+
+        def on_download(name: str, size: int) -> None:
+            if name not in bars:
+                bars[name] = tqdm(desc=name, unit="o", unit_scale=True, disable=quiet)
+            bars[name].update(size)
+
+        def on_step(label: str) -> None:
+            if not quiet:
+                self.stderr.write(label)
+
+        try:
+            report = update(options["depuis"], on_download=on_download, on_step=on_step)
+        except UpdateError as error:
+            raise CommandError(str(error)) from error
+        finally:
+            for bar in bars.values():
+                bar.close()
+        if quiet:
+            return
+        for result in report.imported:
+            self.stdout.write(describe(result))
+        for result in report.unchanged:
+            self.stdout.write(f"Inchangé : {result.reference} (déjà importé).")
+        for line in report.skipped:
+            self.stdout.write(f"Ignoré — {line}.")
+        if report.recomputed:
+            self.stdout.write("APL estimées recalculées : " + ", ".join(report.recomputed) + ".")
+        if not report.imported:
+            self.stdout.write("Aucune référence nouvelle.")

@@ -1,0 +1,170 @@
+"""The DREES APL importer: the real 2022 GP workbook shipped with OASIS, and workbooks of other years and professions."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from oasis.datasets.errors import DataFileError
+from oasis.references.enums import ReferenceKind
+from oasis.references.importers import drees_apl, run_import
+from oasis.references.models import OfficialApl, OfficialAplUnit, ReferenceImport
+from oasis.references.services import territory_official_apl
+from oasis.territories.models import CommuneCrosswalk
+from oasis.territories.services import get_territory
+from tests.references.conftest import SHIPPED_WORKBOOK
+
+pytestmark = pytest.mark.django_db
+
+
+@cache
+def _published_rows() -> dict[str, tuple]:
+    """The workbook read directly, independently of the importer: code → (APL, APL ≤ 65, pop. std, pop. totale)."""
+    book = load_workbook(SHIPPED_WORKBOOK, read_only=True)
+    try:
+        return {row[0]: row[2:6] for row in book["APL 2022"].iter_rows(min_row=11, values_only=True) if row[0]}
+    finally:
+        book.close()
+
+
+def test_the_shipped_workbook_is_imported_as_published(national):
+    published = _published_rows()
+    assert OfficialApl.objects.filter(profession="generaliste", annee=2022).count() == len(published) == 34964
+    for code in ("86194", "86140", "01001", "75115", "97424"):
+        row = OfficialApl.objects.get(profession="generaliste", annee=2022, code_insee=code)
+        assert (row.apl, row.apl_moins_65, row.pop_standardisee, row.pop_totale) == pytest.approx(published[code])
+    reference = ReferenceImport.objects.get(kind=ReferenceKind.DREES_APL, fichier=SHIPPED_WORKBOOK.name)
+    assert reference.lignes["generaliste 2022"]["non_placees"] == []
+    assert any("Décroissance" in " ".join(line) for line in reference.parametres["onglet_parametres"])
+
+
+def test_national_mean_under_65_matches_the_published_figure(national):
+    # The DREES publishes 3.34 consultations per standardised inhabitant for the 65-and-under APL in 2022.
+    france = territory_official_apl(None, "generaliste", 2022)
+    assert france is not None
+    assert france.apl_moins_65 == pytest.approx(3.34, abs=0.005)
+
+
+def test_a_territory_mean_is_weighted_by_standardised_population(national):
+    published = _published_rows()
+    vienne = [values for code, values in published.items() if code.startswith("86")]
+    expected = sum(apl * std for apl, _u, std, _t in vienne) / sum(std for _a, _u, std, _t in vienne)
+    expected_65 = sum(u * std for _a, u, std, _t in vienne) / sum(std for _a, _u, std, _t in vienne)
+    summary = territory_official_apl(get_territory("departement", "86"), "generaliste")
+    assert summary is not None
+    assert summary.apl == pytest.approx(expected)
+    assert summary.part_offre_plus_de_65_ans == pytest.approx((expected - expected_65) / expected)
+    under = sum(total for apl, _u, _s, total in vienne if apl < 2.5)
+    assert summary.population_sous_dense == pytest.approx(under)
+
+
+def test_merged_communes_get_the_weighted_mean_of_their_former_communes(national):
+    published = _published_rows()
+    merged: dict[str, list[str]] = {}
+    for origin, target in CommuneCrosswalk.objects.filter(millesime=2022).values_list("code_origine", "commune_id"):
+        merged.setdefault(target, []).append(origin)
+    # The commune that keeps its code is not in the crosswalk (only changed codes are): add it when it was published.
+    target, origins = next((t, o) for t, o in sorted(merged.items()) if len(o) >= 2 and all(c in published for c in o))
+    rows = [published[code] for code in {*origins, target} if code in published]
+    assert len(rows) >= 2
+    expected = sum(apl * std for apl, _u, std, _t in rows) / sum(std for _a, _u, std, _t in rows)
+    unit = OfficialAplUnit.objects.get(profession="generaliste", annee=2022, commune_id=target)
+    assert unit.apl == pytest.approx(expected)
+    assert unit.pop_totale == pytest.approx(sum(total for *_rest, total in rows))
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+NURSE_HEADER = [
+    "Code commune INSEE ",
+    "Commune",
+    "APL aux infirmières ",
+    "APL aux infirmières de 65 ans ou moins",
+    "Population standardisée 2021 pour les soins infirmiers ",
+    "Population totale 2021",
+]
+
+
+def test_other_years_professions_and_wordings(national, tmp_path):
+    path = _workbook(
+        tmp_path / "apl_infirmieres_2023_2024.xlsx",
+        {
+            "Paramètres": [["Paramètres de l'indicateur"], ["Décroissance", 1, 0.5]],
+            **{
+                f"APL {year}": [
+                    [f"Indicateur d'accessibilité potentielle localisée (APL) {year} aux infirmières"],
+                    [],
+                    NURSE_HEADER,
+                    [None, None, "En ETP pour 100 000 habitants standardisés", None, None, None],
+                    ["86194", "Poitiers", 150.5 + year - 2023, 140.25, 89000.5, 88000],
+                    ["86140", "Lussac-les-Châteaux", 80.0, "72,5", 2500.0, 2400],
+                    [],
+                    ["Source : DREES, traitements.", None, None, None, None, None],
+                ]
+                for year in (2023, 2024)
+            },
+        },
+    )
+    report = run_import("drees-apl", path)
+    assert not report.skipped
+    assert report.reference.millesime == "Infirmiers 2023, Infirmiers 2024"
+    assert report.reference.lignes["infirmier 2024"]["notes"] == 1
+    poitiers = OfficialApl.objects.get(profession="infirmier", annee=2024, code_insee="86194")
+    assert (poitiers.apl, poitiers.apl_moins_65, poitiers.pop_totale) == (151.5, 140.25, 88000)
+    assert OfficialApl.objects.get(profession="infirmier", annee=2023, code_insee="86140").apl_moins_65 == 72.5
+    assert report.reference.parametres["unites"]["infirmier 2023"] == "En ETP pour 100 000 habitants standardisés"
+    # The same file again: nothing to do.
+    assert run_import("drees-apl", path).skipped
+    assert ReferenceImport.objects.filter(fichier=path.name).count() == 1
+
+
+def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):
+    def sheet(value: float) -> dict[str, list[list[object]]]:
+        return {"APL 2023": [NURSE_HEADER, ["86194", "Poitiers", value, value, 10.0, 10]]}
+
+    run_import("drees-apl", _workbook(tmp_path / "a.xlsx", sheet(100.0)))
+    report = run_import("drees-apl", _workbook(tmp_path / "b.xlsx", sheet(101.0)))
+    assert report.changes["apl_par_annee"] == ["infirmier 2023 : 1 communes, 0 nouvelles, 1 modifiées"]
+    assert list(OfficialApl.objects.filter(profession="infirmier", annee=2023).values_list("apl", flat=True)) == [101.0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "reason"),
+    [
+        ([NURSE_HEADER, ["86194", "Poitiers", "beaucoup", 1, 1, 1]], 2, drees_apl.BAD_NUMBER),
+        ([NURSE_HEADER, ["8619", "Poitiers", 1, 1, 1, 1]], 2, drees_apl.BAD_CODE),
+        ([NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, 1], ["86194", "Poitiers", 1, 1, 1, 1]], 3, drees_apl.DUPLICATE_CODE),
+        ([["Code commune INSEE", "Commune", "APL aux pharmaciens"]], 1, drees_apl.UNKNOWN_APL_COLUMN),
+        ([["Commune", "APL aux infirmières"]], None, drees_apl.NO_HEADER),
+    ],
+)
+def test_a_bad_workbook_is_refused_with_its_line_and_nothing_is_written(national, tmp_path, rows, line, reason):
+    before = OfficialApl.objects.count(), ReferenceImport.objects.count()
+    with pytest.raises(DataFileError) as error:
+        run_import("drees-apl", _workbook(tmp_path / "bad.xlsx", {"APL 2023": rows}))
+    assert error.value.line == line
+    assert error.value.reason.startswith(reason)
+    assert (OfficialApl.objects.count(), ReferenceImport.objects.count()) == before
+
+
+def test_a_file_that_is_not_a_workbook(national, tmp_path):
+    path = tmp_path / "apl.xlsx"
+    path.write_text("code;apl\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        run_import("drees-apl", path)
+    assert error.value.reason.startswith(drees_apl.UNREADABLE)
+    with pytest.raises(DataFileError) as error:
+        run_import("drees-apl", _workbook(tmp_path / "other.xlsx", {"Feuil1": [["x"]]}))
+    assert error.value.reason == drees_apl.NO_SHEET

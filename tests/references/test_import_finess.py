@@ -1,0 +1,159 @@
+"""The FINESS importer: the real extract places its établissements; maisons, centres de santé and CPTS are kept, placed
+and converted from Lambert-93 or the overseas systems to WGS84."""
+
+from __future__ import annotations
+
+import pytest
+
+from oasis.core.geo import haversine_km
+from oasis.datasets.errors import DataFileError
+from oasis.references.importers import finess, run_import
+from oasis.references.models import FinessStructure, ReferenceImport
+from oasis.territories.models import Commune
+from tests.references.conftest import FINESS_SAMPLE
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = FINESS_SAMPLE.read_text(encoding="utf-8")
+
+
+def _structure(numero: str, categorie: str, departement: str, commune: str, name: str, opened: str) -> str:
+    """A ``structureet`` line in the published 32-field layout."""
+    fields = ["structureet", numero, "860000000", name, name.upper(), "", "", "1", "RUE", "DE LA GARE", "", "", commune]
+    fields += [departement, "VIENNE", f"{departement}000 X", "", "", categorie, "Maison de santé (L.6223-3)", "", "", ""]
+    fields += ["", "", "", "", "", opened, opened, "2026-01-01", ""]
+    assert len(fields) == finess.STRUCTUREET_FIELDS
+    return ";".join(fields)
+
+
+def test_the_real_extract_places_its_etablissements(national):
+    report = run_import("finess", FINESS_SAMPLE)
+    lignes = report.reference.lignes
+    assert lignes["etablissements"] == 14
+    # 01451 Viriat and the Antilles, Guyane and Réunion communes resolve; Saint-Barthélemy and Saint-Martin
+    # (97123, 97127 in FINESS) became collectivités outside the COG's communes, and the two 98x lines are Monaco/TOM.
+    assert lignes["etablissements_places"] == 10
+    assert lignes["retenues"] == 0
+    assert report.reference.date_reference.isoformat() == "2026-05-12"
+
+
+def test_maisons_and_centres_de_sante_are_named_placed_and_converted(national, write):
+    lines = SAMPLE.rstrip("\n").split("\n")
+    lines += [
+        _structure("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
+        _structure("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
+        _structure("860000003", "604", "86", "066", "CPTS du Châtelleraudais", "2022-06-01"),
+        # The Lambert-93 point of the real Fleyriat line, given to the MSP of Lussac for the test.
+        "geolocalisation;860000001;870262.2;6571540.8;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
+        "geolocalisation;860000002;497500.0;6614500.0;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
+    ]
+    report = run_import("finess", write("finess.csv", "\n".join(lines) + "\n"))
+    structures = {s.numero_finess: s for s in FinessStructure.objects.filter(reference=report.reference)}
+    assert set(structures) == {"860000001", "860000002", "860000003"}
+    msp = structures["860000001"]
+    assert (msp.nom, msp.categorie, msp.commune_id, msp.date_ouverture.isoformat()) == (
+        "MSP DE LUSSAC-LES-CHÂTEAUX",
+        "603",
+        "86140",
+        "2019-09-02",
+    )
+    # The real line's point is the Fleyriat hospital, in Viriat (01451): within 5 km of its town hall.
+    viriat = Commune.objects.get(pk="01451")
+    assert haversine_km(msp.longitude, msp.latitude, viriat.longitude, viriat.latitude) < 5
+    poitiers = Commune.objects.get(pk="86194")
+    cds = structures["860000002"]
+    assert haversine_km(cds.longitude, cds.latitude, poitiers.longitude, poitiers.latitude) < 5
+    assert structures["860000003"].longitude is None
+    assert report.reference.lignes["sans_coordonnees"] == 1
+    assert report.changes["ouvertes"] == sorted(f"{s.nom} ({n})" for n, s in structures.items())
+
+
+def test_overseas_coordinates_use_their_own_system(national):
+    longitude, latitude = finess.to_wgs84(657242.9, 1795384.4, 5490)  # the real Antilles line of the sample
+    assert -62 < longitude < -60.5 and 15.5 < latitude < 16.6  # Guadeloupe
+
+
+def test_latin1_files_are_read(national, write, tmp_path):
+    content = (
+        SAMPLE.replace("\ufffd", "é") + _structure("860000009", "603", "86", "194", "Maison de santé Émile", "2020-01-01") + "\n"
+    )
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(content.encode("latin-1", errors="replace"))
+    report = run_import("finess", path)
+    assert FinessStructure.objects.get(reference=report.reference).nom == "MAISON DE SANTÉ ÉMILE"
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ("structureet;1;2\n", 1, finess.NOT_FINESS),
+        ("finess;etalab;1;2026-05-12\nstructureet;1;2;3\n", 2, finess.WRONG_WIDTH),
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;x;y;EPSG:2154;2026-01-01\n", 2, finess.BAD_COORDINATES),
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;1;2;Lambert;2026-01-01\n", 2, finess.UNKNOWN_SYSTEM),
+    ],
+)
+def test_a_bad_extract_is_refused_and_nothing_is_written(national, write, content, line, reason):
+    before = ReferenceImport.objects.count(), FinessStructure.objects.count()
+    with pytest.raises(DataFileError) as error:
+        run_import("finess", write("bad.csv", content))
+    assert (error.value.line, error.value.reason.startswith(reason)) == (line, True)
+    assert (ReferenceImport.objects.count(), FinessStructure.objects.count()) == before
+
+
+def _ege(numero: str, categorie: str, commune: str, latitude: str, longitude: str, **info: str) -> dict:
+    """An établissement in the layout of the FINESS+ schema (structure.json v1)."""
+    return {
+        "informationsGeneralesEGE": {"numFinessEt": numero, "denominationEge": f"Structure {numero}", **info},
+        "etatObjet": {"code": "ACTIF"},
+        "categorieEntiteGeographiqueExercice": {"code": categorie},
+        "adresse": [
+            {
+                "numeroVoie": "2",
+                "typeVoie": "RUE",
+                "libelleVoie": "DU MARCHE",
+                "cogCommune": commune,
+                "codePostal": "86000",
+                "ligneAcheminement": "86000 POITIERS",
+                "coordonneesGeographique": {
+                    "coordonneeX": "",
+                    "coordonneeY": "",
+                    "directionLatitude": latitude,
+                    "directionLongitude": longitude,
+                },
+            }
+        ],
+        "roleEge": [],
+    }
+
+
+def test_the_finess_plus_export(national, tmp_path):
+    import gzip
+    import json
+
+    poitiers = Commune.objects.get(pk="86194")
+    lat, lon = f"{poitiers.latitude:.5f}", f"{poitiers.longitude:.5f}"
+    structure = {
+        "pmej": [
+            {
+                "informationsGeneralesPmej": {"numFinessPm": "860000100", "denominationPm": "SISA"},
+                "ege": [
+                    _ege("860000101", "603", "86194", lat, lon, dateOuverture="2023-05-02"),
+                    _ege("860000102", "124", "86194", lon, lat, dateCreation="2024-01-15"),  # swapped in the data
+                    _ege("860000103", "603", "86194", lat, lon, dateOuverture="2015-01-01", dateFermeture="2020-12-31"),
+                    _ege("860000104", "355", "86194", lat, lon),
+                ],
+            }
+        ],
+        "gco": {},
+        "gcc": {},
+    }
+    path = tmp_path / "finess_structures_20261101.json.gz"
+    path.write_bytes(gzip.compress(json.dumps([structure]).encode()))
+    report = run_import("finess", path)
+    rows = {s.numero_finess: s for s in FinessStructure.objects.filter(reference=report.reference)}
+    assert set(rows) == {"860000101", "860000102"}  # closed and other categories left out
+    assert rows["860000101"].date_ouverture.isoformat() == "2023-05-02"
+    assert rows["860000102"].latitude == pytest.approx(poitiers.latitude, abs=1e-4)  # swapped back
+    assert report.reference.lignes["coordonnees_inversees"] == 1
+    assert report.reference.parametres["format"] == "FINESS+ (JSON)"
+    assert report.reference.date_reference.isoformat() == "2026-11-01"

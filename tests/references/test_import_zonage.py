@@ -1,0 +1,119 @@
+"""The zoning importer, and decisions that follow the official zoning once it is imported (aids, funding tools)."""
+
+from __future__ import annotations
+
+import pytest
+
+from oasis.datasets.errors import DataFileError
+from oasis.projects import funding
+from oasis.projects.models import FundingTool
+from oasis.recruitment.services import aids_at, save_scheme
+from oasis.references.importers import run_import, zonage
+from oasis.references.models import ReferenceImport, ZonageCommune
+from oasis.references.services import zoning_status
+from oasis.territories.models import Commune
+from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.recruitment.conftest import vienne_medecine  # noqa: F401
+from tests.references.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+TEMPLATE = ROOT / "docs" / "zonage_modele.csv"
+HEADER = "region;date_arrete;code_insee;profession;zone\n"
+
+
+def _active(code: str, profession: str = "generaliste") -> str | None:
+    row = ZonageCommune.objects.filter(commune_id=code, profession=profession, actif=True).first()
+    return row.zone if row else None
+
+
+def test_the_documented_template_imports(national):
+    report = run_import("zonage", TEMPLATE)
+    assert report.reference.region_id == "75"
+    assert report.reference.date_reference.isoformat() == "2024-03-01"
+    assert {code: _active(code) for code in ("86140", "86070", "86194", "86066")} == {
+        "86140": "ZIP",
+        "86070": "ZAC",
+        "86194": "HV",
+        "86066": "ZV",
+    }
+    assert _active("86140", "masseur-kinesitherapeute") == "tres-sous-dote"
+    assert run_import("zonage", TEMPLATE).skipped
+
+
+def test_the_newest_order_replaces_the_previous_one_and_an_older_one_stays_history(national, write):
+    run_import("zonage", write("2024.csv", HEADER + "75;01/03/2024;86140;generaliste;ZIP\n"))
+    report = run_import("zonage", write("2025.csv", HEADER + "75;2025-02-01;86140;generaliste;HV\n"))
+    assert _active("86140") == "HV"
+    assert report.changes["communes_dont_le_zonage_change"] == ["86140 generaliste : ZIP → HV"]
+    run_import("zonage", write("2023.csv", HEADER + "75;2023-01-01;86140;generaliste;ZAC\n"))
+    assert _active("86140") == "HV"
+    assert ZonageCommune.objects.filter(commune_id="86140", profession="generaliste").count() == 3
+
+
+def test_the_per_tvs_form(national, write):
+    tvs = write("tvs.csv", "code_tvs;code_insee\n86001;86140\n86001;86070\n86002;86194\n")
+    orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
+    run_import("zonage", orders, tvs=tvs)
+    assert (_active("86140"), _active("86070"), _active("86194")) == ("ZIP", "ZIP", None)
+    with pytest.raises(DataFileError) as error:
+        run_import(
+            "zonage", write("b.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;9;generaliste;ZIP\n"), tvs=tvs
+        )
+    assert error.value.reason.startswith(zonage.TVS_UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("75;2024-03-01;86140;generaliste;ZZZ", zonage.UNKNOWN_ZONE),
+        ("75;2024-03-01;86140;generaliste;sous-doté", zonage.GP_ZONE_EXPECTED),
+        ("75;2024-03-01;86140;infirmier;ZIP", zonage.CLASS_EXPECTED),
+        ("75;2024-03-01;86140;podologue;ZIP", zonage.UNKNOWN_PROFESSION),
+        ("99;2024-03-01;86140;generaliste;ZIP", zonage.UNKNOWN_REGION),
+        ("75;2024-13-01;86140;generaliste;ZIP", zonage.BAD_DATE),
+        ("75;2024-03-01;99999;generaliste;ZIP", zonage.UNKNOWN_COMMUNE),
+        ("76;2024-03-01;86140;generaliste;ZIP", zonage.OUTSIDE_REGION),
+    ],
+)
+def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(national, write, row, reason):
+    before = ReferenceImport.objects.count(), ZonageCommune.objects.count()
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", write("bad.csv", HEADER + "75;2024-03-01;86070;generaliste;ZAC\n" + row + "\n"))
+    assert (error.value.line, error.value.reason.startswith(reason)) == (3, True)
+    assert (ReferenceImport.objects.count(), ZonageCommune.objects.count()) == before
+
+
+def test_decisions_follow_the_official_zoning_once_imported(national, project, write):  # noqa: F811
+    lussac = Commune.objects.get(pk="86140")
+    estimate = zoning_status(lussac)
+    assert (estimate.officiel, estimate.sous_dense) == (False, True)  # OASIS's estimate: GP APL 2.24 < 2.5
+    tool = FundingTool.objects.create(
+        code="aide-zip", nom="Aide en zone sous-dense", financeur="ARS", nature="investissement", zone="sous-dense"
+    )
+    facts, tools = funding.mobilisable_tools(project)
+    assert next(row for row in tools if row.tool == tool).eligible
+    assert not facts.zonage_officiel
+
+    run_import("zonage", write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;HV\n"))
+    facts, tools = funding.mobilisable_tools(project)
+    row = next(row for row in tools if row.tool == tool)
+    assert not row.eligible
+    assert row.reasons == ["commune hors zone sous-dense (Hors vivier)"]
+    assert facts.zonage_officiel
+    assert facts.zonage.source == "zonage officiel de l'ARS (arrêté du 01/03/2024)"
+
+
+def test_aid_schemes_reserved_to_under_served_zones_follow_the_zoning(national, cast, vienne_medecine, write):  # noqa: F811
+    vienne_medecine.zone_sous_dense = True
+    save_scheme(cast["vienne"], vienne_medecine, "86")
+    lussac, chauvigny = Commune.objects.get(pk="86140"), Commune.objects.get(pk="86070")
+    run_import("zonage", write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;ZAC\n75;2024-03-01;86070;generaliste;ZV\n"))
+    zoning, aids = aids_at(lussac, "generaliste")
+    assert zoning is not None and zoning.officiel
+    assert [(a.scheme.code, a.eligible) for a in aids] == [("vienne-etudes-medecine", True)]
+    zoning, aids = aids_at(chauvigny, "generaliste")
+    assert [(a.scheme.code, a.eligible, a.reason) for a in aids] == [
+        ("vienne-etudes-medecine", False, "réservé aux zones sous-denses ; ici : Zone de vigilance")
+    ]
+    # Another région keeps OASIS's estimate, said as such.
+    assert not zoning_status(Commune.objects.get(pk="31555")).officiel
