@@ -44,7 +44,10 @@ def metadata(run: AplRun) -> dict[str, Any]:
     }
 
 
-def departements_geojson(run: AplRun) -> str:
+def departements_geojson(
+    run: AplRun, extra: dict[str, dict[str, Any]] | None = None, layers: dict[str, Any] | None = None
+) -> str:
+    """Départements with the run's mean APL; ``extra`` adds properties per département (e.g. the official APL)."""
     aggregates = {a.code: a for a in AplAggregate.objects.filter(run=run, niveau="departement")}
     features = []
     for shape in DepartementGeometry.objects.select_related("departement").order_by("departement_id"):
@@ -59,13 +62,17 @@ def departements_geojson(run: AplRun) -> str:
                     "part_sous_dotee": (
                         aggregate.population_sous_dotee / aggregate.population if aggregate and aggregate.population else None
                     ),
+                    **(extra or {}).get(shape.departement_id, {}),
                 },
             )
         )
-    return _collection(features, metadata(run))
+    return _collection(features, {**metadata(run), **(layers or {})})
 
 
-def communes_geojson(run: AplRun, departement: str) -> str:
+def communes_geojson(
+    run: AplRun, departement: str, extra: dict[str, dict[str, Any]] | None = None, layers: dict[str, Any] | None = None
+) -> str:
+    """A département's communes with the run's APL; ``extra`` adds properties per commune, ``layers`` to the metadata."""
     values = dict(AplResult.objects.filter(run=run, commune__departement_id=departement).values_list("commune_id", "apl"))
     classes = dict(AplResult.objects.filter(run=run, commune__departement_id=departement).values_list("commune_id", "classe"))
     millesime = bpe_millesimes()[0]
@@ -102,7 +109,8 @@ def communes_geojson(run: AplRun, departement: str) -> str:
                     "maisons_de_sante": structures.get(code, {}).get(Equipement.MAISON_DE_SANTE, 0),
                     "centres_de_sante": structures.get(code, {}).get(Equipement.CENTRE_DE_SANTE, 0),
                     "point": [longitude, latitude],
+                    **(extra or {}).get(code, {}),
                 },
             )
         )
-    return _collection(features, {**metadata(run), "departement": departement})
+    return _collection(features, {**metadata(run), "departement": departement, **(layers or {})})

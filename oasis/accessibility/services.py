@@ -19,6 +19,8 @@ from oasis.accessibility.traveltime import EstimateProvider, TravelTimeProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.apl import AplModel, classify, counted_activity, population_below, weight_matrix, weighted_mean_by_group
 from oasis.core.traveltime import TravelTimes
+from oasis.references.enums import ReferenceKind
+from oasis.references.models import ReferenceImport, RppsCount
 from oasis.supply.enums import CNAM_PROFESSIONS
 from oasis.supply.models import CnamDemography, SupplyCount
 from oasis.territories.services import Territory
@@ -45,34 +47,58 @@ def _bpe_latest() -> int:
     return int(latest)
 
 
+RPPS_LIBERAL = "L"
+"""The model counts liberal practitioners of the Annuaire santé, as the BPE does."""
+
+
+def latest_rpps(profession: str) -> ReferenceImport | None:
+    """The newest Annuaire santé import that counts this profession (the model's supply when there is one)."""
+    reference = ReferenceImport.objects.latest_of(ReferenceKind.RPPS)
+    if reference is None or not RppsCount.objects.filter(reference=reference, profession=profession).exists():
+        return None
+    return reference
+
+
 def active_import(profession: str) -> PractitionerImport | None:
     return PractitionerImport.objects.filter(profession=profession, active=True).order_by("-imported_at").first()
 
 
 def build_supply(parameters: ProfessionParameters, variante: str, units: Units) -> Supply:
-    """Supply from imported per-practitioner activity when there is one, else imputed from the BPE counts."""
+    """Supply from imported per-practitioner activity when there is one, else imputed from the counts per commune:
+    the liberal practitioners of the newest Annuaire santé (RPPS) import when there is one, else the BPE."""
     source = active_import(parameters.profession)
     if source is not None:
         return _supply_from_import(parameters, variante, units, source)
-    millesime = _bpe_latest()
     counts = np.zeros(units.n)
-    for code, nombre in SupplyCount.objects.filter(equipement=parameters.profession, millesime=millesime).values_list(
-        "commune_id", "nombre"
-    ):
-        counts[units.index[code]] += nombre
+    rpps = latest_rpps(parameters.profession)
     rule = parameters.imputation
+    if rpps is not None:
+        for code, nombre in RppsCount.objects.filter(
+            reference=rpps, profession=parameters.profession, mode=RPPS_LIBERAL
+        ).values_list("commune_id", "personnes"):
+            counts[units.index[code]] += nombre
+        origin: dict[str, Any] = {"source": "rpps", "millesime": rpps.millesime, "empreinte": rpps.sha256[:16]}
+        relevel = None  # the Annuaire santé is current: no re-levelling on older control totals
+    else:
+        millesime = _bpe_latest()
+        for code, nombre in SupplyCount.objects.filter(equipement=parameters.profession, millesime=millesime).values_list(
+            "commune_id", "nombre"
+        ):
+            counts[units.index[code]] += nombre
+        origin = {"source": "bpe", "millesime": millesime}
+        relevel = _cnam_relevel(parameters, units, counts) if rule.get("recalage_departemental") else None
     valid = units.has_demand_data
     present = counts.copy()  # practitioners actually counted in each commune (what a departure can remove)
-    relevel = _cnam_relevel(parameters, units, counts) if rule.get("recalage_departemental") else None
     if relevel is not None:
         counts = counts * relevel[0]
     description: dict[str, Any] = {
-        "source": "bpe",
-        "millesime": millesime,
+        **origin,
         "praticiens": int(counts.sum()),
         "praticiens_hors_champ": int(counts[~valid].sum()),
         "regle": rule["regle"],
-        "variante_effective": "sans effet : âges inconnus dans la BPE" if variante == Variante.MOINS_65 else variante,
+        "variante_effective": (
+            f"sans effet : âges inconnus ({origin['source'].upper()})" if variante == Variante.MOINS_65 else variante
+        ),
     }
     if relevel is not None:
         description.update(recalage=relevel[1], praticiens_recales=round(float(counts.sum()), 1))
@@ -290,7 +316,9 @@ def compute(
         )
     inputs = {
         "paquet_de_donnees": units.fingerprint,
-        "offre": {key: supply.description[key] for key in ("source", "millesime", "sha256") if key in supply.description},
+        "offre": {
+            key: supply.description[key] for key in ("source", "millesime", "sha256", "empreinte") if key in supply.description
+        },
         "demande": {
             "pop_standardisee": "DREES, population 2021",
             "pop_totale": "DREES, population 2021",
@@ -391,9 +419,15 @@ def current_run(profession: str, variante: str = Variante.ENSEMBLE) -> AplRun:
         entrees__paquet_de_donnees=units.fingerprint,
         parametres__version=parameters.version,
     ).order_by("-created_at")
+    rpps = None if source is not None else latest_rpps(profession)
     for run in candidates[:5]:
         offre = run.entrees.get("offre", {})
-        same_supply = offre.get("sha256") == source.sha256 if source else offre.get("source") == "bpe"
+        if source is not None:
+            same_supply = offre.get("sha256") == source.sha256
+        elif rpps is not None:
+            same_supply = offre.get("source") == "rpps" and offre.get("empreinte") == rpps.sha256[:16]
+        else:
+            same_supply = offre.get("source") == "bpe"
         if (
             same_supply
             and run.entrees.get("temps_de_trajet") == provider.describe()

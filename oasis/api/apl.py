@@ -14,7 +14,7 @@ from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
 from oasis.accessibility.services import compute, run_apl, territory_rows, territory_summary, what_if
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
-from oasis.references.services import official_years, published_rows, territory_official_apl
+from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl
 from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
 
 router = Router(tags=["APL"])
@@ -146,15 +146,31 @@ def simulation(
     except ValueError as error:
         raise BadRequest(str(error)) from error
     changed = np.flatnonzero(~np.isnan(result.before) & (np.abs(result.after - result.before) > 1e-12))
+    codes = [computation.units.codes[i] for i in changed]
+    year, official = official_baseline(
+        profession, {code: (float(result.before[i]), float(result.after[i])) for code, i in zip(codes, changed, strict=True)}
+    )
     return Simulation(
         calcul=computation.content_hash,
         profession=profession,
         variante=variante,
         changements=changes,
         resume=result.summary,
+        base_officielle=(
+            f"APL officielle {year} (DREES) + variation calculée par le modèle d'OASIS" if year is not None else None
+        ),
         communes=[
-            {"code_insee": computation.units.codes[i], "apl_avant": float(result.before[i]), "apl_apres": float(result.after[i])}
-            for i in changed
+            {
+                "code_insee": code,
+                "apl_avant": float(result.before[i]),
+                "apl_apres": float(result.after[i]),
+                **(
+                    {"apl_officielle_avant": official[code][0], "apl_officielle_apres": official[code][1]}
+                    if code in official
+                    else {}
+                ),
+            }
+            for code, i in zip(codes, changed, strict=True)
         ],
     )
 

@@ -10,6 +10,7 @@ from oasis.accessibility.maps import communes_geojson, departements_geojson
 from oasis.accessibility.services import current_run
 from oasis.api.apl import BadRequest, _check
 from oasis.api.schemas import Erreur
+from oasis.references.services import official_by_commune, official_by_departement, official_map_layer, structure_points
 from oasis.territories.models import Departement
 from oasis.territories.services import get_territory
 
@@ -30,7 +31,10 @@ def _geojson(content: str) -> HttpResponse:
 )
 def map_departements(request: HttpRequest, profession: str = "generaliste", variante: str = "ensemble") -> HttpResponse:
     _check(profession, variante)
-    return _geojson(departements_geojson(current_run(profession, variante)))
+    official = {code: {"apl_officielle": value} for code, value in official_by_departement(profession).items()}
+    return _geojson(
+        departements_geojson(current_run(profession, variante), official, {"officielle": official_map_layer(profession)})
+    )
 
 
 @router.get(
@@ -45,7 +49,8 @@ def map_communes(
     code = departement.upper()
     if not Departement.objects.filter(pk=code).exists():
         raise BadRequest(f"Département inconnu : « {departement} ».")
-    return _geojson(communes_geojson(current_run(profession, variante), code))
+    layers = {"officielle": official_map_layer(profession), "structures_finess": structure_points(code)}
+    return _geojson(communes_geojson(current_run(profession, variante), code, official_by_commune(profession, code), layers))
 
 
 class Emprise(Schema):

@@ -117,6 +117,7 @@ class Simulation(Schema):
     variante: str
     changements: list[dict[str, object]]
     resume: dict[str, object]
+    base_officielle: str | None
     communes: list[dict[str, object]]
 
 

@@ -30,14 +30,21 @@ def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]
         )
         for row in diagnosis.gp_rows
     ]
-    comparison_bars = [(diagnosis.territory.nom, gp.apl)] + [(c.label, c.apl) for c in gp.comparisons]
+    if gp.officiel is not None:
+        chart_title = f"APL officielle {gp.officiel.annee} aux médecins généralistes (DREES) : comparaison"
+        others = [other.apl if other else None for other in gp.officiel_comparaisons]
+        labels = [c.label for c in gp.comparisons]
+        comparison_bars = [(diagnosis.territory.nom, gp.officiel.apl), *zip(labels, others, strict=True)]
+    else:
+        chart_title = "APL aux médecins généralistes, estimation OASIS : comparaison"
+        comparison_bars = [(diagnosis.territory.nom, gp.apl)] + [(c.label, c.apl) for c in gp.comparisons]
     return {
         "d": diagnosis,
         "for_pdf": for_pdf,
         "gp": gp,
         # Built by oasis.www.charts, where every text is escaped.
-        "map_svg": mark_safe(dot_map(f"APL aux médecins généralistes, {diagnosis.territory.nom}", points)),
-        "gp_chart": mark_safe(bar_chart("APL aux médecins généralistes : comparaison", comparison_bars, "C/an/hab.")),
+        "map_svg": mark_safe(dot_map(f"APL aux médecins généralistes (estimation OASIS), {diagnosis.territory.nom}", points)),
+        "gp_chart": mark_safe(bar_chart(chart_title, comparison_bars, "C/an/hab.")),
     }
 
 

@@ -142,7 +142,7 @@ def _comparison_places(territory: Territory) -> list[tuple[str, str, str]]:
     return places
 
 
-def _apl_for(run: AplRun, territory: Territory) -> tuple[float | None, float, float]:
+def apl_for(run: AplRun, territory: Territory) -> tuple[float | None, float, float]:
     """(mean APL, population, under-served population) of a territory for a run."""
     if territory.niveau in ("region", "departement", "epci"):
         stored = AplAggregate.objects.filter(run=run, niveau=territory.niveau, code=territory.code).first()
@@ -184,7 +184,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     notes: list[str] = []
     for equipement in PROFESSIONS:
         run = current_run(equipement.value, "ensemble")
-        apl, population, under = _apl_for(run, territory)
+        apl, population, under = apl_for(run, territory)
         km, minutes = _nearest_arrays(equipement.value, units, millesime)
         weight = population_units.sum()
         source = active_import(equipement.value)

@@ -15,6 +15,7 @@ from oasis.accessibility.services import cached_travel_times, compute, default_p
 from oasis.accessibility.units import Units, load_units
 from oasis.core.siting import GREEDY_BOUND, SitingResult, mclp_exact, mclp_greedy, p_median_exact
 from oasis.core.traveltime import TravelTimes, to_sparse
+from oasis.references.services import finess_care_sites
 from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
@@ -106,14 +107,21 @@ def _in_territory(units: Units, territory: Territory | None) -> np.ndarray:
     return np.array([code in codes for code in units.codes])
 
 
-def _existing_sites(units: Units) -> np.ndarray:
+def _existing_sites(units: Units) -> tuple[np.ndarray, str]:
+    """Units with a maison or centre de santé (BPE, and FINESS when imported), and where they come from."""
     present = np.zeros(units.n, dtype=bool)
     millesime = bpe_millesimes()[0]
-    for code in SupplyCount.objects.filter(
-        millesime=millesime, nombre__gt=0, equipement__in=[Equipement.MAISON_DE_SANTE, Equipement.CENTRE_DE_SANTE]
-    ).values_list("commune_id", flat=True):
-        present[units.index[code]] = True
-    return present
+    codes = set(
+        SupplyCount.objects.filter(
+            millesime=millesime, nombre__gt=0, equipement__in=[Equipement.MAISON_DE_SANTE, Equipement.CENTRE_DE_SANTE]
+        ).values_list("commune_id", flat=True)
+    )
+    finess, finess_label = finess_care_sites()
+    for code in codes | finess:
+        if code in units.index:
+            present[units.index[code]] = True
+    label = f"maisons et centres de santé de la BPE {millesime}" + (f" et de {finess_label}" if finess_label else "")
+    return present, label + ", conservés"
 
 
 def _weights(kind: str, apl: np.ndarray, units: Units, threshold: float) -> np.ndarray:
@@ -153,7 +161,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
     inside = _in_territory(units, options.territory)
     demand_index = np.flatnonzero(inside)
     weights_all = _weights(options.demande, computation.apl, units, threshold)
-    existing = _existing_sites(units)
+    existing, existing_label = _existing_sites(units)
     population = np.nan_to_num(units.pop_totale)
     candidate_mask = inside & (population >= options.population_min)
     if options.avec_professionnels:
@@ -276,7 +284,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
             "calcul_apl": computation.content_hash,
             "demande": DEMANDS[options.demande],
             "couverture": f"{options.minutes:g} minutes, {provider.describe()['libelle']}",
-            "structures_existantes": f"maisons et centres de santé de la BPE {bpe_millesimes()[0]}, conservés",
+            "structures_existantes": existing_label,
             "modele": MODELS[options.modele],
             "methode": "programme linéaire en nombres entiers (HiGHS), optimum prouvé"
             if result.status == "optimal"

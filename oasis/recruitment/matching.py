@@ -89,10 +89,7 @@ def _place_facts(communes: list[Commune], zoning: dict[str, ZoningStatus]) -> tu
             f"projet « {project.nom} » ({project.get_stage_display().lower()})"
         )
     structures = {code: " ; ".join(facts) for code, facts in found.items()}
-    need = {
-        code: (bool(status.sous_dense), f"{status.label} ({'zonage officiel' if status.officiel else 'estimation OASIS'})")
-        for code, status in zoning.items()
-    }
+    need = {code: (bool(status.sous_dense), status.summary) for code, status in zoning.items()}
     return structures, need
 
 

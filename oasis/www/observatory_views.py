@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from oasis.datasets.models import Dataset
 from oasis.observatory.services import explanation, latest_by_place, series_with_published, structures_by_commune
+from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
 from oasis.www.charts import Series, line_chart
@@ -29,19 +31,21 @@ def _place(niveau: str, code: str) -> tuple[str, str, str]:
     return niveau, found.pk, found.nom
 
 
-def _chart(name: str, rows: list[SeriesRow]) -> str:
-    return line_chart(
-        f"Maisons et centres de santé, {name}",
-        [
-            Series("Maisons de santé", [(row.date, row.maisons_de_sante) for row in rows]),
-            Series("Centres de santé", [(row.date, row.centres_de_sante) for row in rows]),
-        ],
-    )
+def _chart(name: str, rows: list[SeriesRow], register: list[tuple[date, int, int]]) -> str:
+    series = [
+        Series("Maisons de santé (baromètre)", [(row.date, row.maisons_de_sante) for row in rows]),
+        Series("Centres de santé (baromètre)", [(row.date, row.centres_de_sante) for row in rows]),
+    ]
+    if register:
+        series.append(Series("Maisons de santé (FINESS)", [(when, msp) for when, msp, _cds in register]))
+        series.append(Series("Centres de santé (FINESS)", [(when, cds) for when, _msp, cds in register]))
+    return line_chart(f"Maisons et centres de santé, {name}", series)
 
 
 def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR") -> HttpResponse:
     niveau, code, name = _place(niveau, code)
     rows, published = series_with_published(niveau, code)
+    register, register_source = finess_series(niveau, code)
     if niveau == "national":
         children, children_label = latest_by_place("region"), "Régions"
     elif niveau == "region":
@@ -59,7 +63,9 @@ def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR"
             "code": code,
             "name": name,
             "rows": rows,
-            "chart": mark_safe(_chart(name, rows)),  # built by oasis.www.charts, every text escaped
+            "chart": mark_safe(_chart(name, rows, register)),  # built by oasis.www.charts, every text escaped
+            "register": register,
+            "register_source": register_source,
             "published": published,
             "explanation": explanation(code) if niveau == "region" else None,
             "children": children,
@@ -94,4 +100,7 @@ def observatory_csv(request: HttpRequest, niveau: str = "national", code: str = 
     writer.writerow(["territoire", "date", "maisons_de_sante", "centres_de_sante", "source"])
     for row in rows:
         writer.writerow([name, row.date.isoformat(), row.maisons_de_sante, row.centres_de_sante, "baromètre DGOS 2017-2022"])
+    register, register_source = finess_series(niveau, code)
+    for when, msp, cds in register:
+        writer.writerow([name, when.isoformat(), msp, cds, register_source])
     return response

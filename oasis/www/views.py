@@ -7,7 +7,11 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from oasis.accessibility.services import current_run
 from oasis.datasets.models import BundleLoad, Dataset
+from oasis.diagnostics.services import apl_for
+from oasis.references.models import ReferenceImport
+from oasis.references.services import latest_rpps_import, rpps_counts, territory_official_apl, zoning_status
 from oasis.supply.services import bpe_millesimes, cnam_control_totals, structure_series, supply_figures
 from oasis.territories.models import Commune, CommuneType, Departement, Epci
 from oasis.territories.services import (
@@ -50,6 +54,9 @@ def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     control = {total.equipement: total for total in cnam_control_totals(place)}
     series = _series_for(place)
     children_label, children = _children(place)
+    gp_run = current_run("generaliste")
+    estimate, _population, _under = apl_for(gp_run, place)
+    rpps = latest_rpps_import()
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
     return render(
         request,
@@ -66,6 +73,12 @@ def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
             "commune": place.obj if isinstance(place.obj, Commune) else None,
             "bpe_millesimes": bpe_millesimes(),
             "datasets": {dataset.key: dataset for dataset in Dataset.objects.all()},
+            "official_gp": territory_official_apl(place, "generaliste"),
+            "estimate_gp": estimate,
+            "gp_run": gp_run,
+            "zoning": zoning_status(place.obj, "generaliste") if isinstance(place.obj, Commune) else None,
+            "rpps": rpps,
+            "rpps_counts": rpps_counts(place) if rpps else {},
         },
     )
 
@@ -104,5 +117,9 @@ def sources(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "www/sources.html",
-        {"datasets": Dataset.objects.all(), "last_load": BundleLoad.objects.order_by("-loaded_at").first()},
+        {
+            "datasets": Dataset.objects.all(),
+            "last_load": BundleLoad.objects.order_by("-loaded_at").first(),
+            "references": ReferenceImport.objects.all()[:100],
+        },
     )

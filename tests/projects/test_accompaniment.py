@@ -238,7 +238,8 @@ def test_funding_page_shows_the_plan_and_the_tools(client, cast, project):
     assert FundingLine.objects.get().demande == Decimal("300000.50")
     page = client.get(reverse("project_funding", args=[project.pk])).content.decode()
     assert 'data-outil="detr" data-eligible="oui"' in page
-    assert "APL des médecins généralistes" in page
+    assert "Estimation, faute de zonage officiel : aucun zonage de l&#x27;ARS importé pour cette commune" in page
+    assert "estimation OASIS (APL estimé 2,24, seuil 2,5" in page
     refused = client.post(reverse("funding_line_add", args=[project.pk]), {"tool": "detr", "demande": "-3"})
     assert refused.status_code == 400
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
 from oasis.accessibility.services import run_apl, run_scenario
+from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
 
 SUMMARY_LABELS = {
@@ -74,6 +75,15 @@ class Command(BaseCommand):
         for key, label in SUMMARY_LABELS.items():
             if key in scenario.resume:
                 self.stdout.write(f"  {label} : {scenario.resume[key]:g}")
+        changes_by_code = {r.commune_id: (r.apl_avant, r.apl_apres) for r in scenario.results.all()}
+        year, official = official_baseline(options["profession"], changes_by_code)
+        if official:
+            self.stdout.write(
+                f"  Base officielle : APL officielle {year} (DREES) + variation du modèle, {len(official)} communes :"
+            )
+            largest = sorted(official.items(), key=lambda item: -(item[1][1] - item[1][0]))[:5]
+            for code, (before, after) in largest:
+                self.stdout.write(f"    {code} : {before:.2f} → {after:.2f}")
 
     def _compare(self, identifiers: list[int]) -> None:
         scenarios = {s.pk: s for s in Scenario.objects.filter(pk__in=identifiers).select_related("run")}

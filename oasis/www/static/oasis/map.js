@@ -9,9 +9,10 @@
   var professionSelect = document.getElementById("profession");
   var varianteSelect = document.getElementById("variante");
   var structuresBox = document.getElementById("show-structures");
+  var sourceSelect = document.getElementById("source");
   var map = L.map(container, { preferCanvas: false, zoomSnap: 0.25 }).setView([46.6, 2.4], 5.6);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("Contours IGN Admin Express · APL OASIS (méthode DREES)");
+  map.attributionControl.addAttribution("Contours IGN Admin Express · APL : DREES (officielle), OASIS (estimation)");
   var departementsLayer = null, communesLayer = null, structuresLayer = L.layerGroup().addTo(map);
   var meta = null, loadedDepartement = null;
 
@@ -22,6 +23,15 @@
   function bounds() {
     if (meta && meta.bornes_classes) return meta.bornes_classes;
     return GP_BOUNDS;
+  }
+  function official() { return sourceSelect.value === "officielle" && meta && meta.officielle; }
+  function valueOf(p) { return official() ? p.apl_officielle : p.apl; }
+  function departementStyle(f) {
+    return { color: "#555", weight: 0.8, fillColor: colorFor(valueOf(f.properties)), fillOpacity: loadedDepartement ? 0.25 : 0.8 };
+  }
+  function communeStyle(f) {
+    var under = official() ? f.properties.sous_dense_officiel : f.properties.sous_dense;
+    return { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(valueOf(f.properties)), fillOpacity: 0.85, className: "commune" };
   }
   function colorFor(value) {
     if (value === null || value === undefined) return "#cccccc";
@@ -37,12 +47,12 @@
     var labels = ["moins de " + fmt(b[0], digits)];
     for (var i = 0; i < b.length - 1; i++) labels.push(fmt(b[i], digits) + " à " + fmt(b[i + 1], digits));
     labels.push(fmt(b[b.length - 1], digits) + " et plus");
-    rows.push("<strong>APL</strong> — " + (meta ? meta.unite : ""));
+    rows.push("<strong>" + (official() ? "APL officielle " + meta.officielle.annee + " (DREES)" : "APL estimée (OASIS)") + "</strong> — " + (meta ? meta.unite : ""));
     labels.forEach(function (label, i) {
       rows.push('<div><span class="swatch" style="background:' + COLORS[i] + '"></span>' + label + "</div>");
     });
     rows.push('<div><span class="swatch" style="background:#cccccc"></span>non calculé</div>');
-    if (meta && meta.seuil_sous_dense) rows.push('<div class="muted">Sous-dense : APL &lt; ' + fmt(meta.seuil_sous_dense, 1) + "</div>");
+    if (meta && meta.seuil_sous_dense) rows.push('<div class="muted">Cerclées : sous-denses (' + (official() ? "zonage de l'ARS, sinon APL officielle" : "APL estimée") + " &lt; " + fmt(meta.seuil_sous_dense, 1) + ")</div>");
     document.getElementById("legend").innerHTML = rows.join("");
   }
   function provenance() {
@@ -51,13 +61,20 @@
     document.getElementById("provenance").textContent =
       "APL " + meta.profession + " (" + meta.variante + ") — calcul " + meta.calcul.slice(0, 12) +
       " ; offre : " + (offre.source === "bpe" ? "BPE " + offre.millesime + " (activité imputée)" : "activité importée " + (offre.millesime || "")) +
-      " ; temps de trajet : " + meta.temps_de_trajet + " ; moyenne nationale " + fmt(meta.apl_moyen_national, 2) + ".";
+      " ; temps de trajet : " + meta.temps_de_trajet + " ; moyenne nationale " + fmt(meta.apl_moyen_national, 2) + "." +
+      (meta.officielle ? " APL officielle : " + meta.officielle.source + "." : " Aucune APL officielle importée pour cette profession.");
+    var option = sourceSelect.querySelector('option[value="officielle"]');
+    option.disabled = !meta.officielle;
+    if (!meta.officielle && sourceSelect.value === "officielle") sourceSelect.value = "modele";
   }
   function popup(p, isCommune) {
-    var html = "<strong>" + p.nom + "</strong> (" + p.code + ")<br>APL : " + fmt(p.apl, 2) + " " + (meta ? meta.unite : "");
+    var html = "<strong>" + p.nom + "</strong> (" + p.code + ")";
+    if (meta && meta.officielle) html += "<br>APL officielle " + meta.officielle.annee + " (DREES) : " + fmt(p.apl_officielle, 2);
+    html += "<br>APL estimée (OASIS) : " + fmt(p.apl, 2) + " " + (meta ? meta.unite : "");
+    if (p.zone_libelle) html += "<br>Zonage de l'ARS : <strong>" + p.zone_libelle + "</strong>";
     if (isCommune) {
       html += "<br>Population : " + fmt(p.population, 0);
-      if (p.sous_dense) html += "<br><strong>Commune sous-dotée</strong>";
+      if (p.sous_dense) html += "<br><strong>Commune sous-dotée</strong> (estimation OASIS)";
       if (p.maisons_de_sante || p.centres_de_sante) html += "<br>Maisons de santé : " + p.maisons_de_sante + " · centres de santé : " + p.centres_de_sante;
       html += '<br><a href="/territoires/commune/' + p.code + '/etat-des-lieux/">État des lieux</a>';
     } else {
@@ -72,9 +89,9 @@
       meta = data.oasis;
       if (departementsLayer) map.removeLayer(departementsLayer);
       departementsLayer = L.geoJSON(data, {
-        style: function (f) { return { color: "#555", weight: 0.8, fillColor: colorFor(f.properties.apl), fillOpacity: loadedDepartement ? 0.25 : 0.8 }; },
+        style: departementStyle,
         onEachFeature: function (f, layer) {
-          layer.bindTooltip(f.properties.nom + " : " + fmt(f.properties.apl, 2));
+          layer.bindTooltip(f.properties.nom + " : " + fmt(valueOf(f.properties), 2));
           layer.on("click", function () { loadCommunes(f.properties.code, layer.getBounds()); });
         }
       }).addTo(map);
@@ -92,10 +109,7 @@
       structuresLayer.clearLayers();
       if (departementsLayer) departementsLayer.setStyle({ fillOpacity: 0.25 });
       communesLayer = L.geoJSON(data, {
-        style: function (f) {
-          var under = f.properties.sous_dense;
-          return { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(f.properties.apl), fillOpacity: 0.85, className: "commune" };
-        },
+        style: communeStyle,
         onEachFeature: function (f, layer) {
           layer.bindPopup(popup(f.properties, true));
           layer.bindTooltip(f.properties.nom);
@@ -107,6 +121,11 @@
           }
         }
       }).addTo(map);
+      (meta.structures_finess || []).forEach(function (s) {
+        L.circleMarker([s.point[1], s.point[0]], { radius: 5, color: "#000091", weight: 2, fillColor: "#cacafb", fillOpacity: 1, className: "structure-finess" })
+          .bindTooltip(s.nom + " — " + s.categorie + (s.ouverture ? ", ouverte le " + s.ouverture : "") + " (FINESS " + s.finess + ")")
+          .addTo(structuresLayer);
+      });
       if (!structuresBox.checked) map.removeLayer(structuresLayer);
       if (zoomTo) map.fitBounds(zoomTo); else map.fitBounds(communesLayer.getBounds());
       legend(); provenance();
@@ -130,6 +149,11 @@
   }
   professionSelect.addEventListener("change", reload);
   varianteSelect.addEventListener("change", reload);
+  sourceSelect.addEventListener("change", function () {
+    if (departementsLayer) departementsLayer.setStyle(departementStyle);
+    if (communesLayer) communesLayer.setStyle(communeStyle);
+    legend();
+  });
   structuresBox.addEventListener("change", function () {
     if (structuresBox.checked) structuresLayer.addTo(map); else map.removeLayer(structuresLayer);
   });
