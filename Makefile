@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,11 @@ test-postgres:
 	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
 		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
 
-bench: bench-load bench-apl bench-pages bench-siting
+bench: bench-load bench-apl bench-pages bench-siting bench-references
+
+## make bench-references: import time of each official reference at national size, and its effect on the Vienne
+bench-references: install-dev
+	$(BIN)/python bench/import_references.py
 
 bench-load: install-dev
 	$(BIN)/python bench/load_bundle.py

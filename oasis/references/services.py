@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from oasis.core.apl import weighted_mean_by_group
 from oasis.references.enums import STRUCTURE_EQUIPEMENT, UNDER_SERVED_ZONES, ReferenceKind, StructureCategory, Zone
@@ -36,7 +36,9 @@ GP_SOUS_DENSE_THRESHOLD = 2.5
 
 def official_years(profession: str) -> list[int]:
     """Years of the official APL imported for a profession, newest first."""
-    return sorted(set(OfficialAplUnit.objects.filter(profession=profession).values_list("annee", flat=True)), reverse=True)
+    return list(
+        OfficialAplUnit.objects.filter(profession=profession).order_by("-annee").values_list("annee", flat=True).distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,6 @@ class OfficialAplSummary:
     communes: int
     unite: str
     source: str
-
-    @property
-    def label(self) -> str:
-        return f"APL officielle {self.annee} (DREES)"
 
 
 def territory_official_apl(territory: Territory | None, profession: str, annee: int | None = None) -> OfficialAplSummary | None:
@@ -283,24 +281,17 @@ def official_map_layer(profession: str) -> dict[str, object] | None:
 
 
 def official_by_departement(profession: str) -> dict[str, float | None]:
-    """Newest official APL per département (standardised-population weighted mean of its communes)."""
+    """Newest official APL per département (standardised-population weighted mean of its communes), in one query."""
     years = official_years(profession)
     if not years:
         return {}
-    rows = list(
-        OfficialAplUnit.objects.filter(profession=profession, annee=years[0], apl__isnull=False).values_list(
-            "commune__departement_id", "apl", "pop_standardisee"
-        )
+    rows = (
+        OfficialAplUnit.objects.filter(profession=profession, annee=years[0], apl__isnull=False)
+        .values("commune__departement_id")
+        .annotate(weighted=Sum(F("apl") * F("pop_standardisee")), weight=Sum("pop_standardisee"))
+        .values_list("commune__departement_id", "weighted", "weight")
     )
-    codes = sorted({row[0] for row in rows})
-    index = {code: i for i, code in enumerate(codes)}
-    means = weighted_mean_by_group(
-        np.array([row[1] for row in rows]),
-        np.array([row[2] or 0.0 for row in rows]),
-        np.array([index[row[0]] for row in rows], dtype=np.int64),
-        len(codes),
-    )
-    return {code: (None if np.isnan(means[i]) else float(means[i])) for code, i in index.items()}
+    return {code: (weighted / weight if weight else None) for code, weighted, weight in rows}
 
 
 def official_by_commune(profession: str, departement: str) -> dict[str, dict[str, object]]:

@@ -22,7 +22,8 @@ from django.conf import settings
 
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import ReferenceKind
-from oasis.references.importers import ImportReport, run_import
+from oasis.references.importers import IMPORTERS, ImportReport, run_import
+from oasis.references.importers.common import Progress, no_progress
 
 CHUNK = 1 << 16
 
@@ -95,6 +96,7 @@ def update(
     *,
     on_download: Download = lambda _name, _size: None,
     on_step: Callable[[str], None] = lambda _label: None,
+    progress_for: Callable[[str, int], Progress] = lambda _label, _stages: no_progress,
 ) -> UpdateReport:
     """Fetch (or read from ``depuis``), import what changed, recompute dependent runs; see the module contract."""
     report = UpdateReport()
@@ -110,9 +112,8 @@ def update(
                     on_step(f"téléchargement {url}")
                     files.append((kind, download(url, folder, on_download)))
         for kind, path in files:
-            on_step(f"import {path.name}")
             try:
-                result = run_import(kind, path)
+                result = run_import(kind, path, progress=progress_for(f"import {path.name}", IMPORTERS[kind].stages))
             except DataFileError as error:
                 raise UpdateError(
                     f"Fichier refusé ({ReferenceKind(kind).label}), la base garde l'état précédent : {error}"

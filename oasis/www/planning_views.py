@@ -10,6 +10,7 @@ from django.shortcuts import render
 from oasis.core.siting import SolverError
 from oasis.planning.exports import to_csv, to_dict
 from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult, plan
+from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
@@ -69,6 +70,18 @@ def planning(request: HttpRequest) -> HttpResponse:
                     comparison.append((label, plan(alternative)))
         except SolverError as solver_error:
             error = str(solver_error)
+    official_year, official = (
+        official_baseline(
+            result.options.profession,
+            {
+                site.code_insee: (site.apl_avant, site.apl_apres)
+                for site in result.sites
+                if site.apl_avant is not None and site.apl_apres is not None
+            },
+        )
+        if result
+        else (None, {})
+    )
     return render(
         request,
         "www/planning.html",
@@ -76,6 +89,8 @@ def planning(request: HttpRequest) -> HttpResponse:
             "options": options,
             "error": error,
             "result": result,
+            "official_year": official_year,
+            "official": official,
             "comparison": comparison,
             "result_json": json.dumps(to_dict(result), ensure_ascii=False) if result else "null",
             "professions": [(p.value, p.label) for p in PROFESSIONS],

@@ -99,4 +99,5 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     page.goto(live_server.url + "/projets/tableau-de-bord/")
     page.wait_for_selector("#projects-map path.leaflet-interactive")
     assert "1 projet sur la carte" in page.locator("#map-status").inner_text()
+    page.wait_for_load_state("networkidle")  # the outlines too: no request may outlive the test
     page.screenshot(path=artifacts / "projets-tableau-de-bord.png", full_page=True)

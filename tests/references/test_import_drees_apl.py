@@ -130,6 +130,30 @@ def test_other_years_professions_and_wordings(national, tmp_path):
     assert ReferenceImport.objects.filter(fichier=path.name).count() == 1
 
 
+def test_columns_are_found_by_name_in_any_order(national, tmp_path):
+    header = [
+        "Libellé de la commune",
+        "CODGEO",
+        "Population totale 2021 ",
+        "APL aux chirurgiens-dentistes",
+        "Population standardisée 2021",
+    ]
+    path = _workbook(tmp_path / "dentistes.xlsx", {"APL 2024": [["Titre"], header, ["Poitiers", "86194", 88000, 61.5, 89000.5]]})
+    run_import("drees-apl", path)
+    row = OfficialApl.objects.get(profession="chirurgien-dentiste", annee=2024, code_insee="86194")
+    assert (row.nom, row.apl, row.apl_moins_65, row.pop_standardisee, row.pop_totale) == ("Poitiers", 61.5, None, 89000.5, 88000)
+
+
+@pytest.mark.parametrize(("value", "sous_dense"), [(2.499, True), (2.5, False), (2.501, False)])
+def test_sous_dense_is_strictly_below_2_5(national, tmp_path, value, sous_dense):
+    header = ["Code commune INSEE", "Commune", "APL aux médecins généralistes", "Population standardisée", "Population totale"]
+    rows = [header, ["86194", "Poitiers", 4.0, 90000.0, 88000], ["86140", "Lussac", value, 2500.0, 2263]]
+    run_import("drees-apl", _workbook(tmp_path / "mg.xlsx", {"APL 2030": rows}))
+    summary = territory_official_apl(get_territory("departement", "86"), "generaliste", 2030)
+    assert summary is not None and summary.communes == 2
+    assert summary.population_sous_dense == (2263 if sous_dense else 0)
+
+
 def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):
     def sheet(value: float) -> dict[str, list[list[object]]]:
         return {"APL 2023": [NURSE_HEADER, ["86194", "Poitiers", value, value, 10.0, 10]]}

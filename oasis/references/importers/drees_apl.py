@@ -44,6 +44,7 @@ PROFESSION_PREFIXES: tuple[tuple[str, Equipement], ...] = (
     ("apl aux kinesitherapeutes", Equipement.MASSEUR_KINESITHERAPEUTE),
     ("apl aux sages femmes", Equipement.SAGE_FEMME),
     ("apl aux chirurgiens dentistes", Equipement.CHIRURGIEN_DENTISTE),
+    ("apl aux dentistes", Equipement.CHIRURGIEN_DENTISTE),
 )
 AGE_VARIANTS = (("65", "apl_moins_65"), ("62", "apl_moins_62"), ("60", "apl_moins_60"))
 
@@ -71,6 +72,11 @@ def _key(value: object) -> str:
     return search_key(str(value)) if value is not None else ""
 
 
+def _is_code_header(cell: object) -> bool:
+    key = _key(cell)
+    return key.startswith("code commune") or key in ("code insee", "codgeo")
+
+
 def _columns(header: tuple[object, ...], path: Path, line: int) -> tuple[dict[str, int], Equipement]:
     columns: dict[str, int] = {}
     professions: set[Equipement] = set()
@@ -78,10 +84,8 @@ def _columns(header: tuple[object, ...], path: Path, line: int) -> tuple[dict[st
         key = _key(cell)
         if not key:
             continue
-        if key.startswith("code commune"):
+        if _is_code_header(cell):
             columns["code_insee"] = index
-        elif key == "commune" or key.startswith("libelle commune") or key.startswith("nom commune"):
-            columns["nom"] = index
         elif key.startswith("apl "):
             profession = next((p for prefix, p in PROFESSION_PREFIXES if key.startswith(prefix)), None)
             if profession is None:
@@ -93,6 +97,8 @@ def _columns(header: tuple[object, ...], path: Path, line: int) -> tuple[dict[st
             columns["pop_standardisee"] = index
         elif key.startswith("population"):
             columns.setdefault("pop_totale", index)
+        elif "commune" in key:  # « Commune », « Libellé de la commune »…
+            columns.setdefault("nom", index)
     if "apl" not in columns:
         raise DataFileError(path, line, NO_APL_COLUMN)
     if len(professions) > 1:
@@ -131,7 +137,7 @@ def _parse_rows(rows: Any, title: str, annee: int, path: Path) -> _Sheet:
     header: tuple[object, ...] | None = None
     line = 0
     for line, row in enumerate(rows, start=1):
-        if row and _key(row[0]).startswith("code commune"):
+        if row and any(_is_code_header(cell) for cell in row):
             header = row
             break
         if line >= HEADER_SEARCH_ROWS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,16 @@ class Command(BaseCommand):
             if not quiet:
                 self.stderr.write(label)
 
+        def progress_for(label: str, stages: int) -> Callable[[int], None]:
+            bar = bars[label] = tqdm(desc=label, total=stages, unit="étape", disable=quiet)
+
+            def advance(steps: int) -> None:
+                bar.update(steps)
+
+            return advance
+
         try:
-            report = update(options["depuis"], on_download=on_download, on_step=on_step)
+            report = update(options["depuis"], on_download=on_download, on_step=on_step, progress_for=progress_for)
         except UpdateError as error:
             raise CommandError(str(error)) from error
         finally:
