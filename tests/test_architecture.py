@@ -39,3 +39,14 @@ def test_core_imports_only_numerical_libraries_and_itself():
             assert top in ALLOWED, f"{path.name} imports {module}"
             if top == "oasis":
                 assert module.startswith("oasis.core"), f"{path.name} imports {module} outside the core"
+
+
+WEB_LAYERS = {"www", "api"}
+
+
+def test_domain_apps_never_import_the_web_layer():
+    package = CORE.parent
+    for app in sorted(path for path in package.iterdir() if path.is_dir() and path.name not in WEB_LAYERS | {"core"}):
+        for path in app.rglob("*.py"):
+            for module in imported_modules(path):
+                assert not module.startswith(("oasis.www", "oasis.api")), f"{path.relative_to(package)} imports {module}"

@@ -8,8 +8,8 @@ import io
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from oasis.charts import MapPoint, bar_chart, dot_map
 from oasis.diagnostics.services import Diagnosis
-from oasis.www.charts import MapPoint, bar_chart, dot_map
 
 
 class PdfUnavailable(RuntimeError):
@@ -42,7 +42,7 @@ def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]
         "d": diagnosis,
         "for_pdf": for_pdf,
         "gp": gp,
-        # Built by oasis.www.charts, where every text is escaped.
+        # Built by oasis.charts, where every text is escaped.
         "map_svg": mark_safe(dot_map(f"APL aux médecins généralistes (estimation OASIS), {diagnosis.territory.nom}", points)),
         "gp_chart": mark_safe(bar_chart(chart_title, comparison_bars, "C/an/hab.")),
     }

@@ -107,6 +107,9 @@ def _in_territory(units: Units, territory: Territory | None) -> np.ndarray:
     return np.array([code in codes for code in units.codes])
 
 
+MISSING_CLASS_BOUNDS = "Bornes des classes de zonage absentes du calcul d'APL"
+
+
 def _existing_sites(units: Units) -> tuple[np.ndarray, str]:
     """Units with a maison or centre de santé (BPE, and FINESS when imported), and where they come from."""
     present = np.zeros(units.n, dtype=bool)
@@ -153,7 +156,12 @@ def plan(options: PlanningOptions) -> PlanningResult:
     computation = compute(options.profession, Variante.ENSEMBLE)
     threshold = computation.parameters.seuil_sous_dense
     if threshold is None:
-        bounds = computation.summary.get("bornes_classes") or [0.0, 0.0]
+        bounds = computation.summary.get("bornes_classes")
+        if not bounds or len(bounds) < 2:
+            raise ValueError(
+                f"{MISSING_CLASS_BOUNDS} ({options.profession}, calcul {computation.content_hash[:12]}) : "
+                "la demande « sous-denses » ou « déficit » ne peut pas être calculée."
+            )
         threshold = float(bounds[1])  # below "sous-doté"'s upper bound
     times = cached_travel_times(provider, units, max(options.minutes, computation.parameters.decay.max_minutes))
     coverage = coverage_matrix(times, options.minutes)

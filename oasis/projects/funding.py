@@ -134,7 +134,8 @@ def summarise(project: Project, lines: list[FundingLine] | None = None) -> PlanS
     if cost:
         share_requested = float(public_requested / cost)
         share_granted = float(public_granted / cost)
-        exceeded = max(share_requested, share_granted) * 100 > cap
+        # Compared in Decimal: 7 % of 100 € must not exceed a 7 % cap through a float's rounding.
+        exceeded = max(public_requested, public_granted) * 100 > cost * cap
         if exceeded:
             messages.append(
                 f"Les aides publiques ({fr_number(100 * max(share_requested, share_granted))} % du coût) dépassent "

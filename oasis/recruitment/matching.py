@@ -237,7 +237,7 @@ def rank_vacancies(user: Any, candidate: Candidate) -> list[Match]:
 def rank_candidates(user: Any, vacancy: Vacancy, today: date | None = None) -> list[Match]:
     """Candidates of the vacancy's profession the user can see, best first; each one shown is an audited access."""
     today = today or date.today()
-    candidates = perms.visible_candidates(user).filter(profession=vacancy.profession, conserver_jusqu_au__gte=today)
+    candidates = perms.visible_candidates(user).within_retention(today).filter(profession=vacancy.profession)
     candidates = candidates.select_related("commune_reference").prefetch_related("agreements__scheme")
     matches = _pairs([(c, vacancy) for c in candidates])
     record_views(user, [m.candidate for m in matches], f"classement pour le poste n° {vacancy.pk}")

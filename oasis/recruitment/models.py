@@ -70,6 +70,20 @@ class AidScheme(models.Model):
         return self.kind == AidKind.NATIONALE
 
 
+class CandidateQuerySet(models.QuerySet["Candidate"]):
+    def expired(self, today: date) -> CandidateQuerySet:
+        """Candidates whose retention period ended before ``today`` (the last day kept is ``conserver_jusqu_au``)."""
+        return self.filter(conserver_jusqu_au__lt=today)
+
+    def within_retention(self, today: date) -> CandidateQuerySet:
+        """Candidates still kept on ``today`` (the complement of ``expired``)."""
+        return self.filter(conserver_jusqu_au__gte=today)
+
+    def unbound(self) -> CandidateQuerySet:
+        """Candidates no aid agreement binds (an agreement's record is a legal obligation: it keeps the person)."""
+        return self.filter(agreements__isnull=True)
+
+
 class Candidate(models.Model):
     """A student or professional followed by a Département. Personal data: consent, retention, audited access."""
 
@@ -106,6 +120,8 @@ class Candidate(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["nom", "prenom"]

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
 from oasis.recruitment.enums import VacancyStatus
-from oasis.recruitment.models import AidAgreement, Campaign, Candidate, Vacancy
+from oasis.recruitment.models import AidAgreement, Campaign, Candidate, CandidateQuerySet, Vacancy
 
 
 def _departement(user: Any) -> str | None:
@@ -25,7 +25,7 @@ def _departement(user: Any) -> str | None:
     return profile.departement_id if profile is not None else None
 
 
-def visible_candidates(user: Any) -> QuerySet[Candidate]:
+def visible_candidates(user: Any) -> CandidateQuerySet:
     role = role_of(user)
     candidates = Candidate.objects.all()
     if role == Role.ADMINISTRATEUR:

@@ -288,7 +288,7 @@ def erase_candidate(user: Any, candidate: Candidate, reason: str) -> None:
 def purge_expired(today: date | None = None) -> list[int]:
     """Erase the candidates whose retention period is over (none bound by an agreement); returns their numbers."""
     today = today or date.today()
-    due = Candidate.objects.filter(conserver_jusqu_au__lt=today, agreements__isnull=True)
+    due = Candidate.objects.expired(today).unbound()
     erased = []
     with transaction.atomic():
         for candidate in due.select_for_update(of=("self",)):
@@ -713,11 +713,11 @@ def create_campaign(
 def audience(campaign: Campaign, today: date | None = None) -> list[Candidate]:
     """Who receives the campaign: consenting candidates of the département, within retention, with an e-mail."""
     today = today or date.today()
-    candidates = Candidate.objects.filter(
-        departement_id=campaign.departement_id,
-        consentement_communication=True,
-        conserver_jusqu_au__gte=today,
-    ).exclude(email="")
+    candidates = (
+        Candidate.objects.within_retention(today)
+        .filter(departement_id=campaign.departement_id, consentement_communication=True)
+        .exclude(email="")
+    )
     if campaign.professions:
         candidates = candidates.filter(profession__in=campaign.professions)
     if campaign.beneficiaires_seulement:

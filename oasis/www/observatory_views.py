@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
+from oasis.charts import Series, line_chart
 from oasis.datasets.models import Dataset
 from oasis.observatory.services import explanation, latest_by_place, series_with_published, structures_by_commune
 from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
-from oasis.www.charts import Series, line_chart
 
 
 def _place(niveau: str, code: str) -> tuple[str, str, str]:
@@ -63,7 +63,7 @@ def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR"
             "code": code,
             "name": name,
             "rows": rows,
-            "chart": mark_safe(_chart(name, rows, register)),  # built by oasis.www.charts, every text escaped
+            "chart": mark_safe(_chart(name, rows, register)),  # built by oasis.charts, every text escaped
             "register": register,
             "register_source": register_source,
             "published": published,

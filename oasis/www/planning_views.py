@@ -68,7 +68,7 @@ def planning(request: HttpRequest) -> HttpResponse:
                 else:
                     alternative = PlanningOptions(**{**options.__dict__, "demande": kind})
                     comparison.append((label, plan(alternative)))
-        except SolverError as solver_error:
+        except (SolverError, ValueError) as solver_error:
             error = str(solver_error)
     official_year, official = (
         official_baseline(

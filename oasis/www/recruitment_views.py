@@ -97,7 +97,7 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
             "statuses": [(AgreementStatus(k).label, v) for k, v in services.agreement_statuses(agreements).items()],
             "open_vacancies": perms.visible_vacancies(request.user).filter(statut=VacancyStatus.OUVERT).count(),
             "candidates": candidates.count(),
-            "expired": candidates.filter(conserver_jusqu_au__lt=date.today()).count(),
+            "expired": candidates.expired(date.today()).count(),
             "today": date.today(),
             "error": error,
         },

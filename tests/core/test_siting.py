@@ -23,6 +23,12 @@ def instance(seed, n=14, m=9, density=0.25):
     return coverage, weights
 
 
+def achieved(coverage, weights, sites, fixed=()):
+    """The weight the reported sites (with the fixed ones) really cover, recomputed from the matrix."""
+    open_sites = [*map(int, sites), *fixed]
+    return float(weights[coverage[:, open_sites].any(axis=1)].sum()) if open_sites else 0.0
+
+
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("p", [1, 2, 3])
 def test_exact_matches_brute_force(seed, p):
@@ -34,6 +40,19 @@ def test_exact_matches_brute_force(seed, p):
     assert exact.objective == pytest.approx(brute.objective)
     assert len(exact.sites) == p
     assert not set(exact.sites) & set(fixed)
+    # The sites it reports achieve the objective it claims, and its coverage vector is theirs.
+    assert achieved(coverage, weights, exact.sites, fixed) == pytest.approx(exact.objective)
+    assert exact.covered.tolist() == coverage[:, [*exact.sites, *fixed]].any(axis=1).astype(float).tolist()
+
+
+def test_the_reported_site_covers_somebody():
+    # Site 0 covers nobody, site 1 covers the heaviest demand: the answer must be site 1, not an index of the sub-problem.
+    coverage = np.array([[0, 0, 1], [0, 1, 0], [0, 1, 0]], dtype=bool)
+    weights = np.array([5.0, 10.0, 10.0])
+    for solve in (mclp_exact, mclp_greedy):
+        result = solve(coverage, weights, 1)
+        assert result.sites.tolist() == [1]
+        assert achieved(coverage, weights, result.sites) == result.objective == 20.0
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -41,6 +60,7 @@ def test_greedy_never_beats_exact_and_keeps_its_bound(seed):
     coverage, weights = instance(seed, n=30, m=15)
     exact = mclp_exact(coverage, weights, 3)
     greedy = mclp_greedy(coverage, weights, 3)
+    assert achieved(coverage, weights, greedy.sites) == pytest.approx(greedy.objective)
     assert greedy.objective <= exact.objective + 1e-9
     assert greedy.objective >= GREEDY_BOUND * exact.objective - 1e-9
 
@@ -91,6 +111,10 @@ def test_p_median_matches_brute_force(seed):
     fixed = [0] if seed % 2 else []
     result = p_median_exact(costs, weights, 2, fixed=fixed, unserved_penalty_minutes=60)
     assert result.objective == pytest.approx(p_median_brute_force(dense, weights, 2, 60, fixed))
+    # The reported sites, with the fixed ones, give that total travel time.
+    open_sites = [*map(int, result.sites), *fixed]
+    nearest = np.min(np.where(np.isfinite(dense[:, open_sites]), dense[:, open_sites], 60), axis=1)
+    assert float(weights @ np.minimum(nearest, 60)) == pytest.approx(result.objective)
     assert 0 not in result.sites.tolist() or not fixed
 
 

@@ -1,0 +1,71 @@
+"""The retention rule and the repayment rule at, just before and just after their dates, with bound and unbound files."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from oasis.recruitment import services
+from oasis.recruitment.models import Candidate
+from oasis.territories.models import Commune
+
+TODAY = date(2027, 6, 15)
+
+
+def _candidate(cast, nom: str, kept_until: date) -> Candidate:
+    candidate = services.create_candidate(
+        cast["vienne"], "86", services.CandidateData(nom=nom, prenom="X", profession="infirmier", situation="etudiant"), True
+    )
+    Candidate.objects.filter(pk=candidate.pk).update(conserver_jusqu_au=kept_until)
+    return candidate
+
+
+@pytest.mark.parametrize(
+    ("kept_until", "expired"), [(TODAY - timedelta(days=1), True), (TODAY, False), (TODAY + timedelta(days=1), False)]
+)
+def test_expired_at_and_around_the_last_day_kept(cast, kept_until, expired):
+    candidate = _candidate(cast, "Dupont", kept_until)
+    assert (candidate in Candidate.objects.expired(TODAY)) is expired
+
+
+def test_unbound_leaves_out_the_files_an_agreement_binds(cast, vienne_medecine, student):
+    free = _candidate(cast, "Libre", TODAY)
+    services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    assert set(Candidate.objects.unbound()) == {free}
+
+
+def test_the_purge_erases_the_unbound_and_keeps_the_bound_in_one_run(cast, vienne_medecine, student):
+    services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    Candidate.objects.filter(pk=student.pk).update(conserver_jusqu_au=TODAY - timedelta(days=30))
+    expired = _candidate(cast, "Echu", TODAY - timedelta(days=1))
+    current = _candidate(cast, "Actuel", TODAY)
+    assert services.purge_expired(TODAY) == [expired.pk]
+    assert set(Candidate.objects.values_list("pk", flat=True)) == {student.pk, current.pk}  # nothing rolled back
+    call_command("purge_candidates", verbosity=0)  # and the command does the same today, idempotently
+    assert Candidate.objects.filter(pk=student.pk).exists()
+
+
+@pytest.fixture
+def installed(cast, vienne_medecine, student):
+    """The Vienne agreement, fully paid (42,000 €), installed on 1 November 2033: 84 months of practice required."""
+    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    services.mark_paid(cast["vienne"], agreement, date(2033, 8, 30))
+    services.record_installation(cast["vienne"], agreement, Commune.objects.get(pk="86070"), date(2033, 11, 1))
+    agreement.refresh_from_db()
+    return agreement
+
+
+@pytest.mark.parametrize(
+    ("on", "served", "owed"),
+    [
+        (date(2033, 11, 1), 0, Decimal("42000.00")),  # the day of installation: nothing served yet
+        (date(2035, 11, 1), 24, Decimal("30000.00")),  # during: 42,000 × (1 − 24/84)
+        (date(2040, 10, 31), 83, Decimal("500.00")),  # the day before the end: one month short
+        (date(2040, 11, 1), 84, Decimal("0.00")),  # at the end of the commitment
+        (date(2042, 11, 1), 84, Decimal("0.00")),  # after it: never a negative amount
+    ],
+)
+def test_prorata_repayment_before_during_at_the_end_and_after(installed, on, served, owed):
+    result = services.amount_owed(installed, on)
+    assert (result.months_served, result.amount) == (served, owed)
