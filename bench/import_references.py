@@ -138,11 +138,14 @@ def main() -> None:
     print(f"Vienne, sans APL officielle : {vienne()}")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        files = [("drees-apl", shipped_dir() / "apl_medecins_generalistes_2022.xlsx", 34975)]
-        files.append(("rpps", *write_rpps(work)))
-        files.append(("finess", *write_finess(work)))
-        files.append(("zonage", *write_zonage(work)))
-        for kind, path, lines in files:
+        writers = [
+            ("drees-apl", lambda: (shipped_dir() / "apl_medecins_generalistes_2022.xlsx", 34975)),
+            ("rpps", lambda: write_rpps(work)),
+            ("finess", lambda: write_finess(work)),
+            ("zonage", lambda: write_zonage(work)),  # written from the official APL imported first
+        ]
+        for kind, write in writers:
+            path, lines = write()
             size = path.stat().st_size / 1e6
             started = time.perf_counter()
             report = run_import(kind, path)
