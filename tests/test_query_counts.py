@@ -1,0 +1,103 @@
+"""Query counts of the pages and API lists that list things: pinned, and unchanged when the lists grow.
+
+A per-row query that comes back makes the second half of each test fail (more rows, more queries); a new query on a
+page shows in its pinned count, to be looked at and re-pinned on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from oasis.projects.services import NewProject, create_project
+from oasis.recruitment import services as recruitment
+from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.recruitment.conftest import student, vienne_medecine  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(fetch: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = fetch()
+    assert getattr(response, "status_code", 200) == 200
+    return len(captured.captured_queries)
+
+
+def _more_projects(user, count: int) -> None:
+    for index in range(count):
+        create_project(
+            user,
+            NewProject(
+                nom=f"Maison de santé n° {index}",
+                kind="msp",
+                carrier="commune",
+                carrier_name="Commune",
+                commune_principale="86070",
+                communes_desservies=["86070"],
+                collectivite_niveau="commune",
+                collectivite_code="86070",
+                next_action="Réunion",
+                next_action_due=None,
+            ),
+        )
+
+
+def _more_candidates(user, count: int) -> None:
+    for index in range(count):
+        recruitment.create_candidate(
+            user,
+            "86",
+            recruitment.CandidateData(nom=f"Nom{index}", prenom="P", profession="generaliste", situation="etudiant"),
+            True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "grow"),
+    [
+        ("/projets/", _more_projects),
+        ("/projets/tableau-de-bord/", _more_projects),
+        ("/projets/carte.geojson", _more_projects),
+        ("/api/projets", _more_projects),
+        ("/recrutement/candidats/", _more_candidates),
+        ("/api/postes", _more_candidates),
+    ],
+)
+def test_lists_do_not_query_per_row(client, cast, project, student, url, grow):  # noqa: F811
+    officer = cast["vienne"]
+    client.force_login(officer)
+    client.get(url)  # warm the caches that live for the process (units, parameters)
+    before = queries(lambda: client.get(url))
+    grow(officer, 3)
+    assert queries(lambda: client.get(url)) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [
+        ("/territoires/commune/86140/", 27),
+        ("/territoires/departement/86/", 19),
+        ("/territoires/epci/200069854/etat-des-lieux/", 150),
+        ("/api/carte/communes/86", 19),
+    ],
+)
+def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
+    client.get(url)  # warm the process caches
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+
+
+def test_project_and_candidate_pages_are_pinned(client, cast, project, student, django_assert_num_queries):  # noqa: F811
+    client.force_login(cast["vienne"])
+    for url, count in (
+        (f"/projets/{project.pk}/", 19),
+        (f"/recrutement/candidats/{student.pk}/", 20),
+        (f"/api/projets/{project.pk}", 5),
+    ):
+        client.get(url)
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200
