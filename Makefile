@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +70,12 @@ bench-apl: install-dev
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/apl.py
 
+## make mutation: mutation testing (mutmut) of the pure computation core; per-module scores in docs/mutation.md
+mutation: install-dev
+	$(BIN)/pip install --quiet -e ".[dev,mutation]"
+	rm -rf mutants
+	$(BIN)/mutmut run || true
+	$(BIN)/python scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var mutants

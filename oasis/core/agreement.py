@@ -12,6 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import spearmanr
 
+SHAPE_MISMATCH = "estimate, reference and population must be 1-D arrays of the same length"
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -53,7 +55,7 @@ def agreement(estimate: ArrayLike, reference: ArrayLike, population: ArrayLike, 
     b = np.asarray(reference, dtype=np.float64)
     weights = np.nan_to_num(np.asarray(population, dtype=np.float64))
     if not (a.shape == b.shape == weights.shape) or a.ndim != 1:
-        raise ValueError("estimate, reference and population must be 1-D arrays of the same length")
+        raise ValueError(SHAPE_MISMATCH)
     valid = ~np.isnan(a) & ~np.isnan(b)
     a, b, weights = a[valid], b[valid], weights[valid]
     below_a, below_b = a < threshold, b < threshold

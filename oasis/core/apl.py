@@ -26,6 +26,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from oasis.core.traveltime import TravelTimes, to_sparse
 
+# Refusals, asserted by reference in the tests.
+ONE_WEIGHT_PER_BAND = "one weight per band is needed"
+BANDS_INCREASING = "band bounds must be positive and increasing"
+WEIGHTS_IN_UNIT_INTERVAL = "weights must lie in [0, 1]"
+SHAPES = "weights must be (n, n) and demand (n,)"
+DEMAND_NON_NEGATIVE = "demand must be finite and non-negative"
+SUPPLY_SHAPE = "supply must have shape (n,)"
+
 
 @dataclass(frozen=True)
 class StepDecay:
@@ -41,11 +49,11 @@ class StepDecay:
 
     def __post_init__(self) -> None:
         if len(self.upper_minutes) != len(self.weights) or not self.weights:
-            raise ValueError("one weight per band is needed")
+            raise ValueError(ONE_WEIGHT_PER_BAND)
         if list(self.upper_minutes) != sorted(self.upper_minutes) or self.upper_minutes[0] <= 0:
-            raise ValueError("band bounds must be positive and increasing")
+            raise ValueError(BANDS_INCREASING)
         if any(weight < 0 or weight > 1 for weight in self.weights):
-            raise ValueError("weights must lie in [0, 1]")
+            raise ValueError(WEIGHTS_IN_UNIT_INTERVAL)
 
     @property
     def max_minutes(self) -> float:
@@ -134,9 +142,9 @@ class AplModel:
         self.demand = np.asarray(self.demand, dtype=np.float64)
         n = self.weights.shape[0]
         if self.weights.shape != (n, n) or self.demand.shape != (n,):
-            raise ValueError("weights must be (n, n) and demand (n,)")
+            raise ValueError(SHAPES)
         if np.any(self.demand < 0) or not np.all(np.isfinite(self.demand)):
-            raise ValueError("demand must be finite and non-negative")
+            raise ValueError(DEMAND_NON_NEGATIVE)
         # Step 1's denominator: D_j = Σ_k W[k, j] · P_k (column j: everyone who travels to j).
         self.catchment_demand = np.asarray(self.weights.T @ self.demand, dtype=np.float64)
         self._weights_by_supply = sp.csc_matrix(self.weights)
@@ -149,7 +157,7 @@ class AplModel:
         """R_j = S_j / D_j; 0 where nobody can reach j (that supply serves no one)."""
         values = np.asarray(supply, dtype=np.float64)
         if values.shape != (self.n,):
-            raise ValueError("supply must have shape (n,)")
+            raise ValueError(SUPPLY_SHAPE)
         return np.divide(values, self.catchment_demand, out=np.zeros(self.n), where=self.catchment_demand > 0)
 
     def apl(self, supply: ArrayLike) -> NDArray[np.float64]:

@@ -74,3 +74,58 @@ def test_advance_floor_and_never_more_than_the_amount():
     small = run({"horaires": 1, "coordination": 1, "si": 1}, patients=100, professionals=2)
     assert 0.6 * small.amount < 12_000 < small.amount
     assert small.advance == 12_000
+
+
+def _custom(units, *, per_professional, socle, prerequisite, patients=4000.0, professionals=10, floor=0.0):
+    """Three indicators: fixed 100/200/300, variable 1,000/0/0 for the reference patientèle."""
+    return simulate(
+        fixed=np.array([100.0, 200.0, 300.0]),
+        variable=np.array([1000.0, 0.0, 0.0]),
+        units=np.array(units, dtype=float),
+        prerequisite=np.array(prerequisite),
+        socle=np.array(socle),
+        per_professional=np.array(per_professional),
+        patients=patients,
+        professionals=professionals,
+        rules=AciRules(advance_floor=floor),
+    )
+
+
+def test_an_unmet_prerequisite_pays_nothing_at_all():
+    result = _custom(
+        [0, 1, 1], per_professional=[False, False, True], socle=[True, True, True], prerequisite=[True, False, False]
+    )
+    assert result.eligible is False
+    assert result.fixed_points.tolist() == [0.0, 0.0, 0.0]
+    assert result.variable_points.tolist() == [0.0, 0.0, 0.0]
+    assert (result.professional_points, result.total_points, result.amount, result.advance) == (0.0, 0.0, 0.0, 0.0)
+    assert result.ratio == 1.0
+
+
+def test_no_patients_no_variable_points():
+    result = _custom([1, 1, 1], per_professional=[False] * 3, socle=[True] * 3, prerequisite=[False] * 3, patients=0)
+    assert result.ratio == 0.0
+    assert result.variable_points.tolist() == [0.0, 0.0, 0.0]
+    assert result.total_points == 600.0
+
+
+def test_professional_points_only_when_their_indicator_is_met():
+    unmet = _custom([1, 1, 0], per_professional=[False, False, True], socle=[True] * 3, prerequisite=[False] * 3)
+    assert unmet.professional_points == 0.0
+    assert unmet.total_points == 100 + 200 + 1000
+    met = _custom([1, 1, 1], per_professional=[False, False, True], socle=[True] * 3, prerequisite=[False] * 3)
+    assert met.professional_points == 10 * 200
+    assert met.total_points == 100 + 200 + 300 + 1000 + 2000
+    assert met.fixed_points.tolist() == [100.0, 200.0, 300.0]
+    assert met.variable_points.tolist() == [1000.0, 0.0, 0.0]
+
+
+def test_the_advance_counts_professional_points_only_through_a_met_socle_indicator():
+    # The per-professional indicator is met but is not in the socle: its SI points stay out of the advance.
+    outside = _custom([1, 1, 1], per_professional=[False, False, True], socle=[True, True, False], prerequisite=[False] * 3)
+    assert outside.advance == pytest.approx(0.6 * 7 * (100 + 200 + 1000))
+    inside = _custom([1, 1, 1], per_professional=[False, False, True], socle=[True, True, True], prerequisite=[False] * 3)
+    assert inside.advance == pytest.approx(0.6 * 7 * (100 + 200 + 300 + 1000 + 2000))
+    # A socle indicator that is not met brings no SI points into the advance either.
+    socle_unmet = _custom([1, 1, 0], per_professional=[True, False, True], socle=[False, True, True], prerequisite=[False] * 3)
+    assert socle_unmet.advance == pytest.approx(0.6 * 7 * 200)

@@ -4,6 +4,12 @@ import numpy as np
 import pytest
 
 from oasis.core.apl import (
+    BANDS_INCREASING,
+    DEMAND_NON_NEGATIVE,
+    ONE_WEIGHT_PER_BAND,
+    SHAPES,
+    SUPPLY_SHAPE,
+    WEIGHTS_IN_UNIT_INTERVAL,
     ActivityCaps,
     AplModel,
     StepDecay,
@@ -154,3 +160,69 @@ def test_aggregation_is_weighted_by_standardised_population():
 
 def test_classify():
     assert classify([0.1, 0.5, 0.99, 1.0, 2.0], [0.5, 1.0]).tolist() == [0, 1, 1, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("bounds", "weights", "message"),
+    [
+        ((10.0, 20.0), (1.0,), ONE_WEIGHT_PER_BAND),
+        ((), (), ONE_WEIGHT_PER_BAND),
+        ((20.0, 10.0), (1.0, 0.5), BANDS_INCREASING),
+        ((0.0, 10.0), (1.0, 0.5), BANDS_INCREASING),
+        ((10.0, 20.0), (1.0, -0.01), WEIGHTS_IN_UNIT_INTERVAL),
+        ((10.0, 20.0), (1.01, 0.5), WEIGHTS_IN_UNIT_INTERVAL),
+    ],
+)
+def test_a_decay_is_refused_with_its_reason(bounds, weights, message):
+    with pytest.raises(ValueError) as error:
+        StepDecay(bounds, weights)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("bounds", "weights"), [((0.5, 20.0), (0.0, 1.0)), ((10.0, 10.5), (1.0, 0.0)), ((1.0,), (1.0,))])
+def test_a_decay_at_the_edges_of_what_is_allowed(bounds, weights):
+    decay = StepDecay(bounds, weights)
+    assert decay.max_minutes == bounds[-1]
+    assert decay([0.0, bounds[-1]]).tolist() == [weights[0], 0.0]
+
+
+def test_a_model_refuses_wrong_shapes_and_demand():
+    import scipy.sparse as sp
+
+    weights = sp.identity(2, format="csr")
+    for bad, message in (
+        ((sp.identity(3, format="csr"), np.ones(2)), SHAPES),
+        ((weights, np.ones(3)), SHAPES),
+        ((weights, np.array([1.0, -1e-9])), DEMAND_NON_NEGATIVE),
+        ((weights, np.array([1.0, np.inf])), DEMAND_NON_NEGATIVE),
+    ):
+        with pytest.raises(ValueError) as error:
+            AplModel(*bad)
+        assert str(error.value) == message
+    model = AplModel(weights, np.array([0.0, 2.0]))  # zero demand is allowed
+    with pytest.raises(ValueError) as error:
+        model.ratio(np.ones(3))
+    assert str(error.value) == SUPPLY_SHAPE
+
+
+def test_supply_where_nobody_reaches_is_lost_and_unchanged_by_what_ifs():
+    minutes = np.array([[0.0, np.inf], [np.inf, 0.0]])
+    model = model_for(minutes, np.array([1.0, 0.0]))  # nobody lives in place 1
+    assert model.lost_supply(np.array([0.0, 1.0])) == 1.0
+    assert model.lost_supply(np.array([1.0, 0.0])) == 0.0
+    assert model.apl_change({1: 5400.0}).tolist() == [0.0, 0.0]
+    assert model.apl_change({0: 0.0}).tolist() == [0.0, 0.0]
+    assert model.apl_change({0: 2.0}).tolist() == [2.0, 0.0]
+    # A catchment demand under one inhabitant still counts: ratios are per inhabitant, not per person whole.
+    small = model_for(np.zeros((1, 1)), np.array([0.5]))
+    assert small.apl(np.array([1.0])).tolist() == [2.0]
+    assert small.apl_change({0: 1.0}).tolist() == [2.0]
+    assert small.lost_supply(np.array([1.0])) == 0.0
+
+
+def test_aggregates_leave_out_places_without_group_and_keep_small_weights():
+    values = [2.0, 4.0, 1.0]
+    weights = [0.5, 0.5, 100.0]
+    group = [0, 0, -1]
+    assert weighted_mean_by_group(values, weights, group, 1).tolist() == [3.0]  # denominators under 1 still divide
+    assert population_below([2.5, 2.4999, 1.0], [10.0, 20.0, 40.0], 2.5, [0, 0, -1], 1).tolist() == [20.0]

@@ -50,8 +50,11 @@ def extract_date(name: str) -> date | None:
         return None
 
 
-def previous_import(kind: str, sha256: str) -> ReferenceImport | None:
-    return ReferenceImport.objects.filter(kind=kind, sha256=sha256).first()
+def previous_import(kind: str, path: Path) -> tuple[str, ImportReport | None]:
+    """The file's SHA-256, and the report of its earlier import of this kind when there was one (then: do nothing)."""
+    sha256 = file_sha256(path)
+    existing = ReferenceImport.objects.filter(kind=kind, sha256=sha256).first()
+    return sha256, (ImportReport(existing, skipped=True) if existing is not None else None)
 
 
 @dataclass

@@ -23,7 +23,6 @@ from oasis.references.importers.common import (
     CommuneResolver,
     ImportReport,
     Progress,
-    file_sha256,
     no_progress,
     previous_import,
 )
@@ -231,10 +230,9 @@ def _units(sheet: _Sheet, resolver: CommuneResolver) -> tuple[dict[str, dict[str
 def import_drees_apl(path: Path, *, dry_run: bool = False, progress: Progress = no_progress) -> ImportReport:
     """Import every APL sheet of a DREES workbook (see the module contract); ``progress`` advances ``STAGES`` times."""
     started = time.perf_counter()
-    sha256 = file_sha256(path)
-    existing = previous_import(ReferenceKind.DREES_APL, sha256)
-    if existing is not None:
-        return ImportReport(existing, skipped=True)
+    sha256, done = previous_import(ReferenceKind.DREES_APL, path)
+    if done is not None:
+        return done
     sheets, parameters = read_workbook(path)
     progress(1)
     resolver = CommuneResolver()

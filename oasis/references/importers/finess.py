@@ -31,7 +31,6 @@ from oasis.references.importers.common import (
     ImportReport,
     Progress,
     extract_date,
-    file_sha256,
     no_progress,
     previous_import,
 )
@@ -186,10 +185,9 @@ def _swapped(structure: dict[str, Any], commune: tuple[float, float] | None) -> 
 def import_finess(path: Path, *, dry_run: bool = False, progress: Progress = no_progress) -> ImportReport:
     """Import a FINESS extract or FINESS+ export (see the module contract); ``progress`` advances ``STAGES`` times."""
     started = time.perf_counter()
-    sha256 = file_sha256(path)
-    existing = previous_import(ReferenceKind.FINESS, sha256)
-    if existing is not None:
-        return ImportReport(existing, skipped=True)
+    sha256, done = previous_import(ReferenceKind.FINESS, path)
+    if done is not None:
+        return done
     plus = finess_plus.is_finess_plus(path)
     found = _read_plus(path) if plus else _read_etalab(path)
     outcome, extract = found.outcome, found.extract

@@ -26,7 +26,6 @@ from oasis.references.importers.common import (
     ImportReport,
     Progress,
     extract_date,
-    file_sha256,
     no_progress,
     previous_import,
 )
@@ -111,10 +110,9 @@ def _profession(row: dict[str, str]) -> Equipement | None:
 def import_rpps(path: Path, *, dry_run: bool = False, progress: Progress = no_progress) -> ImportReport:
     """Import an Annuaire santé extract (see the module contract); ``progress`` advances ``STAGES`` times."""
     started = time.perf_counter()
-    sha256 = file_sha256(path)
-    existing = previous_import(ReferenceKind.RPPS, sha256)
-    if existing is not None:
-        return ImportReport(existing, skipped=True)
+    sha256, done = previous_import(ReferenceKind.RPPS, path)
+    if done is not None:
+        return done
     resolver = CommuneResolver()
     stream, name = _open(path)
     persons: dict[tuple[str, str, str], set[str]] = defaultdict(set)

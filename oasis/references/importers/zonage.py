@@ -20,7 +20,7 @@ from django.db.models import Max
 from oasis.datasets.csvio import iter_csv, parse_code_insee, read_text
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import GP_ZONES, ReferenceKind, Zone
-from oasis.references.importers.common import CommuneResolver, ImportReport, Progress, file_sha256, no_progress, previous_import
+from oasis.references.importers.common import CommuneResolver, ImportReport, Progress, no_progress, previous_import
 from oasis.references.models import ReferenceImport, ZonageCommune
 from oasis.supply.enums import PROFESSIONS, Equipement
 from oasis.territories.models import Commune, Region
@@ -85,10 +85,9 @@ def import_zonage(
 ) -> ImportReport:
     """Import a zoning CSV (see the module contract); ``progress`` advances ``STAGES`` times."""
     started = time.perf_counter()
-    sha256 = file_sha256(path)
-    existing = previous_import(ReferenceKind.ZONAGE, sha256)
-    if existing is not None:
-        return ImportReport(existing, skipped=True)
+    sha256, done = previous_import(ReferenceKind.ZONAGE, path)
+    if done is not None:
+        return done
     delimiter = _delimiter(path)
     header = next(csv.reader([read_text(path).lstrip("\ufeff").split("\n", 1)[0]], delimiter=delimiter))
     per_tvs = "code_tvs" in [name.strip() for name in header]
