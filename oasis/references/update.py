@@ -112,12 +112,15 @@ def update(
                     on_step(f"téléchargement {url}")
                     files.append((kind, download(url, folder, on_download)))
         for kind, path in files:
+            progress = progress_for(f"import {path.name}", IMPORTERS[kind].stages)
             try:
-                result = run_import(kind, path, progress=progress_for(f"import {path.name}", IMPORTERS[kind].stages))
+                result = run_import(kind, path, progress=progress)
             except DataFileError as error:
                 raise UpdateError(
                     f"Fichier refusé ({ReferenceKind(kind).label}), la base garde l'état précédent : {error}"
                 ) from error
+            if result.skipped:
+                progress(IMPORTERS[kind].stages)  # nothing to do: the bar completes at once
             (report.unchanged if result.skipped else report.imported).append(result)
     if any(result.reference.kind == ReferenceKind.RPPS for result in report.imported):
         report.recomputed = _recompute(on_step)

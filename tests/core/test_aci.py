@@ -129,3 +129,9 @@ def test_the_advance_counts_professional_points_only_through_a_met_socle_indicat
     # A socle indicator that is not met brings no SI points into the advance either.
     socle_unmet = _custom([1, 1, 0], per_professional=[True, False, True], socle=[False, True, True], prerequisite=[False] * 3)
     assert socle_unmet.advance == pytest.approx(0.6 * 7 * 200)
+
+
+def test_negative_units_count_as_nothing():
+    result = _custom([-2, 1, 1], per_professional=[False] * 3, socle=[True] * 3, prerequisite=[False] * 3)
+    assert result.fixed_points.tolist() == [0.0, 200.0, 300.0]
+    assert result.variable_points.tolist() == [0.0, 0.0, 0.0]
