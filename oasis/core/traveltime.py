@@ -17,6 +17,16 @@ from scipy.spatial import cKDTree
 
 from oasis.core.geo import EARTH_RADIUS_KM
 
+# Refusals, asserted by reference in the tests.
+PAIR_SHAPES = "origin, destination and minutes must have the same shape"
+INDEX_OUTSIDE = "an index is outside 0..n-1"
+TIMES_NON_NEGATIVE = "travel times must be finite and non-negative"
+SQUARE_EXPECTED = "a square matrix is expected"
+PLACE_SHAPES = "lon, lat, area_km2 and speed_kmh must all have shape (n,)"
+SPEEDS_POSITIVE = "speeds must be positive"
+DETOUR_AT_LEAST_ONE = "detour_factor must be at least 1"
+WIDEN = "cannot widen the cutoff from {current} to {wanted} minutes"
+
 
 @dataclass(frozen=True)
 class TravelTimes:
@@ -42,13 +52,13 @@ class TravelTimes:
 
     def __post_init__(self) -> None:
         if not (self.origin.shape == self.destination.shape == self.minutes.shape):
-            raise ValueError("origin, destination and minutes must have the same shape")
+            raise ValueError(PAIR_SHAPES)
         if self.origin.size and (
             self.origin.min() < 0 or self.destination.min() < 0 or max(self.origin.max(), self.destination.max()) >= self.n
         ):
-            raise ValueError("an index is outside 0..n-1")
+            raise ValueError(INDEX_OUTSIDE)
         if self.minutes.size and (not np.all(np.isfinite(self.minutes)) or self.minutes.min() < 0):
-            raise ValueError("travel times must be finite and non-negative")
+            raise ValueError(TIMES_NON_NEGATIVE)
 
     @property
     def pairs(self) -> int:
@@ -57,7 +67,7 @@ class TravelTimes:
     def restricted(self, max_minutes: float) -> TravelTimes:
         """Return the same times with a tighter cutoff."""
         if max_minutes > self.max_minutes:
-            raise ValueError(f"cannot widen the cutoff from {self.max_minutes} to {max_minutes} minutes")
+            raise ValueError(WIDEN.format(current=self.max_minutes, wanted=max_minutes))
         keep = self.minutes <= max_minutes
         return TravelTimes(self.origin[keep], self.destination[keep], self.minutes[keep], self.n, max_minutes)
 
@@ -72,7 +82,7 @@ def from_dense(minutes: ArrayLike, max_minutes: float) -> TravelTimes:
     """Keep the pairs of a dense (n, n) matrix of minutes that are within the cutoff (``inf`` = unreachable)."""
     matrix = np.asarray(minutes, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError("a square matrix is expected")
+        raise ValueError(SQUARE_EXPECTED)
     origin, destination = np.nonzero(matrix <= max_minutes)
     return TravelTimes(
         origin.astype(np.int64), destination.astype(np.int64), matrix[origin, destination], matrix.shape[0], max_minutes
@@ -189,11 +199,11 @@ def estimate_travel_times(
     area = np.nan_to_num(np.asarray(area_km2, dtype=np.float64), nan=0.0)
     n = lon_a.shape[0]
     if not (lat_a.shape == speed.shape == area.shape == (n,)):
-        raise ValueError("lon, lat, area_km2 and speed_kmh must all have shape (n,)")
+        raise ValueError(PLACE_SHAPES)
     if np.any(speed <= 0):
-        raise ValueError("speeds must be positive")
+        raise ValueError(SPEEDS_POSITIVE)
     if detour_factor < 1:
-        raise ValueError("detour_factor must be at least 1")
+        raise ValueError(DETOUR_AT_LEAST_ONE)
     reach_km = max_minutes / 60.0 * float(speed.max()) / detour_factor
     first, second, distance = neighbour_pairs(lon_a, lat_a, reach_km)
     minutes = road_minutes(distance, speed[first], speed[second], detour_factor)

@@ -80,3 +80,81 @@ def test_road_minutes_is_symmetric_and_zero_in_place():
     back = road_minutes(haversine_km(0.77, 46.41, np.array([0.34]), np.array([46.58])), 65.0, np.array([30.0]), 1.3)
     assert there[0] == 0
     assert there[1] == pytest.approx(back[0])
+
+
+def test_indices_at_and_beyond_the_last_place():
+    from oasis.core.traveltime import INDEX_OUTSIDE
+
+    TravelTimes(np.array([1]), np.array([1]), np.array([1.0]), 2, 10)  # n − 1 is the last place
+    for origin, destination in ((2, 0), (0, 2), (-1, 0), (0, -1)):
+        with pytest.raises(ValueError) as error:
+            TravelTimes(np.array([origin]), np.array([destination]), np.array([1.0]), 2, 10)
+        assert str(error.value) == INDEX_OUTSIDE
+
+
+def test_shapes_and_times_are_refused_by_reference():
+    from oasis.core.traveltime import PAIR_SHAPES, SQUARE_EXPECTED, TIMES_NON_NEGATIVE
+
+    cases = (
+        (lambda: TravelTimes(np.array([0, 1]), np.array([0]), np.array([1.0]), 2, 10), PAIR_SHAPES),
+        (lambda: TravelTimes(np.array([0]), np.array([0]), np.array([np.inf]), 1, 10), TIMES_NON_NEGATIVE),
+        (lambda: from_dense(np.zeros((2, 3)), 10), SQUARE_EXPECTED),
+        (lambda: from_dense(np.zeros(4), 10), SQUARE_EXPECTED),
+    )
+    for build, message in cases:
+        with pytest.raises(ValueError) as error:
+            build()
+        assert str(error.value) == message
+
+
+def test_cutoffs_keep_the_pairs_exactly_at_them():
+    times = from_dense([[0, 5], [20, 0]], 20)
+    assert times.pairs == 4 and times.n == 2  # 20 minutes is within a 20-minute cutoff
+    same = times.restricted(20)  # restricting to the same cutoff is allowed and keeps everything
+    assert (same.pairs, same.max_minutes) == (4, 20)
+    tighter = times.restricted(5)
+    assert (tighter.pairs, tighter.max_minutes) == (3, 5)
+    from oasis.core.traveltime import WIDEN
+
+    with pytest.raises(ValueError) as error:
+        times.restricted(20.5)
+    assert str(error.value) == WIDEN.format(current=20, wanted=20.5)
+
+
+def test_a_rectangular_count_of_places_is_kept_in_the_sparse_matrix():
+    from oasis.core.traveltime import to_sparse
+
+    times = TravelTimes(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 3.0]), 3, 10)  # place 2 reaches nobody
+    matrix = to_sparse(times, np.array([1.0, 2.0]))
+    assert matrix.shape == (3, 3)
+    assert matrix.toarray().tolist() == [[0, 1, 0], [2, 0, 0], [0, 0, 0]]
+
+
+def test_estimate_at_its_edges():
+    from oasis.core.traveltime import DETOUR_AT_LEAST_ONE, PLACE_SHAPES, SPEEDS_POSITIVE
+
+    lon, lat, area = np.array([0.0, 0.1]), np.array([45.0, 45.0]), np.array([1.0, 1.0])
+    # A detour of exactly 1 and a slow but positive speed are allowed.
+    slow = estimate_travel_times(lon, lat, area, np.array([0.5, 0.5]), max_minutes=10_000, detour_factor=1.0)
+    assert slow.pairs == 4
+    for speed, detour, message in (
+        (np.array([0.0, 50.0]), 1.3, SPEEDS_POSITIVE),
+        (np.array([50.0, 50.0]), 0.99, DETOUR_AT_LEAST_ONE),
+        (np.array([50.0]), 1.3, PLACE_SHAPES),
+    ):
+        with pytest.raises(ValueError) as error:
+            estimate_travel_times(lon, lat, area, speed, max_minutes=30, detour_factor=detour)
+        assert str(error.value) == message
+    # A pair and a diagonal exactly at the cutoff are kept.
+    full = estimate_travel_times(lon, lat, area, np.array([50.0, 50.0]), max_minutes=1_000, detour_factor=1.3)
+    between = float(full.minutes[(full.origin == 0) & (full.destination == 1)][0])
+    at = estimate_travel_times(lon, lat, area, np.array([50.0, 50.0]), max_minutes=between, detour_factor=1.3)
+    assert at.pairs == 4 and at.max_minutes == between
+    within = float(full.minutes[(full.origin == 0) & (full.destination == 0)][0])
+    only_diagonal = estimate_travel_times(lon, lat, area, np.array([50.0, 50.0]), max_minutes=within, detour_factor=1.3)
+    assert sorted(zip(only_diagonal.origin.tolist(), only_diagonal.destination.tolist(), strict=True)) == [(0, 0), (1, 1)]
+
+
+def test_no_neighbour_gives_typed_empty_arrays():
+    first, second, distance = neighbour_pairs(np.array([0.0, 0.2]), np.array([45.0, 45.0]), 1.0)
+    assert (first.dtype, second.dtype, distance.dtype, distance.shape) == (np.int64, np.int64, np.float64, (0,))
