@@ -12,6 +12,14 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+# Refusals, asserted by reference in the tests.
+LINK_SHAPES = "origin_index, destination_index and ratio must have the same shape"
+RATIO_POSITIVE = "every ratio must be finite and strictly positive"
+NO_PASSAGE = "at least one passage is needed"
+COUNTS_SHAPE = "counts must have shape (n_origin,)"
+COUNTS_NON_NEGATIVE = "counts must be non-negative"
+COUNT_WITHOUT_DESTINATION = "a non-zero count has no destination in the passage"
+
 
 def passage_matrix(
     origin_index: ArrayLike,
@@ -48,9 +56,9 @@ def passage_matrix(
     cols = np.asarray(destination_index, dtype=np.int64)
     weights = np.asarray(ratio, dtype=np.float64)
     if rows.shape != cols.shape or rows.shape != weights.shape:
-        raise ValueError("origin_index, destination_index and ratio must have the same shape")
+        raise ValueError(LINK_SHAPES)
     if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
-        raise ValueError("every ratio must be finite and strictly positive")
+        raise ValueError(RATIO_POSITIVE)
     # Deduplicate identical (origin, destination) links, keeping the first ratio.
     keys = rows * shape[1] + cols
     _, first = np.unique(keys, return_index=True)
@@ -75,7 +83,7 @@ def compose(passages: list[sp.csr_matrix]) -> sp.csr_matrix:
         Shape (n_rows of the first, n_columns of the last).
     """
     if not passages:
-        raise ValueError("at least one passage is needed")
+        raise ValueError(NO_PASSAGE)
     result = passages[0]
     for step in passages[1:]:
         result = sp.csr_matrix(result @ step)
@@ -110,13 +118,13 @@ def apportion_counts(counts: ArrayLike, passage: sp.csr_matrix) -> NDArray[np.in
     """
     values = np.asarray(counts, dtype=np.int64)
     if values.ndim != 1 or values.shape[0] != passage.shape[0]:
-        raise ValueError("counts must have shape (n_origin,)")
+        raise ValueError(COUNTS_SHAPE)
     if np.any(values < 0):
-        raise ValueError("counts must be non-negative")
+        raise ValueError(COUNTS_NON_NEGATIVE)
     csr = sp.csr_matrix(passage)
     links_per_row = np.diff(csr.indptr)
     if np.any((links_per_row == 0) & (values > 0)):
-        raise ValueError("a non-zero count has no destination in the passage")
+        raise ValueError(COUNT_WITHOUT_DESTINATION)
     result = np.zeros(csr.shape[1], dtype=np.int64)
     single = links_per_row == 1
     single_rows = np.flatnonzero(single & (values > 0))

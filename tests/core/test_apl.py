@@ -226,3 +226,19 @@ def test_aggregates_leave_out_places_without_group_and_keep_small_weights():
     group = [0, 0, -1]
     assert weighted_mean_by_group(values, weights, group, 1).tolist() == [3.0]  # denominators under 1 still divide
     assert population_below([2.5, 2.4999, 1.0], [10.0, 20.0, 40.0], 2.5, [0, 0, -1], 1).tolist() == [20.0]
+
+
+def test_a_what_if_goes_on_past_a_place_nobody_reaches():
+    minutes = np.array([[0.0, np.inf], [np.inf, 0.0]])
+    model = model_for(minutes, np.array([1.0, 0.0]))
+    assert model.apl_change({1: 5400.0, 0: 2.0}).tolist() == [2.0, 0.0]  # the first change touches nobody
+
+
+def test_a_decay_that_weighs_nothing_needs_no_longer_times():
+    times = from_dense(np.zeros((2, 2)), 15.0)
+    decay = StepDecay((10.0, 20.0), (0.0, 0.0))  # nothing is missing when every band weighs zero
+    assert weight_matrix(times, decay).nnz == 0
+
+
+def test_population_below_keeps_every_group_even_the_empty_last_ones():
+    assert population_below([1.0, 3.0], [10.0, 20.0], 2.5, [0, 1], 4).tolist() == [10.0, 0.0, 0.0, 0.0]

@@ -64,3 +64,53 @@ def test_apportion_counts_refuses_count_without_destination():
 def test_apportion_quantities_is_the_matrix_product():
     matrix = passage_matrix([0, 0, 1], [0, 1, 1], [0.5, 0.5, 1.0], (2, 2))
     assert np.allclose(apportion_quantities([10.0, 4.0], matrix), [5.0, 9.0])
+
+
+def test_refusals_are_asserted_by_reference():
+    from oasis.core.crosswalk import (
+        COUNT_WITHOUT_DESTINATION,
+        COUNTS_NON_NEGATIVE,
+        COUNTS_SHAPE,
+        LINK_SHAPES,
+        NO_PASSAGE,
+        RATIO_POSITIVE,
+        apportion_counts,
+        compose,
+        passage_matrix,
+    )
+
+    passage = passage_matrix([0, 1], [0, 0], [1.0, 1.0], (3, 2))  # origin 2 has no destination
+    cases = (
+        (lambda: passage_matrix([0], [0, 1], [1.0], (2, 2)), LINK_SHAPES),
+        (lambda: passage_matrix([0, 1], [0, 1], [1.0], (2, 2)), LINK_SHAPES),
+        (lambda: passage_matrix([0], [0], [0.0], (1, 1)), RATIO_POSITIVE),
+        (lambda: compose([]), NO_PASSAGE),
+        (lambda: apportion_counts([1, 2], passage), COUNTS_SHAPE),
+        (lambda: apportion_counts([[1, 2, 3]], passage), COUNTS_SHAPE),
+        (lambda: apportion_counts([1, -1, 0], passage), COUNTS_NON_NEGATIVE),
+        (lambda: apportion_counts([1, 1, 1], passage), COUNT_WITHOUT_DESTINATION),
+    )
+    for build, message in cases:
+        with pytest.raises(ValueError) as error:
+            build()
+        assert str(error.value) == message
+    # A zero count may have no destination; the shape follows the destinations, even the empty last one.
+    assert apportion_counts([2, 3, 0], passage).tolist() == [5, 0]
+
+
+def test_keys_of_distinct_links_never_collide():
+    from oasis.core.crosswalk import passage_matrix
+
+    # (0, 2) and (1, 0) would share a key if rows and columns were combined any other way than row × n + column.
+    matrix = passage_matrix([0, 1, 0], [2, 0, 1], [1.0, 1.0, 1.0], (2, 3)).toarray()
+    assert matrix.tolist() == [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]]
+    assert passage_matrix([0], [0], [1.0], (2, 4)).shape == (2, 4)  # rows and columns without links are kept
+    assert passage_matrix([0], [0], [1.0], (2, 4)).toarray()[1].tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_apportioning_an_origin_split_in_two_with_nothing_left_over():
+    from oasis.core.crosswalk import apportion_counts, passage_matrix
+
+    passage = passage_matrix([0, 0], [0, 1], [0.5, 0.5], (1, 2))
+    assert apportion_counts([4], passage).tolist() == [2, 2]  # exact halves: no remainder to hand out
+    assert apportion_counts([0], passage).tolist() == [0, 0]
