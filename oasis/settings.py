@@ -83,10 +83,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "oasis.www.navigation.navigation",
             ],
         },
     },
 ]
+
+# Every form field is drawn with the État's design system (classes, ISO dates in date inputs): oasis.www.forms.
+FORM_RENDERER = "oasis.www.forms.DsfrFormRenderer"
 
 DATABASE_ENGINE = env_choice("OASIS_DB", "sqlite", ("sqlite", "postgres"))
 if DATABASE_ENGINE == "postgres":

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from oasis.accounts.enums import Role
+from oasis.territories.services import TerritoryNotFound, get_territory
 
 
 class Profile(models.Model):
@@ -43,7 +44,10 @@ class Profile(models.Model):
         if self.role in (Role.ARS, Role.CPAM) and self.region:
             return self.region.nom
         if self.role == Role.COLLECTIVITE:
-            return f"{self.collectivite_niveau} {self.collectivite_code}"
+            try:
+                return get_territory(self.collectivite_niveau, self.collectivite_code).nom
+            except TerritoryNotFound:
+                return f"{self.get_collectivite_niveau_display()} {self.collectivite_code}"
         return "France"
 
 

@@ -104,7 +104,9 @@ def territoire(request: HttpRequest, niveau: str, code: str) -> Territoire:
 
 
 @api.get("/recherche", response=list[Resultat], summary="Chercher un territoire par nom, code INSEE ou code postal")
-def recherche(request: HttpRequest, q: str, limit: int = 10) -> list[Resultat]:
+def recherche(request: HttpRequest, q: str, limit: int = 10, niveau: str = "") -> list[Resultat]:
+    """``niveau``: levels to keep, comma-separated (``commune,epci``); all when empty."""
+    niveaux = [n for n in niveau.split(",") if n] or None
     return [
         Resultat(
             niveau=result.niveau,
@@ -114,5 +116,5 @@ def recherche(request: HttpRequest, q: str, limit: int = 10) -> list[Resultat]:
             population=result.population,
             url=reverse("territory", args=[result.niveau, result.code]),
         )
-        for result in search(q, limit=max(1, min(limit, 50)))
+        for result in search(q, limit=max(1, min(limit, 50)), niveaux=niveaux)
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from oasis.audit.labels import action_label
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -22,3 +24,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.objet_type}:{self.objet_id}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from oasis.charts import MapPoint, bar_chart, dot_map
+from oasis.csvfiles import INTERNATIONAL, CsvDialect
 from oasis.diagnostics.services import Diagnosis
 
 
@@ -64,10 +64,10 @@ def render_pdf(diagnosis: Diagnosis) -> bytes:
     return document
 
 
-def to_csv(diagnosis: Diagnosis) -> str:
+def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
     """Every table of the report in one CSV: a column says which table a row belongs to."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = dialect.rows(buffer)
     writer.writerow(["tableau", "libelle", "valeur", "unite", "source"])
     t = diagnosis.territory
     demo = diagnosis.demography
@@ -166,7 +166,7 @@ def to_csv(diagnosis: Diagnosis) -> str:
                 f"calcul {diagnosis.professions[0].run.content_hash[:12]}",
             ]
         )
-    return buffer.getvalue()
+    return dialect.document(buffer)
 
 
 def _percent(share: float | None) -> float | None:

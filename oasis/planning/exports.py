@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict
 from typing import Any
 
+from oasis.csvfiles import INTERNATIONAL, CsvDialect
 from oasis.planning.services import PlanningResult
 
 CSV_COLUMNS = (
@@ -22,9 +22,9 @@ CSV_COLUMNS = (
 )
 
 
-def to_csv(result: PlanningResult) -> str:
+def to_csv(result: PlanningResult, dialect: CsvDialect = INTERNATIONAL) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = dialect.rows(buffer)
     writer.writerow(CSV_COLUMNS)
     for site in result.sites:
         writer.writerow(
@@ -40,7 +40,7 @@ def to_csv(result: PlanningResult) -> str:
                 " ; ".join(site.raisons),
             )
         )
-    return buffer.getvalue()
+    return dialect.document(buffer)
 
 
 def to_dict(result: PlanningResult) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from oasis.projects.enums import ActionKind, Carrier, DocumentKind, PartnerKind, ProjectKind
+from oasis.territories.fields import TerritoryField, TerritoryListField
 
 
 class ProjectForm(forms.Form):
@@ -12,14 +13,26 @@ class ProjectForm(forms.Form):
     kind = forms.ChoiceField(label="Type de structure", choices=ProjectKind.choices)
     carrier = forms.ChoiceField(label="Porteur", choices=Carrier.choices)
     carrier_name = forms.CharField(label="Nom du porteur", max_length=200)
-    commune_principale = forms.RegexField(label="Commune d'implantation (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$")
-    communes_desservies = forms.CharField(
-        label="Communes desservies (codes INSEE séparés par des virgules)", required=False, max_length=2000
+    commune_principale = TerritoryField(
+        label="Commune d'implantation",
+        niveaux=("commune",),
+        help_text="Nom, code postal ou code INSEE.",
     )
-    collectivite_niveau = forms.ChoiceField(label="Bénéficiaire", choices=[("commune", "Commune"), ("epci", "EPCI")])
-    collectivite_code = forms.RegexField(label="Code INSEE ou SIREN du bénéficiaire", regex=r"^(\d{5}|2[AB]\d{3}|\d{9})$")
+    communes_desservies = TerritoryListField(
+        label="Autres communes desservies", niveaux=("commune",), required=False, help_text="Séparées par « ; »."
+    )
+    collectivite_code = TerritoryField(
+        label="Commune ou EPCI bénéficiaire", niveaux=("commune", "epci"), help_text="Nom, code INSEE ou SIREN."
+    )
     next_action = forms.CharField(label="Prochaine action", max_length=300, required=False)
     next_action_due = forms.DateField(label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = data.get("collectivite_code") or ""
+        # An EPCI is named by its 9-digit SIREN, a commune by its 5-character INSEE code.
+        data["collectivite_niveau"] = "epci" if len(code) == 9 else "commune"
+        return data
 
     def served(self) -> list[str]:
         raw = self.cleaned_data.get("communes_desservies") or ""

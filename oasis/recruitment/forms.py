@@ -6,6 +6,7 @@ from django import forms
 
 from oasis.recruitment.enums import AidKind, Mode, PipelineStage, Profession, Situation, VacancyStatus
 from oasis.recruitment.models import AidScheme
+from oasis.territories.fields import TerritoryField, TerritoryListField
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -53,10 +54,13 @@ class CandidateForm(forms.Form):
     situation = forms.ChoiceField(label="Situation", choices=Situation.choices)
     annee_etudes = forms.IntegerField(label="Année d'études", min_value=1, max_value=12, required=False)
     etablissement = forms.CharField(label="Faculté ou école", max_length=200, required=False)
-    territoires_preferes = forms.CharField(
-        label="Territoires souhaités (dep:86, epci:SIREN, com:INSEE ; séparés par des virgules)", max_length=500, required=False
+    territoires_preferes = TerritoryListField(
+        label="Territoires souhaités",
+        as_ref=True,
+        required=False,
+        help_text="Communes, EPCI, départements, régions ; séparés par « ; ».",
     )
-    commune_reference = forms.RegexField(label="Lieu de référence (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$", required=False)
+    commune_reference = TerritoryField(label="Lieu de référence (commune)", niveaux=("commune",), required=False)
     temps_max_minutes = forms.IntegerField(label="Temps de trajet maximal (minutes)", min_value=1, max_value=600, required=False)
     modes = forms.MultipleChoiceField(
         label="Modes d'exercice souhaités", choices=Mode.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -91,7 +95,7 @@ class AgreementForm(forms.Form):
 
 
 class InstallationForm(forms.Form):
-    commune = forms.RegexField(label="Commune d'installation (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$")
+    commune = TerritoryField(label="Commune d'installation", niveaux=("commune",))
     depuis = forms.DateField(label="Installé depuis le", **DATE)  # type: ignore[arg-type]
 
 
@@ -105,7 +109,7 @@ class PaidForm(forms.Form):
 
 
 class VacancyForm(forms.Form):
-    commune = forms.RegexField(label="Commune (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$")
+    commune = TerritoryField(label="Commune", niveaux=("commune",))
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
     mode = forms.ChoiceField(label="Mode d'exercice", choices=Mode.choices)
     debut = forms.DateField(label="Prise de poste souhaitée", required=False, **DATE)  # type: ignore[arg-type]
@@ -124,7 +128,7 @@ class VacancyStatusForm(forms.Form):
 
 class PlacementForm(forms.Form):
     vacancy = forms.IntegerField(label="Poste", required=False, min_value=1)
-    commune = forms.RegexField(label="ou commune (code INSEE)", regex=r"^(\d{5}|2[AB]\d{3})$", required=False)
+    commune = TerritoryField(label="ou commune", niveaux=("commune",), required=False)
 
 
 class MovePlacementForm(forms.Form):

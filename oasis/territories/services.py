@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -122,12 +123,15 @@ def _rank(key: str, query: str) -> int:
     return 4
 
 
-def search(query: str, limit: int = 20) -> list[SearchResult]:
-    """Territories whose name or code matches, best first.
+POSTAL_TOWN_RANK = -1
 
-    Ranking: exact code, then exact name, name prefix, word prefix, substring;
-    within a rank, the most populated first. Names are compared accent-,
-    case- and punctuation-insensitively (« st etienne » finds Saint-Étienne).
+
+def search(query: str, limit: int = 20, niveaux: Collection[str] | None = None) -> list[SearchResult]:
+    """Territories whose name or code matches, best first, of the given levels (all when None).
+
+    Ranking: the town a postal code belongs to (the most populated commune that has it: 86100 → Châtellerault),
+    then exact code, exact name, name prefix, word prefix, substring; within a rank, the most populated first.
+    Names are compared accent-, case- and punctuation-insensitively (« st etienne » finds Saint-Étienne).
     """
     raw = query.strip()
     key = search_key(raw)
@@ -187,6 +191,12 @@ def search(query: str, limit: int = 20) -> list[SearchResult]:
                 rank,
             )
         )
+    postal = [result for result in results if result.niveau == "commune" and result.rank == 1 and result.code != code]
+    if raw.isdigit() and len(raw) == 5 and postal:
+        postal_town = max(postal, key=lambda result: result.population)
+        results[results.index(postal_town)] = replace(postal_town, rank=POSTAL_TOWN_RANK)
+    if niveaux is not None:
+        results = [result for result in results if result.niveau in niveaux]
     results.sort(key=lambda result: (result.rank, -result.population, result.nom))
     return results[:limit]
 

@@ -6,7 +6,6 @@ Thin views: parse, call one service of oasis.projects, render. A refused change 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -43,19 +42,22 @@ from oasis.projects.services import (
     remove_contact,
     remove_partner,
 )
-from oasis.www.messages import form_errors
+from oasis.www.downloads import csv_table
+from oasis.www.messages import confirmed, form_errors
 from oasis.www.projects_views import _project
 
 
-def _apply(request: HttpRequest, project: Project, change: Callable[[], object], page: str) -> HttpResponse:
-    """Run a change; back to the page when done, the page with the reason when refused."""
+def _apply(
+    request: HttpRequest, project: Project, change: Callable[[], object], page: str, done: str = "Modification enregistrée."
+) -> HttpResponse:
+    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused."""
     try:
         change()
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
         return PAGES[page](request, project, error=str(error))
-    return redirect(f"project_{page}", project.pk)
+    return confirmed(request, done, redirect(f"project_{page}", project.pk))
 
 
 def _require_edit(request: HttpRequest, project: Project) -> None:
@@ -101,7 +103,11 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _partners_page(request, project, error=form_errors(form), partner_form=form)
     data = form.cleaned_data
     return _apply(
-        request, project, lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]), "partners"
+        request,
+        project,
+        lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]),
+        "partners",
+        "Partenaire ajouté.",
     )
 
 
@@ -109,7 +115,7 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def partner_remove(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
     project = _project(request, pk)
-    return _apply(request, project, lambda: remove_partner(request.user, project, partner_id), "partners")
+    return _apply(request, project, lambda: remove_partner(request.user, project, partner_id), "partners", "Partenaire retiré.")
 
 
 @login_required
@@ -126,6 +132,7 @@ def contact_add(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
         project,
         lambda: add_contact(request.user, project, partner_id, data["nom"], data["fonction"], data["email"], data["telephone"]),
         "partners",
+        "Contact ajouté.",
     )
 
 
@@ -133,7 +140,7 @@ def contact_add(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
 @require_POST
 def contact_remove(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
     project = _project(request, pk)
-    return _apply(request, project, lambda: remove_contact(request.user, project, contact_id), "partners")
+    return _apply(request, project, lambda: remove_contact(request.user, project, contact_id), "partners", "Contact retiré.")
 
 
 def _entry(form: ActionForm) -> ActionEntry:
@@ -149,7 +156,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, project, error=form_errors(form), action_form=form)
-    return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners")
+    return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners", "Action enregistrée.")
 
 
 @login_required
@@ -161,7 +168,9 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
         return HttpResponse("Action introuvable.", status=404, content_type="text/plain; charset=utf-8")
     form = ActionForm(request.POST or None, initial={f: getattr(action, f) for f in ActionForm.base_fields})
     if request.method == "POST" and form.is_valid():
-        return _apply(request, project, lambda: edit_action(request.user, project, action_id, _entry(form)), "partners")
+        return _apply(
+            request, project, lambda: edit_action(request.user, project, action_id, _entry(form)), "partners", "Action modifiée."
+        )
     return render(
         request,
         "www/action_form.html",
@@ -174,7 +183,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
 @require_POST
 def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     project = _project(request, pk)
-    return _apply(request, project, lambda: remove_action(request.user, project, action_id), "partners")
+    return _apply(request, project, lambda: remove_action(request.user, project, action_id), "partners", "Action supprimée.")
 
 
 # --- Funding plan and financial tools -------------------------------------------------------------------------------
@@ -215,7 +224,13 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
     form = CostForm(request.POST)
     if not form.is_valid():
         return _funding_page(request, project, error=form_errors(form))
-    return _apply(request, project, lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]), "funding")
+    return _apply(
+        request,
+        project,
+        lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]),
+        "funding",
+        "Coût de l'opération enregistré.",
+    )
 
 
 @login_required
@@ -228,14 +243,22 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
     if not form.is_valid():
         return _funding_page(request, project, error=form_errors(form), line_form=form)
     entry = funding.LineEntry(**form.cleaned_data)
-    return _apply(request, project, lambda: funding.save_line(request.user, project, entry, line_id), "funding")
+    return _apply(
+        request,
+        project,
+        lambda: funding.save_line(request.user, project, entry, line_id),
+        "funding",
+        "Ligne du plan enregistrée.",
+    )
 
 
 @login_required
 @require_POST
 def funding_line_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     project = _project(request, pk)
-    return _apply(request, project, lambda: funding.remove_line(request.user, project, line_id), "funding")
+    return _apply(
+        request, project, lambda: funding.remove_line(request.user, project, line_id), "funding", "Ligne du plan supprimée."
+    )
 
 
 @login_required
@@ -323,6 +346,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         project,
         lambda: documents.upload(request.user, project, data["kind"], data["titre"], upload.name, content, data["restreint"]),
         "documents",
+        "Document déposé.",
     )
 
 
@@ -336,7 +360,11 @@ def document_version(request: HttpRequest, pk: int, document_id: int) -> HttpRes
     upload = form.cleaned_data["fichier"]
     content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
     return _apply(
-        request, project, lambda: documents.add_version(request.user, project, document_id, upload.name, content), "documents"
+        request,
+        project,
+        lambda: documents.add_version(request.user, project, document_id, upload.name, content),
+        "documents",
+        "Nouvelle version déposée.",
     )
 
 
@@ -356,7 +384,9 @@ def document_download(request: HttpRequest, pk: int, document_id: int, numero: i
 @require_POST
 def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     project = _project(request, pk)
-    return _apply(request, project, lambda: documents.delete(request.user, project, document_id), "documents")
+    return _apply(
+        request, project, lambda: documents.delete(request.user, project, document_id), "documents", "Document supprimé."
+    )
 
 
 PAGES: dict[str, Callable[..., HttpResponse]] = {
@@ -401,13 +431,8 @@ def _cell(value: Any) -> Any:
 
 @login_required
 def project_export(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
-    writer = csv.writer(response)
-    writer.writerow(dashboard.EXPORT_COLUMNS)
-    for row in dashboard.export_rows(perms.visible_projects(request.user)):
-        writer.writerow([_cell(value) for value in row])
-    return response
+    rows = ([_cell(value) for value in row] for row in dashboard.export_rows(perms.visible_projects(request.user)))
+    return csv_table(request, "projets.csv", dashboard.EXPORT_COLUMNS, rows)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv
 from oasis.diagnostics.services import Diagnosis, build_diagnosis
 from oasis.territories.services import TerritoryNotFound, get_territory
+from oasis.www.downloads import csv_dialect, csv_file
 
 
 def _diagnosis(niveau: str, code: str) -> Diagnosis:
@@ -34,6 +35,4 @@ def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse
 
 def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
-    response = HttpResponse(to_csv(diagnosis), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="etat-des-lieux-{niveau}-{diagnosis.territory.code}.csv"'
-    return response
+    return csv_file(to_csv(diagnosis, csv_dialect(request)), f"etat-des-lieux-{niveau}-{diagnosis.territory.code}.csv")

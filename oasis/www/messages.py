@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
 
 def form_errors(form: Any) -> str:
     """Every error of a bound form on one line, each after its field's label (« Courriel : Saisissez … »)."""
@@ -11,3 +14,9 @@ def form_errors(form: Any) -> str:
         f"{form.fields[name].label if name in form.fields else 'Formulaire'} : {' '.join(errors)}"
         for name, errors in form.errors.items()
     )
+
+
+def confirmed(request: HttpRequest, text: str, response: HttpResponse) -> HttpResponse:
+    """The response after a save, with the confirmation the next page shows (« Projet créé. »)."""
+    messages.success(request, text)
+    return response

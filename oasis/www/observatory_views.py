@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from oasis.observatory.services import explanation, latest_by_place, series_with
 from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
+from oasis.www.downloads import csv_table
 
 
 def _place(niveau: str, code: str) -> tuple[str, str, str]:
@@ -94,13 +94,8 @@ def observatory_pick(request: HttpRequest) -> HttpResponse:
 def observatory_csv(request: HttpRequest, niveau: str = "national", code: str = "FR") -> HttpResponse:
     niveau, code, name = _place(niveau, code)
     rows, _ = series_with_published(niveau, code)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="maisons-centres-sante-{niveau}-{code}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["territoire", "date", "maisons_de_sante", "centres_de_sante", "source"])
-    for row in rows:
-        writer.writerow([name, row.date.isoformat(), row.maisons_de_sante, row.centres_de_sante, "baromètre DGOS 2017-2022"])
     register, register_source = finess_series(niveau, code)
-    for when, msp, cds in register:
-        writer.writerow([name, when.isoformat(), msp, cds, register_source])
-    return response
+    lines = [[name, row.date.isoformat(), row.maisons_de_sante, row.centres_de_sante, "baromètre DGOS 2017-2022"] for row in rows]
+    lines += [[name, when.isoformat(), msp, cds, register_source] for when, msp, cds in register]
+    header = ["territoire", "date", "maisons_de_sante", "centres_de_sante", "source"]
+    return csv_table(request, f"maisons-centres-sante-{niveau}-{code}.csv", header, lines)

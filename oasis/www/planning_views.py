@@ -12,7 +12,9 @@ from oasis.planning.exports import to_csv, to_dict
 from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult, plan
 from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
-from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+from oasis.territories.fields import resolve_territory
+from oasis.territories.services import TerritoryNotFound
+from oasis.www.downloads import csv_dialect, csv_file
 
 
 def _int(value: str | None, default: int) -> int:
@@ -22,12 +24,15 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+PLANNING_LEVELS = ("region", "departement", "epci")
+
+
 def _options(request: HttpRequest) -> tuple[PlanningOptions | None, str | None]:
     ref = request.GET.get("territoire", "").strip()
     if not ref:
         return None, None
     try:
-        territory = parse_territory_ref(ref)
+        territory = resolve_territory(ref, PLANNING_LEVELS)
     except TerritoryNotFound as error:
         return None, str(error)
     profession = request.GET.get("profession", "generaliste")
@@ -109,8 +114,5 @@ def planning_csv(request: HttpRequest) -> HttpResponse:
     if options is None:
         return HttpResponse(error or "Paramètre « territoire » requis.", status=400, content_type="text/plain; charset=utf-8")
     result = plan(options)
-    response = HttpResponse(to_csv(result), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="implantation-{options.territory.code if options.territory else "france"}.csv"'
-    )
-    return response
+    territory = options.territory.code if options.territory else "france"
+    return csv_file(to_csv(result, csv_dialect(request)), f"implantation-{territory}.csv")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from oasis.audit.services import history
 from oasis.projects import perms
 from oasis.projects.conformity import NO_RULES, evaluate
-from oasis.projects.enums import BOARD_ORDER, MemberProfession, MemberStatus, Stage
+from oasis.projects.enums import BOARD_ORDER, PAUSED, MemberProfession, MemberStatus, Stage
 from oasis.projects.forms import CommentForm, MoveForm, NextActionForm, ProjectForm
 from oasis.projects.models import Project
 from oasis.projects.services import (
@@ -31,6 +31,7 @@ from oasis.projects.services import (
     set_next_action,
     time_per_stage,
 )
+from oasis.www.messages import confirmed
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -84,7 +85,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         except ValueError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("project_detail", project.pk)
+            return confirmed(request, f"Projet « {project.nom} » créé.", redirect("project_detail", project.pk))
     return render(request, "www/project_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -99,6 +100,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "tab": "detail",
             "moves": moves,
+            "paused_stages": PAUSED,
             "transitions": project.transitions.select_related("by"),
             "comments": project.comments.select_related("author"),
             "can_comment": perms.can_comment(request.user, project),
@@ -132,7 +134,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(str(error)) from error
     except (InvalidTransition, ValueError) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Nouvelle étape enregistrée.", redirect("project_detail", project.pk))
 
 
 @login_required
@@ -146,7 +148,7 @@ def project_comment(request: HttpRequest, pk: int) -> HttpResponse:
         add_comment(request.user, project, form.cleaned_data["text"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Commentaire publié.", redirect("project_detail", project.pk))
 
 
 @login_required
@@ -160,7 +162,7 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
         set_next_action(request.user, project, form.cleaned_data["next_action"], form.cleaned_data["next_action_due"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Prochaine action enregistrée.", redirect("project_detail", project.pk))
 
 
 @login_required
@@ -174,7 +176,7 @@ def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
         add_member(request.user, project, profession, status, request.POST.get("label", "")[:200])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Membre ajouté à l'équipe.", redirect("project_detail", project.pk))
 
 
 @login_required
@@ -187,7 +189,7 @@ def project_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRe
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
         return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Membre retiré de l'équipe.", redirect("project_detail", project.pk))
 
 
 @login_required
@@ -202,7 +204,7 @@ def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-    return redirect("project_detail", project.pk)
+    return confirmed(request, "Cahier des charges enregistré.", redirect("project_detail", project.pk))
 
 
 @login_required

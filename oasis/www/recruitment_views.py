@@ -6,7 +6,6 @@ change re-renders the page with the reason (400). Opening a candidate's file is 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from datetime import date
@@ -42,8 +41,10 @@ from oasis.recruitment.forms import (
     VisitForm,
 )
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Placement, Vacancy, Visit
-from oasis.territories.services import TerritoryNotFound, parse_territory_ref
-from oasis.www.messages import form_errors
+from oasis.territories.fields import resolve_territory
+from oasis.territories.services import TerritoryNotFound
+from oasis.www.downloads import csv_table
+from oasis.www.messages import confirmed, form_errors
 
 
 def _run(change: Callable[[], object], on_error: Callable[[str], HttpResponse], done: Callable[[], HttpResponse]) -> HttpResponse:
@@ -81,7 +82,7 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
     territory, error = None, ""
     if request.GET.get("territoire"):
         try:
-            territory = parse_territory_ref(request.GET["territoire"].strip())
+            territory = resolve_territory(request.GET["territoire"])
         except TerritoryNotFound as missing:
             error = str(missing)
     agreements = perms.visible_agreements(request.user)
@@ -139,7 +140,7 @@ def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         response = _run(
             lambda: services.save_scheme(request.user, saved, departement),
             lambda message: render(request, "www/recruitment_scheme_form.html", {"form": form, "error": message}, status=400),
-            lambda: redirect("schemes"),
+            lambda: confirmed(request, "Dispositif d'aide enregistré.", redirect("schemes")),
         )
         return response
     return render(
@@ -221,7 +222,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
                 services.create_candidate(request.user, departement, _candidate_data(form), form.cleaned_data["consentement"])
             ),
             lambda message: _candidate_form(request, form, error=message),
-            lambda: redirect("candidate_detail", created[0].pk),
+            lambda: confirmed(request, "Dossier du candidat créé.", redirect("candidate_detail", created[0].pk)),
         )
     return _candidate_form(request, form)
 
@@ -277,7 +278,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _run(
             lambda: services.update_candidate(request.user, candidate, _candidate_data(form)),
             lambda message: _candidate_form(request, form, candidate, error=message),
-            lambda: redirect("candidate_detail", candidate.pk),
+            lambda: confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk)),
         )
     return _candidate_form(request, form, candidate)
 
@@ -305,7 +306,7 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
             lambda message: render(
                 request, "www/recruitment_erase.html", {"candidate": candidate, "form": form, "error": message}, status=409
             ),
-            lambda: redirect("candidates"),
+            lambda: confirmed(request, "Données du candidat effacées.", redirect("candidates")),
         )
     return render(
         request, "www/recruitment_erase.html", {"candidate": candidate, "form": form}, status=400 if form.errors else 200
@@ -331,7 +332,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
             services.create_agreement(request.user, candidate, data["scheme"], data["signee_le"], data["debut"], data["nb_mois"])
         ),
         lambda message: _candidate_page(request, candidate, message),
-        lambda: redirect("agreement_detail", created[0].pk),
+        lambda: confirmed(request, "Convention enregistrée.", redirect("agreement_detail", created[0].pk)),
     )
 
 
@@ -380,7 +381,7 @@ def _agreement_change(
     return _run(
         lambda: change(form.cleaned_data, agreement),
         lambda message: _agreement_page(request, agreement, message),
-        lambda: redirect("agreement_detail", agreement.pk),
+        lambda: confirmed(request, "Convention mise à jour.", redirect("agreement_detail", agreement.pk)),
     )
 
 
@@ -448,7 +449,7 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
         return _run(
             lambda: created.append(services.create_vacancy(request.user, services.VacancyData(**form.cleaned_data))),
             lambda message: render(request, "www/recruitment_vacancy_form.html", {"form": form, "error": message}, status=400),
-            lambda: redirect("vacancy_detail", created[0].pk),
+            lambda: confirmed(request, "Poste publié.", redirect("vacancy_detail", created[0].pk)),
         )
     return render(request, "www/recruitment_vacancy_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -484,7 +485,7 @@ def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         lambda: services.set_vacancy_status(request.user, vacancy, request.POST.get("statut", "")),
         lambda message: HttpResponse(message, status=400, content_type="text/plain; charset=utf-8"),
-        lambda: redirect("vacancy_detail", vacancy.pk),
+        lambda: confirmed(request, "Statut du poste enregistré.", redirect("vacancy_detail", vacancy.pk)),
     )
 
 
@@ -506,7 +507,7 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         lambda: services.start_placement(request.user, candidate, vacancy, form.cleaned_data["commune"] or None),
         lambda message: _candidate_page(request, candidate, message),
-        lambda: redirect("candidate_detail", candidate.pk),
+        lambda: confirmed(request, "Mise en relation enregistrée.", redirect("candidate_detail", candidate.pk)),
     )
 
 
@@ -521,7 +522,7 @@ def placement_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         lambda: services.move_placement(request.user, placement, data["stage"], data["note"], data["installe_le"]),
         lambda message: _candidate_page(request, placement.candidate, message),
-        lambda: redirect("candidate_detail", placement.candidate_id),
+        lambda: confirmed(request, "Étape enregistrée.", redirect("candidate_detail", placement.candidate_id)),
     )
 
 
@@ -535,7 +536,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         lambda: services.plan_visit(request.user, candidate, services.VisitData(**form.cleaned_data)),
         lambda message: _candidate_page(request, candidate, message),
-        lambda: redirect("candidate_detail", candidate.pk),
+        lambda: confirmed(request, "Visite planifiée.", redirect("candidate_detail", candidate.pk)),
     )
 
 
@@ -548,7 +549,7 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, visit, request.POST.get("personnes_rencontrees", "")[:2000], request.POST.get("retour", "")[:5000]
         ),
         lambda message: _candidate_page(request, visit.candidate, message),
-        lambda: redirect("candidate_detail", visit.candidate_id),
+        lambda: confirmed(request, "Retour de visite enregistré.", redirect("candidate_detail", visit.candidate_id)),
     )
 
 
@@ -581,7 +582,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                 {"form": form, "campaigns": perms.visible_campaigns(request.user), "error": message},
                 status=400,
             ),
-            lambda: redirect("campaign_detail", created[0].pk),
+            lambda: confirmed(request, "Campagne créée.", redirect("campaign_detail", created[0].pk)),
         )
     return render(
         request,
@@ -607,19 +608,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     recipients = services.export_audience(request.user, campaign)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-destinataires.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["prenom", "nom", "email", "profession", "situation", "etablissement"])
-    for candidate in recipients:
-        writer.writerow(
-            [
-                candidate.prenom,
-                candidate.nom,
-                candidate.email,
-                candidate.get_profession_display(),
-                candidate.get_situation_display(),
-                candidate.etablissement,
-            ]
-        )
-    return response
+    header = ["prenom", "nom", "email", "profession", "situation", "etablissement"]
+    rows = (
+        [c.prenom, c.nom, c.email, c.get_profession_display(), c.get_situation_display(), c.etablissement] for c in recipients
+    )
+    return csv_table(request, f"campagne-{campaign.pk}-destinataires.csv", header, rows)

@@ -98,6 +98,7 @@ urlpatterns = [
     path("recrutement/campagnes/<int:pk>/", recruitment_views.campaign_detail, name="campaign_detail"),
     path("recrutement/campagnes/<int:pk>/destinataires.csv", recruitment_views.campaign_export, name="campaign_export"),
     path("sources/", views.sources, name="sources"),
+    path("accessibilite/", views.accessibility_statement, name="accessibilite"),
     path("observatoire/", observatory_views.observatory, name="observatory"),
     path("observatoire/choisir/", observatory_views.observatory_pick, name="observatory_pick"),
     path("observatoire/serie.csv", observatory_views.observatory_csv, name="observatory_csv"),

@@ -123,3 +123,8 @@ def sources(request: HttpRequest) -> HttpResponse:
             "references": ReferenceImport.objects.all()[:100],
         },
     )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The « Déclaration d'accessibilité » public services publish (RGAA 4.1)."""
+    return render(request, "www/accessibilite.html")

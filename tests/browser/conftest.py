@@ -55,3 +55,12 @@ def officer_page(live_server, page):  # type: ignore[no-untyped-def]
     page.wait_for_url(re.compile(r"/projets/$"))
     page.officer = user
     return page
+
+
+def pick(page, label: str, typed: str, option: str, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Type part of a name in a territory field and choose the suggestion that starts with ``option``, as a user does."""
+    import re
+
+    field = page.get_by_label(label, exact=exact)
+    field.fill(typed)
+    page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()

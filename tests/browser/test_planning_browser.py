@@ -4,15 +4,17 @@ import re
 
 import pytest
 
+from tests.browser.conftest import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
 
 def test_three_sites_on_the_map(live_server, page, artifacts):
     page.goto(live_server.url + "/implantation/")
-    page.get_by_label("Territoire", exact=True).fill("dep:86")
+    pick(page, "Territoire", "Vienne", "Vienne — Département", exact=True)
     page.get_by_label("Nouveaux sites").fill("3")
     page.get_by_role("button", name="Proposer des sites").click()
-    page.wait_for_url(re.compile(r"territoire=dep%3A86"))
+    page.wait_for_url(re.compile(r"territoire=Vienne\+%2886%29"))
     page.wait_for_selector("#planning-map[data-ready='true']", timeout=60_000)
     assert page.locator(".site-marker").count() == 3
     assert page.locator("path.existing").count() == 17

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
 
@@ -12,16 +14,17 @@ def test_officer_creates_and_moves_a_project(live_server, officer_page, artifact
     page.get_by_role("link", name="Nouveau projet").click()
     page.get_by_label("Nom du projet").fill("Maison de santé de Lussac")
     page.get_by_label("Nom du porteur").fill("Commune de Lussac-les-Châteaux")
-    page.get_by_label("Commune d'implantation (code INSEE)").fill("86140")
-    page.get_by_label("Code INSEE ou SIREN du bénéficiaire").fill("86140")
+    pick(page, "Commune d'implantation", "Lussac-les", "Lussac-les-Châteaux — Commune")
+    pick(page, "Commune ou EPCI bénéficiaire", "Lussac-les", "Lussac-les-Châteaux — Commune")
+    assert page.get_by_label("Commune d'implantation").input_value() == "Lussac-les-Châteaux (86140)"
     page.get_by_role("button", name="Créer le projet").click()
     page.wait_for_url(re.compile(r"/projets/\d+/$"))
-    assert page.locator("#stage").inner_text() == "Prise de contact / 1er entretien"
+    assert page.locator("#stage").text_content() == "Prise de contact / 1er entretien"
     for _ in range(2):
         page.get_by_label("Motif (obligatoire)").fill("Réunion avec le maire et les professionnels")
         page.get_by_role("button", name="Enregistrer").first.click()
         page.wait_for_load_state()
-    assert page.locator("#stage").inner_text() == "Définition et formalisation du besoin"
+    assert page.locator("#stage").text_content() == "Définition et formalisation du besoin"
     assert page.locator("#table-historique tbody tr").count() == 3
     for profession in ("generaliste", "generaliste", "infirmier"):
         page.select_option("#profession", profession)
@@ -77,7 +80,7 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
 
     page.get_by_role("link", name="Simulateur ACI").click()
     for code in ("horaires", "coordination", "si-standard", "concertation", "crises-sanitaires"):
-        page.locator(f"input[name='i-{code}']").check()
+        page.locator(f"input[name='i-{code}']").check(force=True)
     page.locator("input[name='i-protocoles']").fill("8")
     page.get_by_role("button", name="Simuler").click()
     page.wait_for_load_state()

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from oasis.recruitment.models import AidAgreement
+from tests.browser.conftest import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
@@ -16,7 +17,7 @@ def test_officer_follows_a_student_to_installation(live_server, officer_page, ar
     page.get_by_label("Code").fill("vienne-etudes-medecine")
     page.get_by_label("Nom", exact=True).fill("Aide aux études de médecine (Vienne)")
     page.get_by_label("Financeur").fill("Département de la Vienne")
-    page.get_by_label("Médecin généraliste").check()
+    page.get_by_label("Médecin généraliste").check(force=True)
     page.get_by_label("Première année d'études aidée").fill("4")
     page.get_by_label("Dernière année d'études aidée").fill("10")
     page.get_by_label("Montant mensuel (€)").fill("500")
@@ -28,7 +29,7 @@ def test_officer_follows_a_student_to_installation(live_server, officer_page, ar
     assert "Aide aux études de médecine (Vienne)" in page.locator("#table-dispositifs").inner_text()
 
     page.goto(live_server.url + "/recrutement/postes/nouveau/")
-    page.get_by_label("Commune (code INSEE)").fill("86070")
+    pick(page, "Commune", "Chauvign", "Chauvigny — Commune")
     page.select_option("#id_profession", "generaliste")
     page.select_option("#id_mode", "liberal")
     page.get_by_label("Contact", exact=True).fill("Mairie de Chauvigny")
@@ -41,9 +42,9 @@ def test_officer_follows_a_student_to_installation(live_server, officer_page, ar
     page.select_option("#id_profession", "generaliste")
     page.select_option("#id_situation", "etudiant")
     page.get_by_label("Année d'études").fill("4")
-    page.get_by_label(re.compile("^Territoires souhaités")).fill("epci:200069854")
-    page.get_by_label("Lieu de référence (code INSEE)").fill("86194")
-    page.get_by_label(re.compile("La personne a consenti")).check()
+    pick(page, "Territoires souhaités", "Grand Poitiers", "CU du Grand Poitiers — EPCI")
+    pick(page, "Lieu de référence (commune)", "Poitiers", "Poitiers — Commune")
+    page.get_by_label(re.compile("La personne a consenti")).check(force=True)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r"/recrutement/candidats/\d+/$"))
 

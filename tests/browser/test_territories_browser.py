@@ -13,7 +13,7 @@ pytestmark = [
 
 def test_search_suggests_then_opens_the_commune(live_server, page, artifacts):
     page.goto(live_server.url + "/")
-    search = page.get_by_label("Rechercher un territoire par nom, code INSEE ou code postal")
+    search = page.get_by_label("Rechercher un territoire par nom, code postal ou code INSEE")
     search.fill("poiti")
     suggestion = page.locator("#q-suggestions a").first
     suggestion.wait_for(timeout=10_000)
@@ -31,10 +31,10 @@ def test_search_suggests_then_opens_the_commune(live_server, page, artifacts):
 
 def test_search_form_works_without_suggestions(live_server, page, artifacts):
     page.goto(live_server.url + "/")
-    page.get_by_label("Rechercher un territoire par nom, code INSEE ou code postal").fill("Vienne")
+    page.get_by_label("Rechercher un territoire par nom, code postal ou code INSEE").fill("Vienne")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"\?q=Vienne"))
-    first = page.locator("ol.results li a").first
+    first = page.locator("ol.oasis-results li a").first
     assert first.inner_text() == "Vienne"
     first.click()
     page.wait_for_url(re.compile(r"/territoires/departement/86/$"))

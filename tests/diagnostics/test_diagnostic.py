@@ -1,6 +1,5 @@
 """The état des lieux: every section, for each level, as HTML, PDF and CSV, with its sources."""
 
-import csv
 import io
 
 import pytest
@@ -10,6 +9,7 @@ from pypdf import PdfReader
 from oasis.diagnostics.report import to_csv
 from oasis.diagnostics.services import build_diagnosis
 from oasis.territories.services import get_territory
+from tests.csvread import french_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 
@@ -66,7 +66,7 @@ def test_pdf_contains_the_sections_and_figures(client, artifacts):
 
 def test_csv_has_the_tables(client):
     response = client.get("/territoires/departement/86/etat-des-lieux.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = french_rows(response.content)
     tables = {row["tableau"] for row in rows}
     assert {"territoire", "demande", "offre", "comparaison", "structures", "communes les moins bien servies"} <= tables
     population = next(row for row in rows if row["libelle"] == "population")

@@ -1,11 +1,9 @@
 """The observatory reproduces the figures of the source documents exactly."""
 
-import csv
-import io
-
 import pytest
 
 from oasis.observatory.services import published_figures, series_with_published
+from tests.csvread import french_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 
@@ -51,7 +49,7 @@ def test_departement_page_lists_where_they_are(client):
 
 def test_series_csv(client):
     response = client.get("/observatoire/region/76/serie.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = french_rows(response.content)
     assert response["Content-Type"].startswith("text/csv")
     assert {"date": "2021-06-30", "maisons_de_sante": "226"}.items() <= rows[8].items()
 

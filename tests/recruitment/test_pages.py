@@ -135,7 +135,7 @@ def test_candidate_form_requires_consent_and_names_bad_fields(client, cast):
     assert "consenti" in refused.content.decode()
     unknown = client.post(reverse("candidate_create"), {**data, "consentement": "on"})
     assert unknown.status_code == 400
-    assert "commune inconnue « 99999 »" in unknown.content.decode()
+    assert "« 99999 » : aucun territoire de ce type (commune)" in unknown.content.decode()
     created = client.post(reverse("candidate_create"), {**data, "commune_reference": "86194", "consentement": "on"})
     assert created.status_code == 302
     assert Candidate.objects.get().departement_id == "86"

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from tests.csvread import french_number, french_rows
 from tests.references.conftest import SHIPPED_WORKBOOK
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +73,10 @@ def test_the_cli_writes_the_published_values(national, tmp_path):
 def test_the_diagnosis_shows_the_official_apl_beside_the_estimate(national, client):
     published = _vienne_as_published()
     expected = sum(apl * std for apl, _u, std, _t in published.values()) / sum(std for _a, _u, std, _t in published.values())
-    csv_text = client.get("/territoires/departement/86/etat-des-lieux.csv").content.decode("utf-8-sig")
-    row = next(line for line in csv_text.splitlines() if line.startswith("offre,Médecins généralistes : APL officielle 2022,"))
-    assert float(row.split(",")[2]) == pytest.approx(expected, abs=0.0005)
+    content = client.get("/territoires/departement/86/etat-des-lieux.csv").content
+    csv_text = content.decode("utf-8-sig")
+    row = next(row for row in french_rows(content) if row["libelle"] == "Médecins généralistes : APL officielle 2022")
+    assert french_number(row["valeur"]) == pytest.approx(expected, abs=0.0005)
     assert "Médecins généralistes : APL estimée (OASIS)" in csv_text
     page = client.get("/territoires/departement/86/etat-des-lieux/").content.decode()
     assert "APL officielle 2022" in page and "estimation OASIS" in page

@@ -83,6 +83,8 @@ class TestWithNationalData:
             ("saint-étienne", ("commune", "42218")),
             ("86000", ("commune", "86194")),
             ("86194", ("commune", "86194")),
+            # 86100 is Châtellerault's postal code and Fontaine-le-Comte's INSEE code: the town of the postal code first.
+            ("86100", ("commune", "86066")),
             ("2A", ("departement", "2A")),
             ("200069854", ("epci", "200069854")),
             ("nouvelle aquitaine", ("region", "75")),
@@ -92,6 +94,14 @@ class TestWithNationalData:
     def test_search_ranking(self, query, first):
         result = search(query)[0]
         assert (result.niveau, result.code) == first
+
+    def test_a_postal_code_then_the_commune_with_that_insee_code(self):
+        codes = [result.code for result in search("86100", limit=10)]
+        assert codes[0] == "86066" and codes[1] == "86100"  # Châtellerault, then Fontaine-le-Comte
+
+    def test_search_keeps_the_levels_asked(self):
+        assert {r.niveau for r in search("vienne", limit=20, niveaux=("commune",))} == {"commune"}
+        assert [r.code for r in search("poitiers", niveaux=("epci",))][:1] == ["200069854"]
 
 
 def test_supply_density_for_a_built_commune(client):

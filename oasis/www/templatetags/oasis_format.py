@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-from oasis.formatting import fr_number
+from oasis.formatting import date_longue, fr_number, montant
 
 register = template.Library()
 
 
 register.filter("fr_number", fr_number)
+register.filter("date_longue", date_longue)
+register.filter("montant", montant)
 
 
 @register.filter
@@ -35,3 +37,31 @@ def get(mapping: dict[str, object], key: str) -> object:
 @register.filter
 def split(value: str, separator: str = ",") -> list[str]:
     return value.split(separator)
+
+
+@register.inclusion_tag("www/_breadcrumb.html")
+def fil_ariane(*parts: str) -> dict[str, object]:
+    """DSFR breadcrumb: ``{% fil_ariane "Projets" url_projets projet.nom %}`` — label, URL pairs, then the current page."""
+    *pairs, current = parts
+    links = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2)]
+    return {"links": links, "current": current}
+
+
+PROJECT_TABS = (
+    ("detail", "Fiche et étapes", "project_detail"),
+    ("partners", "Partenaires et actions", "project_partners"),
+    ("funding", "Plan de financement", "project_funding"),
+    ("aci", "Simulateur ACI", "project_aci"),
+    ("documents", "Documents", "project_documents"),
+)
+
+
+@register.simple_tag
+def rubriques_projet() -> tuple[tuple[str, str, str], ...]:
+    """The project's sections: (tab key, label, URL name)."""
+    return PROJECT_TABS
+
+
+@register.filter
+def rubrique_label(tab: str) -> str:
+    return next((label for key, label, _ in PROJECT_TABS if key == tab), "")

@@ -1,0 +1,194 @@
+"""Every page, public and for each role, on a phone (390 × 844) and a laptop (1366 × 900): axe-core finds no serious
+or critical violation, nothing scrolls sideways, and a screenshot of each is kept in var/test-artifacts/pages/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from oasis.accounts.enums import Role
+from oasis.projects.services import NewProject, add_member, create_project
+from oasis.recruitment.models import AidScheme
+from oasis.recruitment.services import CandidateData, VacancyData, create_candidate, create_vacancy, save_scheme
+from tests.projects.conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
+
+VIEWPORTS = {"telephone": {"width": 390, "height": 844}, "ordinateur": {"width": 1366, "height": 900}}
+BLOCKING = {"serious", "critical"}
+
+PUBLIC_PAGES = [
+    "/",
+    "/?q=86100",
+    "/territoires/region/75/",
+    "/territoires/departement/86/",
+    "/territoires/epci/200069854/",
+    "/territoires/commune/86194/",
+    "/territoires/departement/86/etat-des-lieux/",
+    "/territoires/commune/86140/etat-des-lieux/",
+    "/carte/",
+    "/implantation/",
+    "/implantation/?territoire=Vienne&sites=2",
+    "/observatoire/",
+    "/observatoire/region/75/",
+    "/epci/",
+    "/sources/",
+    "/accessibilite/",
+    "/connexion/",
+    "/page-qui-n-existe-pas/",
+]
+
+
+@pytest.fixture
+def world(db, national):  # type: ignore[no-untyped-def]
+    """One of each thing a page shows: a project with its team, a scheme, a candidate, a vacancy."""
+    officer = make_user("cm@vienne.test", Role.DEPARTEMENT, departement_id="86")
+    users = {
+        "departement": officer,
+        "ars": make_user("ars@na.test", Role.ARS, region_id="75"),
+        "collectivite": make_user(
+            "maire@lussac.test", Role.COLLECTIVITE, collectivite_niveau="commune", collectivite_code="86140"
+        ),
+        "professionnel": make_user("interne@fac.test", Role.PROFESSIONNEL),
+    }
+    project = create_project(
+        officer,
+        NewProject(
+            nom="Maison de santé de Lussac-les-Châteaux",
+            kind="msp",
+            carrier="commune",
+            carrier_name="Commune de Lussac",
+            commune_principale="86140",
+            communes_desservies=["86140", "86070"],
+            collectivite_niveau="commune",
+            collectivite_code="86140",
+            next_action="Réunion d'information",
+            next_action_due=dt.date(2027, 6, 1),
+        ),
+    )
+    add_member(officer, project, "generaliste", "associe-liberal", "Dr Martin")
+    scheme = save_scheme(
+        officer,
+        AidScheme(
+            code="vienne-etudes-medecine",
+            nom="Aide aux études de médecine (Vienne)",
+            financeur="Département de la Vienne",
+            kind="etudes",
+            professions=["generaliste"],
+            annee_min=4,
+            annee_max=10,
+            montant_mensuel=Decimal("500"),
+            plafond=Decimal("42000"),
+            duree_engagement_mois=84,
+            delai_installation_mois=36,
+            regle_remboursement="prorata",
+        ),
+        "86",
+    )
+    candidate = create_candidate(
+        officer,
+        "86",
+        CandidateData(
+            nom="Durand",
+            prenom="Léa",
+            profession="generaliste",
+            situation="etudiant",
+            email="lea.durand@etu.test",
+            annee_etudes=4,
+            territoires_preferes=["epci:200069854"],
+            commune_reference="86194",
+            modes=["liberal"],
+        ),
+        consent_given=True,
+    )
+    vacancy = create_vacancy(
+        officer,
+        VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny"),
+    )
+    return {"users": users, "project": project, "scheme": scheme, "candidate": candidate, "vacancy": vacancy}
+
+
+def _pages_for(role: str, world: dict) -> list[str]:
+    p, c, v, s = world["project"].pk, world["candidate"].pk, world["vacancy"].pk, world["scheme"].pk
+    project_pages = [
+        f"/projets/{p}/",
+        f"/projets/{p}/partenaires/",
+        f"/projets/{p}/financement/",
+        f"/projets/{p}/aci/",
+        f"/projets/{p}/documents/",
+        "/projets/",
+        "/projets/tableau-de-bord/",
+    ]
+    if role == "departement":
+        return [
+            *project_pages,
+            "/projets/nouveau/",
+            "/recrutement/",
+            "/recrutement/candidats/",
+            f"/recrutement/candidats/{c}/",
+            f"/recrutement/candidats/{c}/modifier/",
+            "/recrutement/candidats/nouveau/",
+            "/recrutement/postes/",
+            f"/recrutement/postes/{v}/",
+            "/recrutement/postes/nouveau/",
+            "/recrutement/dispositifs/",
+            f"/recrutement/dispositifs/{s}/",
+            "/recrutement/campagnes/",
+        ]
+    if role in ("ars", "collectivite"):
+        return [*project_pages, "/recrutement/postes/"]
+    return ["/recrutement/postes/", "/recrutement/dispositifs/"]
+
+
+def _login(page, base_url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _check(page, url: str, shot: str, artifacts) -> list[str]:  # type: ignore[no-untyped-def]
+    """Problems found on one page: axe's serious and critical violations, and a page wider than the screen."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    problems = []
+    results = Axe().run(page)
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+            problems.append(f"{url}: axe {violation['impact']} {violation['id']} — {violation['help']} — {targets}")
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if scroll > client:
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >
+                 document.documentElement.clientWidth + 1 && !e.closest('.fr-table__content, .board, .leaflet-container'))
+                 .slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+        )
+        problems.append(f"{url}: {scroll} px de large pour un écran de {client} px ({wide})")
+    lang = page.evaluate("document.documentElement.lang")
+    if lang != "fr":
+        problems.append(f"{url}: lang={lang!r}")
+    page.screenshot(path=artifacts / "pages" / f"{shot}.png", full_page=False)
+    return problems
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_is_accessible_and_fits_the_screen(live_server, browser, world, artifacts, viewport):
+    (artifacts / "pages").mkdir(exist_ok=True)
+    problems: list[str] = []
+    for role in ("public", "departement", "ars", "collectivite", "professionnel"):
+        context = browser.new_context(locale="fr-FR", viewport=VIEWPORTS[viewport])
+        page = context.new_page()
+        if role != "public":
+            _login(page, live_server.url, world["users"][role].email)
+        urls = PUBLIC_PAGES if role == "public" else _pages_for(role, world)
+        for url in urls:
+            shot = f"{viewport}-{role}-{re.sub(r'[^a-z0-9]+', '-', url.lower()).strip('-') or 'accueil'}"
+            problems += _check(page, live_server.url + url, shot, artifacts)
+        context.close()
+    assert not problems, "\n".join(problems)
