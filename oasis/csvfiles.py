@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+DECIMAL = re.compile(r"^-?\d+\.\d+$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -35,7 +35,7 @@ class CsvDialect:
         if isinstance(value, (float, Decimal)):
             value = format(value, "f") if isinstance(value, Decimal) else repr(value)
         if isinstance(value, str):
-            if _DECIMAL.match(value):
+            if DECIMAL.match(value):
                 return value.replace(".", self.decimal)
             if value.startswith(FORMULA_START) and not _NUMBER.match(value):
                 return "'" + value

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from oasis import csvfiles, xlsxfiles
 from oasis.charts import MapPoint, bar_chart, dot_map
-from oasis.csvfiles import INTERNATIONAL, CsvDialect
+from oasis.csvfiles import DECIMAL, INTERNATIONAL, CsvDialect
 from oasis.diagnostics.services import Diagnosis
 
 
@@ -64,34 +65,50 @@ def render_pdf(diagnosis: Diagnosis) -> bytes:
     return document
 
 
+TABLE_COLUMNS = ("tableau", "libelle", "valeur", "unite", "source")
+
+
 def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
     """Every table of the report in one CSV: a column says which table a row belongs to."""
-    buffer = io.StringIO()
-    writer = dialect.rows(buffer)
-    writer.writerow(["tableau", "libelle", "valeur", "unite", "source"])
+    return csvfiles.to_csv(TABLE_COLUMNS, table_rows(diagnosis), dialect)
+
+
+def to_xlsx(diagnosis: Diagnosis) -> bytes:
+    """The same rows as the CSV in an Excel workbook, figures as numbers (for tables too long to read as CSV)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "État des lieux"
+    sheet.append(list(TABLE_COLUMNS))
+    for row in table_rows(diagnosis):
+        sheet.append([float(cell) if isinstance(cell, str) and DECIMAL.match(cell) else cell for cell in row])
+    return xlsxfiles.workbook_bytes(book)
+
+
+def table_rows(diagnosis: Diagnosis) -> Iterator[Sequence[object]]:
+    """Rows of (tableau, libellé, valeur, unité, source), table after table, as the report shows them."""
     t = diagnosis.territory
     demo = diagnosis.demography
     cog = diagnosis.datasets.get("cog")
-    writer.writerow(["territoire", "niveau", t.niveau, "", ""])
-    writer.writerow(["territoire", "code", t.code, "", ""])
-    writer.writerow(["territoire", "nom", t.nom, "", ""])
-    writer.writerow(["demande", "population", demo.population, "habitants", cog.millesime if cog else ""])
-    writer.writerow(["demande", "population standardisée", round(demo.pop_standardisee or 0, 1), "habitants", "DREES 2021"])
-    writer.writerow(["demande", "part des 75 ans ou plus", _round(diagnosis.social.part_75_ans_et_plus), "%", "INSEE 2022"])
-    writer.writerow(["demande", "taux de pauvreté", _round(diagnosis.social.taux_pauvrete), "%", "INSEE 2021"])
+    yield (["territoire", "niveau", t.niveau, "", ""])
+    yield (["territoire", "code", t.code, "", ""])
+    yield (["territoire", "nom", t.nom, "", ""])
+    yield (["demande", "population", demo.population, "habitants", cog.millesime if cog else ""])
+    yield (["demande", "population standardisée", round(demo.pop_standardisee or 0, 1), "habitants", "DREES 2021"])
+    yield (["demande", "part des 75 ans ou plus", _round(diagnosis.social.part_75_ans_et_plus), "%", "INSEE 2022"])
+    yield (["demande", "taux de pauvreté", _round(diagnosis.social.taux_pauvrete), "%", "INSEE 2021"])
     for p in diagnosis.professions:
         source = f"BPE {diagnosis.bpe_millesime} ; APL calcul {p.run.content_hash[:12]}"
-        writer.writerow(["offre", f"{p.label} : nombre", p.nombre, "professionnels", source])
-        writer.writerow(["offre", f"{p.label} : pour 10 000 habitants", _round(p.pour_10000, 2), "", source])
-        writer.writerow(["offre", f"{p.label} : APL estimée (OASIS)", _round(p.apl, 3), p.unite, source])
-        writer.writerow(
-            ["offre", f"{p.label} : population en commune sous-dotée", round(p.population_sous_dotee), "habitants", source]
-        )
-        writer.writerow(["offre", f"{p.label} : distance moyenne au plus proche", _round(p.distance_km, 1), "km", source])
-        writer.writerow(["offre", f"{p.label} : temps moyen estimé au plus proche", _round(p.temps_min, 1), "minutes", source])
+        yield (["offre", f"{p.label} : nombre", p.nombre, "professionnels", source])
+        yield (["offre", f"{p.label} : pour 10 000 habitants", _round(p.pour_10000, 2), "", source])
+        yield (["offre", f"{p.label} : APL estimée (OASIS)", _round(p.apl, 3), p.unite, source])
+        yield (["offre", f"{p.label} : population en commune sous-dotée", round(p.population_sous_dotee), "habitants", source])
+        yield (["offre", f"{p.label} : distance moyenne au plus proche", _round(p.distance_km, 1), "km", source])
+        yield (["offre", f"{p.label} : temps moyen estimé au plus proche", _round(p.temps_min, 1), "minutes", source])
         if p.officiel is not None:
             official = p.officiel
-            writer.writerow(
+            yield (
                 [
                     "offre",
                     f"{p.label} : APL officielle {official.annee}",
@@ -100,7 +117,7 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                     official.source,
                 ]
             )
-            writer.writerow(
+            yield (
                 [
                     "offre",
                     f"{p.label} : APL officielle {official.annee}, 65 ans et moins",
@@ -109,7 +126,7 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                     official.source,
                 ]
             )
-            writer.writerow(
+            yield (
                 [
                     "offre",
                     f"{p.label} : part de l'offre des plus de 65 ans",
@@ -119,7 +136,7 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                 ]
             )
             if official.population_sous_dense is not None:
-                writer.writerow(
+                yield (
                     [
                         "offre",
                         f"{p.label} : population en commune sous-dense (APL officielle)",
@@ -129,7 +146,7 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                     ]
                 )
             for label, other in zip((c.label for c in p.comparisons), p.officiel_comparaisons, strict=False):
-                writer.writerow(
+                yield (
                     [
                         "comparaison",
                         f"{p.label} : APL officielle {label}",
@@ -139,13 +156,13 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                     ]
                 )
         for c in p.comparisons:
-            writer.writerow(["comparaison", f"{p.label} : APL {c.label}", _round(c.apl, 3), p.unite, source])
-            writer.writerow(["comparaison", f"{p.label} : pour 10 000 habitants {c.label}", _round(c.pour_10000, 2), "", source])
+            yield (["comparaison", f"{p.label} : APL {c.label}", _round(c.apl, 3), p.unite, source])
+            yield (["comparaison", f"{p.label} : pour 10 000 habitants {c.label}", _round(c.pour_10000, 2), "", source])
     for zone in diagnosis.zonage:
-        writer.writerow(["zonage", f"{zone.label} : communes", zone.communes, "communes", diagnosis.zonage_source])
-        writer.writerow(["zonage", f"{zone.label} : population", zone.population, "habitants", diagnosis.zonage_source])
+        yield (["zonage", f"{zone.label} : communes", zone.communes, "communes", diagnosis.zonage_source])
+        yield (["zonage", f"{zone.label} : population", zone.population, "habitants", diagnosis.zonage_source])
     for structure in diagnosis.finess:
-        writer.writerow(
+        yield (
             [
                 "structures FINESS",
                 f"{structure.nom} ({structure.numero_finess})",
@@ -155,9 +172,9 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
             ]
         )
     for kind, number in diagnosis.structures.items():
-        writer.writerow(["structures", kind, number, "", f"BPE {diagnosis.bpe_millesime}"])
+        yield (["structures", kind, number, "", f"BPE {diagnosis.bpe_millesime}"])
     for row in diagnosis.least_served:
-        writer.writerow(
+        yield (
             [
                 "communes les moins bien servies",
                 f"{row.nom} ({row.code_insee})",
@@ -166,7 +183,6 @@ def to_csv(diagnosis: Diagnosis, dialect: CsvDialect = INTERNATIONAL) -> str:
                 f"calcul {diagnosis.professions[0].run.content_hash[:12]}",
             ]
         )
-    return dialect.document(buffer)
 
 
 def _percent(share: float | None) -> float | None:

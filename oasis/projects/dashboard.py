@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oasis import xlsxfiles
 from oasis.projects.enums import BOARD_ORDER, Stage
 from oasis.projects.models import Project, ProjectTransition
 
@@ -142,7 +142,6 @@ def export_rows(projects: QuerySet[Project]) -> list[list[Any]]:
 def xlsx(projects: QuerySet[Project]) -> bytes:
     """The projects and their funding lines as an Excel workbook (two sheets)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     from oasis.projects.models import FundingLine
 
@@ -184,10 +183,4 @@ def xlsx(projects: QuerySet[Project]) -> bytes:
                 line.verse_le,
             ]
         )
-    for worksheet in (sheet, lines):
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        worksheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsxfiles.workbook_bytes(book)

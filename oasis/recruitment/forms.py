@@ -108,6 +108,12 @@ class PaidForm(forms.Form):
     jusqu_au = forms.DateField(label="Versements effectués jusqu'au", **DATE)  # type: ignore[arg-type]
 
 
+def _project_choices(field: Any, projects: Any) -> None:
+    """A project is chosen by its name among those the user may see, never typed as a number."""
+    rows = projects.select_related("commune_principale").order_by("nom") if projects is not None else []
+    field.choices = [("", "— Aucun —")] + [(p.pk, f"{p.nom} ({p.commune_principale.nom})") for p in rows]
+
+
 class VacancyForm(forms.Form):
     commune = TerritoryField(label="Commune", niveaux=("commune",))
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
@@ -119,7 +125,11 @@ class VacancyForm(forms.Form):
     contact_nom = forms.CharField(label="Contact", max_length=200)
     contact_email = forms.EmailField(label="Courriel du contact", required=False)
     contact_telephone = forms.RegexField(label="Téléphone du contact", regex=r"^[0-9 +().-]{0,30}$", required=False)
-    project_id = forms.IntegerField(label="Projet (numéro, facultatif)", required=False, min_value=1)
+    project_id = forms.TypedChoiceField(label="Projet (facultatif)", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, projects: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _project_choices(self.fields["project_id"], projects)
 
 
 class VacancyStatusForm(forms.Form):
@@ -151,12 +161,16 @@ class VisitForm(forms.Form):
 
 class CampaignForm(forms.Form):
     titre = forms.CharField(label="Titre", max_length=200)
-    project_id = forms.IntegerField(label="Projet présenté (numéro, facultatif)", required=False, min_value=1)
+    project_id = forms.TypedChoiceField(label="Projet présenté (facultatif)", required=False, coerce=int, empty_value=None)
     message = forms.CharField(label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
     professions = forms.MultipleChoiceField(
         label="Professions (aucune : toutes)", choices=Profession.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     beneficiaires_seulement = forms.BooleanField(label="Bénéficiaires d'une aide seulement", required=False)
+
+    def __init__(self, *args: Any, projects: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _project_choices(self.fields["project_id"], projects)
 
 
 class EraseForm(forms.Form):

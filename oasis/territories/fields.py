@@ -49,10 +49,10 @@ def resolve_territory(text: str, niveaux: Collection[str] = ALL_LEVELS) -> Terri
         found = parse_territory_ref(text)
     elif (code := _TRAILING_CODE.search(text)) is not None:
         found = _by_code(code.group(1), niveaux)
+    elif text.isdigit() and len(text) == 5:
+        found = _five_digits(text, niveaux)
     else:
-        # Five digits may be a postal code as well as an INSEE code: the search ranks the postal town first.
-        is_postal = text.isdigit() and len(text) == 5
-        found = _by_code(text, niveaux) if " " not in text and not is_postal else None
+        found = _by_code(text, niveaux) if " " not in text else None
     if found is None:
         results = search(text, limit=6, niveaux=niveaux)
         best = [r for r in results if r.rank in (POSTAL_TOWN_RANK, 0)] or [r for r in results if r.rank == EXACT_NAME_RANK]
@@ -78,6 +78,16 @@ def resolve_territory(text: str, niveaux: Collection[str] = ALL_LEVELS) -> Terri
             WRONG_LEVEL.format(text=text, found=NIVEAU_LABELS[found.niveau].lower(), levels=_levels_text(niveaux))
         )
     return found
+
+
+def _five_digits(text: str, niveaux: Collection[str]) -> Territory | None:
+    """An INSEE code, or a postal code (its town); when the digits are both for two communes, the user must choose."""
+    by_code = _by_code(text, niveaux)
+    postal = [r for r in search(text, limit=6, niveaux=niveaux) if r.rank == POSTAL_TOWN_RANK]
+    if by_code is not None and postal and postal[0].code != by_code.code:
+        choices = f"{postal[0].nom} ({postal[0].code}, code postal {text}), {by_code.nom} ({by_code.code}, code INSEE {text})"
+        raise TerritoryNotFound(AMBIGUOUS.format(text=text, choices=choices))
+    return by_code
 
 
 def _by_code(code: str, niveaux: Collection[str]) -> Territory | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv
+from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv, to_xlsx
 from oasis.diagnostics.services import Diagnosis, build_diagnosis
 from oasis.territories.services import TerritoryNotFound, get_territory
 from oasis.www.downloads import csv_dialect, csv_file
@@ -36,3 +36,13 @@ def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse
 def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
     return csv_file(to_csv(diagnosis, csv_dialect(request)), f"etat-des-lieux-{niveau}-{diagnosis.territory.code}.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def diagnostic_xlsx(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
+    diagnosis = _diagnosis(niveau, code)
+    response = HttpResponse(to_xlsx(diagnosis), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="etat-des-lieux-{niveau}-{diagnosis.territory.code}.xlsx"'
+    return response

@@ -24,6 +24,7 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+METHOD_LABELS = {"exacte": "Optimale (solveur)", "glouton": "Rapide (site par site)"}
 PLANNING_LEVELS = ("region", "departement", "epci")
 
 
@@ -100,7 +101,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "result_json": json.dumps(to_dict(result), ensure_ascii=False) if result else "null",
             "professions": [(p.value, p.label) for p in PROFESSIONS],
             "demands": DEMANDS.items(),
-            "methods": METHODS,
+            "methods": [(m, METHOD_LABELS[m]) for m in METHODS],
             "models": MODELS.items(),
             "querystring": request.GET.urlencode(),
             "territoire": request.GET.get("territoire", ""),

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
+from oasis.projects.perms import visible_projects
 from oasis.recruitment import dashboard, matching, perms, services
-from oasis.recruitment.enums import AgreementStatus, Profession, VacancyStatus
+from oasis.recruitment.enums import AgreementStatus, Mode, Profession, VacancyStatus
 from oasis.recruitment.forms import (
     AgreementForm,
     BreachForm,
@@ -240,6 +241,7 @@ def _candidate_page(request: HttpRequest, candidate: Candidate, error: str = "")
         "www/recruitment_candidate.html",
         {
             "candidate": candidate,
+            "modes_labels": [Mode(mode).label for mode in candidate.modes if mode in Mode.values],
             "manage": manage,
             "agreements": candidate.agreements.select_related("scheme").with_unpaid(),
             "placements": candidate.placements.select_related("vacancy", "commune").prefetch_related("steps"),
@@ -443,7 +445,9 @@ def vacancies(request: HttpRequest) -> HttpResponse:
 def vacancy_create(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.COLLECTIVITE):
         raise PermissionDenied("Votre rôle ne permet pas de publier un poste.")
-    form = VacancyForm(request.POST or None, initial={"project_id": request.GET.get("projet")})
+    form = VacancyForm(
+        request.POST or None, initial={"project_id": request.GET.get("projet")}, projects=visible_projects(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         created: list[Vacancy] = []
         return _run(
@@ -559,7 +563,9 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaigns(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = CampaignForm(request.POST or None, initial={"project_id": request.GET.get("projet")})
+    form = CampaignForm(
+        request.POST or None, initial={"project_id": request.GET.get("projet")}, projects=visible_projects(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         departement = _departement_of(request) or request.POST.get("departement", "").strip().upper()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux/", diagnostic_views.diagnostic, name="diagnostic"),
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.pdf", diagnostic_views.diagnostic_pdf, name="diagnostic_pdf"),
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.csv", diagnostic_views.diagnostic_csv, name="diagnostic_csv"),
+    path("territoires/<str:niveau>/<str:code>/etat-des-lieux.xlsx", diagnostic_views.diagnostic_xlsx, name="diagnostic_xlsx"),
     path("carte/", map_views.map_page, name="map"),
     path("implantation/", planning_views.planning, name="planning"),
     path("implantation/sites.csv", planning_views.planning_csv, name="planning_csv"),

@@ -92,3 +92,21 @@ def test_command_refuses_unknown_territory():
 def test_csv_export_names_runs():
     diagnosis = build_diagnosis(get_territory("commune", "86194"))
     assert "calcul" in to_csv(diagnosis)
+
+
+def test_xlsx_has_the_same_rows_with_figures_as_numbers(client):
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/territoires/departement/86/etat-des-lieux.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(_io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    csv_rows = french_rows(client.get("/territoires/departement/86/etat-des-lieux.csv").content)
+    assert len(rows) == len(csv_rows) + 1
+    population = next(row for row in rows if row[1] == "population")
+    assert population[2] == 438897
+    density = next(row for row in rows if row[1] == "Médecins généralistes : pour 10 000 habitants")
+    assert isinstance(density[2], float)
+    assert next(r for r in csv_rows if r["libelle"] == density[1])["valeur"] == f"{density[2]:.2f}".replace(".", ",")

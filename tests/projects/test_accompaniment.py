@@ -422,3 +422,18 @@ def test_api_sub_resources_by_role(client, cast, project, who):
     assert plan.json()["lignes"][0]["outil"] == "detr"
     assert listed.json()[0]["objet"] == "Premier entretien"
     assert [d["titre"] for d in docs.json()] == (["Interne"] if who in EDITORS else [])
+
+
+def test_exports_write_a_typed_formula_as_text(client, cast, project):
+    """A project named like a formula stays text in Excel and in the CSV (no live =HYPERLINK to click)."""
+    from oasis.projects.perms import visible_projects
+    from tests.csvread import french_rows
+
+    project.nom = '=HYPERLINK("http://example.test","Cliquez")'
+    project.save(update_fields=["nom"])
+    sheet = load_workbook(io.BytesIO(dashboard.xlsx(visible_projects(cast["vienne"]))))["Projets"]
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == project.nom
+    client.force_login(cast["vienne"])
+    rows = french_rows(client.get(reverse("project_export")).content)
+    assert rows[0]["nom"] == "'" + project.nom

@@ -84,7 +84,8 @@ def test_changes_by_role(client, cast, file, who):
 def test_publishing_a_vacancy(client, cast, who, status):
     client.force_login(cast[who])
     response = client.post(
-        reverse("vacancy_create"), {"commune": "86140", "profession": "infirmier", "mode": "salarie", "contact_nom": "Mairie"}
+        reverse("vacancy_create"),
+        {"commune": "Lussac-les-Châteaux (86140)", "profession": "infirmier", "mode": "salarie", "contact_nom": "Mairie"},
     )
     assert response.status_code == status
     assert Vacancy.objects.count() == (1 if status == 302 else 0)

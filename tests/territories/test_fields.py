@@ -26,7 +26,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
         ("Poitiers (86194)", "86194"),
         ("86194", "86194"),
         ("86000", "86194"),  # Poitiers's postal code
-        ("86100", "86066"),  # Châtellerault's postal code, although 86100 is also an INSEE code
         ("com:86140", "86140"),
         ("Lussac-les-Châteaux", "86140"),
         ("lussac les chateaux", "86140"),
@@ -34,6 +33,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 )
 def test_a_commune_from_what_the_user_typed(typed, code):
     assert resolve_territory(typed, ("commune",)).code == code
+
+
+def test_digits_that_are_one_communes_postal_code_and_anothers_insee_code_ask_to_choose():
+    """86100 is Châtellerault's postal code and Fontaine-le-Comte's INSEE code: the suggestions list both, in that order."""
+    with pytest.raises(TerritoryNotFound) as refused:
+        resolve_territory("86100", ("commune",))
+    assert "Châtellerault (86066, code postal 86100)" in str(refused.value)
+    assert "Fontaine-le-Comte (86100, code INSEE 86100)" in str(refused.value)
+    assert resolve_territory("Châtellerault (86066)", ("commune",)).code == "86066"
 
 
 def test_a_name_that_belongs_to_several_communes_asks_to_choose():
@@ -72,7 +80,7 @@ def test_the_field_error_is_the_resolver_message():
 
 def test_a_list_of_territories_by_name():
     field = TerritoryListField(niveaux=("commune",))
-    assert field.clean("Poitiers (86194) ; Chauvigny ; Lussac-les-Châteaux (86140)") == "86194,86070,86140"
+    assert field.clean("Poitiers (86194) ; Chauvigny ; com:86140") == "86194,86070,86140"
     assert field.prepare_value("86194,86070") == "Poitiers (86194) ; Chauvigny (86070)"
     assert TerritoryListField(as_ref=True).clean("CU du Grand Poitiers ; Vienne") == "epci:200069854,dep:86"
     with pytest.raises(Exception, match="Zzyzx"):
