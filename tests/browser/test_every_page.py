@@ -3,18 +3,15 @@ or critical violation, nothing scrolls sideways, and a screenshot of each is kep
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from oasis.accounts.enums import Role
-from oasis.projects.services import NewProject, add_member, create_project
-from oasis.recruitment.models import AidScheme
-from oasis.recruitment.services import CandidateData, VacancyData, create_candidate, create_vacancy, save_scheme
-from tests.projects.conftest import PASSWORD, make_user
+from oasis.projects.services import add_member
+from oasis.recruitment.services import VacancyData, create_vacancy
+from tests.projects.conftest import PASSWORD
+from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
@@ -44,72 +41,19 @@ PUBLIC_PAGES = [
 
 
 @pytest.fixture
-def world(db, national):  # type: ignore[no-untyped-def]
-    """One of each thing a page shows: a project with its team, a scheme, a candidate, a vacancy."""
-    officer = make_user("cm@vienne.test", Role.DEPARTEMENT, departement_id="86")
-    users = {
-        "departement": officer,
-        "ars": make_user("ars@na.test", Role.ARS, region_id="75"),
-        "collectivite": make_user(
-            "maire@lussac.test", Role.COLLECTIVITE, collectivite_niveau="commune", collectivite_code="86140"
-        ),
-        "professionnel": make_user("interne@fac.test", Role.PROFESSIONNEL),
-    }
-    project = create_project(
-        officer,
-        NewProject(
-            nom="Maison de santé de Lussac-les-Châteaux",
-            kind="msp",
-            carrier="commune",
-            carrier_name="Commune de Lussac",
-            commune_principale="86140",
-            communes_desservies=["86140", "86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86140",
-            next_action="Réunion d'information",
-            next_action_due=dt.date(2027, 6, 1),
-        ),
-    )
-    add_member(officer, project, "generaliste", "associe-liberal", "Dr Martin")
-    scheme = save_scheme(
-        officer,
-        AidScheme(
-            code="vienne-etudes-medecine",
-            nom="Aide aux études de médecine (Vienne)",
-            financeur="Département de la Vienne",
-            kind="etudes",
-            professions=["generaliste"],
-            annee_min=4,
-            annee_max=10,
-            montant_mensuel=Decimal("500"),
-            plafond=Decimal("42000"),
-            duree_engagement_mois=84,
-            delai_installation_mois=36,
-            regle_remboursement="prorata",
-        ),
-        "86",
-    )
-    candidate = create_candidate(
-        officer,
-        "86",
-        CandidateData(
-            nom="Durand",
-            prenom="Léa",
-            profession="generaliste",
-            situation="etudiant",
-            email="lea.durand@etu.test",
-            annee_etudes=4,
-            territoires_preferes=["epci:200069854"],
-            commune_reference="86194",
-            modes=["liberal"],
-        ),
-        consent_given=True,
-    )
+def world(cast, project, vienne_medecine, student):  # noqa: F811
+    """One of each thing a page shows: the project tests' cast and project, the Vienne scheme, a student, a vacancy."""
+    add_member(cast["vienne"], project, "generaliste", "associe-liberal", "Dr Martin")
     vacancy = create_vacancy(
-        officer,
-        VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny"),
+        cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny")
     )
-    return {"users": users, "project": project, "scheme": scheme, "candidate": candidate, "vacancy": vacancy}
+    users = {
+        "departement": cast["vienne"],
+        "ars": cast["ars_na"],
+        "collectivite": cast["lussac"],
+        "professionnel": cast["medecin"],
+    }
+    return {"users": users, "project": project, "scheme": vienne_medecine, "candidate": student, "vacancy": vacancy}
 
 
 def _pages_for(role: str, world: dict) -> list[str]:
