@@ -74,7 +74,7 @@ def test_officer_follows_a_student_to_installation(live_server, officer_page, ar
     form.get_by_label("Installé le (si installé)").fill("2033-11-04")
     form.get_by_role("button", name="Enregistrer l'étape").click()
     page.wait_for_load_state()
-    assert "Installé" in page.locator("#table-parcours .stage").first.inner_text()
-    assert "Engagement honoré" in page.locator("#table-conventions").inner_text()
+    assert "Installé" in page.locator("#table-parcours .stage").first.text_content()
+    assert "Engagement honoré" in page.locator("#table-conventions").text_content()
     page.screenshot(path=artifacts / "recrutement-candidat.png", full_page=True)
     assert AidAgreement.objects.get().installation_commune_id == "86070"

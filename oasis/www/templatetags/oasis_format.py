@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from oasis.formatting import date_longue, fr_number, montant
 
@@ -65,3 +66,28 @@ def rubriques_projet() -> tuple[tuple[str, str, str], ...]:
 @register.filter
 def rubrique_label(tab: str) -> str:
     return next((label for key, label, _ in PROJECT_TABS if key == tab), "")
+
+
+# DSFR badge colour of each status: done (success), waiting on someone (warning), stopped (error), under way (info).
+BADGE_COLOURS = {
+    "honore": "success",
+    "installe": "success",
+    "pourvu": "success",
+    "valide": "success",
+    "ouvert": "new",
+    "a-installer": "warning",
+    "a-revoir": "warning",
+    "suspendu": "warning",
+    "rompu": "error",
+    "refuse": "error",
+    "abandon": "error",
+    "abandonne": "error",
+    "clos": "error",
+}
+
+
+@register.simple_tag
+def statut(value: str, label: str) -> str:
+    """A status as a DSFR badge: ``{% statut a.status a.get_status_display %}``."""
+    colour = BADGE_COLOURS.get(str(value), "info")
+    return format_html('<span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--{}">{}</span>', colour, label)
