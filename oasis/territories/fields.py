@@ -107,60 +107,36 @@ def display(territory: Territory) -> str:
 class TerritoryField(forms.CharField):
     """A territory typed by name; cleans to its code (``as_ref=True``: to ``dep:86``, ``com:86194``…)."""
 
+    multiple = False
+
     def __init__(self, *, niveaux: Collection[str] = ALL_LEVELS, as_ref: bool = False, **kwargs: Any) -> None:
         self.niveaux = tuple(niveaux)
         self.as_ref = as_ref
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", 4000 if self.multiple else 200)
         super().__init__(**kwargs)
         self.widget.attrs.update({"data-territoire": ",".join(self.niveaux), "autocomplete": "off"})
+        if self.multiple:
+            self.widget.attrs["data-multiple"] = "true"
+
+    def _parts(self, text: str) -> list[str]:
+        parts = re.split(r"[;,]", text) if self.multiple else [text]
+        return [part.strip() for part in parts if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, str) and value and "(" not in value:
+        """Codes as the user reads them back: « Poitiers (86194) » (several joined by « ; »)."""
+        if not (isinstance(value, str) and value and "(" not in value):
+            return value
+        shown = []
+        for part in self._parts(value):
             try:
-                return display(resolve_territory(value, self.niveaux))
+                shown.append(display(resolve_territory(part, self.niveaux)))
             except TerritoryNotFound:
-                return value
-        return value
+                shown.append(part)
+        return " ; ".join(shown)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
-        if not text:
-            return ""
-        try:
-            territory = resolve_territory(text, self.niveaux)
-        except TerritoryNotFound as error:
-            raise forms.ValidationError(str(error), code="territoire") from error
-        return territory.ref if self.as_ref else territory.code
-
-
-class TerritoryListField(forms.CharField):
-    """Several territories typed by name, separated by « ; » or « , »; cleans to their codes (or refs) joined by « , »."""
-
-    def __init__(self, *, niveaux: Collection[str] = ALL_LEVELS, as_ref: bool = False, **kwargs: Any) -> None:
-        self.niveaux = tuple(niveaux)
-        self.as_ref = as_ref
-        kwargs.setdefault("max_length", 4000)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"data-territoire": ",".join(self.niveaux), "data-multiple": "true", "autocomplete": "off"})
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, str) and value and "(" not in value:
-            shown = []
-            for part in re.split(r"[;,]", value):
-                part = part.strip()
-                try:
-                    shown.append(display(resolve_territory(part, self.niveaux)) if part else "")
-                except TerritoryNotFound:
-                    shown.append(part)
-            return " ; ".join(p for p in shown if p)
-        return value
-
-    def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
         resolved, errors = [], []
-        for part in re.split(r"[;,]", text or ""):
-            if not part.strip():
-                continue
+        for part in self._parts(super().to_python(value) or ""):
             try:
                 territory = resolve_territory(part, self.niveaux)
             except TerritoryNotFound as error:
@@ -170,3 +146,9 @@ class TerritoryListField(forms.CharField):
         if errors:
             raise forms.ValidationError(" ".join(errors), code="territoire")
         return ",".join(resolved)
+
+
+class TerritoryListField(TerritoryField):
+    """Several territories typed by name, separated by « ; » or « , »; cleans to their codes (or refs) joined by « , »."""
+
+    multiple = True
