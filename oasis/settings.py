@@ -54,8 +54,11 @@ INSTALLED_APPS = [
     "oasis.accounts",
     "oasis.projects",
     "oasis.recruitment",
+    "oasis.jobs",
     "oasis.www",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Heavy work (siting, région-wide PDFs) runs as jobs in the database queue, executed by `oasis worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job waiting or running for longer than this is considered abandoned (its worker died): it no longer counts.
+OASIS_JOB_TIMEOUT_SECONDS = env_int("OASIS_DUREE_MAX_CALCUL_SECONDES", 30 * 60)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

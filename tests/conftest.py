@@ -16,9 +16,15 @@ SHARED_RAW_DATA = Path(os.environ.get("OASIS_RAW_DATA", ROOT.parent / "shared" /
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Browser tests use live_server, whose transactional database is flushed after each test:
+    # Transactional tests (the job worker's, the browser's with live_server) flush the database after each test:
     # run them last so the national data loaded once serves every other test.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    def flushes(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser") is not None:
+            return 2
+        marker = item.get_closest_marker("django_db")
+        return 1 if marker is not None and marker.kwargs.get("transaction") else 0
+
+    items.sort(key=flushes)
 
 
 @pytest.fixture(scope="session")

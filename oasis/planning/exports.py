@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from oasis.csvfiles import INTERNATIONAL, CsvDialect
-from oasis.planning.services import PlanningResult
+from oasis.planning.services import PlanningOptions, PlanningResult, ProposedSite
 
 CSV_COLUMNS = (
     "rang",
@@ -64,3 +64,24 @@ def to_dict(result: PlanningResult) -> dict[str, Any]:
         "structures_existantes": [{"code_insee": c, "nom": n, "longitude": x, "latitude": y} for c, n, x, y in result.existing],
         "provenance": result.provenance,
     }
+
+
+def from_dict(data: dict[str, Any], options: PlanningOptions) -> PlanningResult:
+    """The result that ``to_dict`` wrote, for the options it was computed with (kept by the planning job)."""
+    return PlanningResult(
+        options=options,
+        sites=[ProposedSite(**{**site, "variations_apl": [tuple(v) for v in site["variations_apl"]]}) for site in data["sites"]],
+        existing=[(e["code_insee"], e["nom"], e["longitude"], e["latitude"]) for e in data["structures_existantes"]],
+        objective=data["objectif"],
+        objective_existing=data["objectif_structures_existantes"],
+        demand_total=data["demande_totale"],
+        population_couverte_avant=data["population_couverte_avant"],
+        population_couverte_apres=data["population_couverte_apres"],
+        population_totale=data["population_totale"],
+        apl_impact=data["impact_apl"],
+        status=data["statut"],
+        solve_seconds=data["secondes_resolution"],
+        candidates=data["candidats"],
+        demand_places=data["communes_demande"],
+        provenance=data["provenance"],
+    )

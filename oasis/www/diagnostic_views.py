@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from oasis.diagnostics import jobs as pdf_jobs
 from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv, to_xlsx
 from oasis.diagnostics.services import Diagnosis, build_diagnosis
+from oasis.jobs.models import Job
+from oasis.jobs.services import JobRefused, submit
 from oasis.territories.services import TerritoryNotFound, get_territory
 from oasis.www.downloads import csv_dialect, csv_file
 
@@ -23,14 +26,39 @@ def diagnostic(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
 
 
 def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
+    if niveau in pdf_jobs.JOB_LEVELS:
+        return _pdf_job(request, niveau, code)
     diagnosis = _diagnosis(niveau, code)
     try:
         document = render_pdf(diagnosis)
     except PdfUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="etat-des-lieux-{niveau}-{diagnosis.territory.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf_jobs.file_name(niveau, diagnosis.territory.code)}"'
     return response
+
+
+def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
+    """The PDF of a large territory: queued once, then served from the finished job."""
+    try:
+        territory = get_territory(niveau, code)
+    except TerritoryNotFound as error:
+        raise Http404(str(error)) from error
+    try:
+        job = submit(
+            pdf_jobs.pdf_task,
+            kind=pdf_jobs.KIND,
+            libelle=f"État des lieux en PDF — {territory.nom}",
+            params={"niveau": niveau, "code": territory.code},
+            version=pdf_jobs.version(),
+            user=request.user,
+            address=request.META.get("REMOTE_ADDR"),
+        )
+    except JobRefused as refused:
+        return render(request, "www/jobs/refused.html", {"message": str(refused)}, status=429)
+    if job.statut == Job.Statut.TERMINE:
+        return redirect("job_file", pk=job.pk)
+    return redirect("job_detail", pk=job.pk)
 
 
 def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from oasis.core.siting import SolverError
+from oasis.jobs.models import Job
+from oasis.jobs.services import JobRefused, find, submit
 from oasis.planning.exports import to_csv, to_dict
-from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult, plan
+from oasis.planning.jobs import KIND, check_anonymous, planning_task, results, to_params, version
+from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult
 from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.fields import resolve_territory
@@ -61,21 +64,37 @@ def _options(request: HttpRequest) -> tuple[PlanningOptions | None, str | None]:
     return options, None
 
 
+def _job(request: HttpRequest, options: PlanningOptions) -> Job:
+    """The job computing these options' scenarios (raises ``JobRefused`` or ``ValueError`` for a refused request)."""
+    if not request.user.is_authenticated:
+        check_anonymous(options)
+    territory = options.territory
+    return submit(
+        planning_task,
+        kind=KIND,
+        libelle=f"Implantation de {options.sites} site(s) — {territory.nom if territory else 'France'}",
+        params=to_params(options),
+        version=version(),
+        user=request.user,
+        address=request.META.get("REMOTE_ADDR"),
+    )
+
+
 def planning(request: HttpRequest) -> HttpResponse:
     options, error = _options(request)
+    job: Job | None = None
     result: PlanningResult | None = None
-    comparison: list[tuple[str, PlanningResult]] = []
+    scenarios: dict[str, PlanningResult] = {}
     if options is not None:
         try:
-            result = plan(options)
-            for kind, label in DEMANDS.items():
-                if kind == options.demande:
-                    comparison.append((label, result))
-                else:
-                    alternative = PlanningOptions(**{**options.__dict__, "demande": kind})
-                    comparison.append((label, plan(alternative)))
-        except (SolverError, ValueError) as solver_error:
-            error = str(solver_error)
+            job = _job(request, options)
+        except (JobRefused, ValueError) as refused:
+            error = str(refused)
+        if job is not None and job.statut == Job.Statut.TERMINE:
+            scenarios = results(job, options)
+            result = scenarios[options.demande]
+        elif job is not None and job.statut == Job.Statut.ECHEC:
+            error = job.error
     official_year, official = (
         official_baseline(
             result.options.profession,
@@ -94,10 +113,11 @@ def planning(request: HttpRequest) -> HttpResponse:
         {
             "options": options,
             "error": error,
+            "job": job if job is not None and not job.finished else None,
             "result": result,
             "official_year": official_year,
             "official": official,
-            "comparison": comparison,
+            "comparison": [(DEMANDS[kind], scenario) for kind, scenario in scenarios.items()],
             "result_json": json.dumps(to_dict(result), ensure_ascii=False) if result else "null",
             "professions": [(p.value, p.label) for p in PROFESSIONS],
             "demands": DEMANDS.items(),
@@ -114,6 +134,10 @@ def planning_csv(request: HttpRequest) -> HttpResponse:
     options, error = _options(request)
     if options is None:
         return HttpResponse(error or "Paramètre « territoire » requis.", status=400, content_type="text/plain; charset=utf-8")
-    result = plan(options)
+    job = find(KIND, to_params(options), version())
+    if job is None or job.statut != Job.Statut.TERMINE:
+        # Not computed yet (or failed): the planning page computes it and says how far it is.
+        return redirect(f"{reverse('planning')}?{request.GET.urlencode()}")
+    result = results(job, options)[options.demande]
     territory = options.territory.code if options.territory else "france"
     return csv_file(to_csv(result, csv_dialect(request)), f"implantation-{territory}.csv")

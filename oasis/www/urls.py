@@ -5,6 +5,7 @@ from oasis.accounts.views import ThrottledLoginView
 from oasis.www import (
     accompaniment_views,
     diagnostic_views,
+    jobs_views,
     map_views,
     observatory_views,
     planning_views,
@@ -23,6 +24,9 @@ urlpatterns = [
     path("carte/", map_views.map_page, name="map"),
     path("implantation/", planning_views.planning, name="planning"),
     path("implantation/sites.csv", planning_views.planning_csv, name="planning_csv"),
+    path("taches/<uuid:pk>/", jobs_views.job_detail, name="job_detail"),
+    path("taches/<uuid:pk>/etat.json", jobs_views.job_status, name="job_status"),
+    path("taches/<uuid:pk>/fichier", jobs_views.job_file, name="job_file"),
     path("epci/", views.epci_list, name="epci_list"),
     path("connexion/", ThrottledLoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),

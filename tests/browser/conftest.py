@@ -64,3 +64,22 @@ def pick(page, label: str, typed: str, option: str, exact: bool = False) -> None
     field = page.get_by_label(label, exact=exact)
     field.fill(typed)
     page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
+
+
+
+@pytest.fixture(autouse=True)
+def readers_never_block_the_worker(transactional_db):  # type: ignore[no-untyped-def]
+    """The test database is SQLite in memory with a shared cache, where a reader's table lock fails a writer at once.
+
+    The pages polling a job read while the worker writes its progress: let them read uncommitted rows, as a file
+    database in WAL mode (what users run) would let them read the last committed ones.
+    """
+    from django.db.backends.signals import connection_created
+
+    def read_uncommitted(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+        if connection.vendor == "sqlite":
+            connection.cursor().execute("PRAGMA read_uncommitted = 1")
+
+    connection_created.connect(read_uncommitted)
+    yield
+    connection_created.disconnect(read_uncommitted)

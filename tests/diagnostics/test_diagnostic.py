@@ -110,3 +110,20 @@ def test_xlsx_has_the_same_rows_with_figures_as_numbers(client):
     density = next(row for row in rows if row[1] == "Médecins généralistes : pour 10 000 habitants")
     assert isinstance(density[2], float)
     assert next(r for r in csv_rows if r["libelle"] == density[1])["valeur"] == f"{density[2]:.2f}".replace(".", ",")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_of_a_region_is_built_by_the_worker(client):
+    from oasis.testing import run_queued_jobs
+
+    asked = client.get("/territoires/region/75/etat-des-lieux.pdf")
+    assert asked.status_code == 302 and asked["Location"].startswith("/taches/")
+    page = client.get(asked["Location"]).content.decode()
+    assert "État des lieux en PDF — Nouvelle-Aquitaine" in page and "data-job-status" in page
+    run_queued_jobs()
+    again = client.get("/territoires/region/75/etat-des-lieux.pdf")
+    assert again.status_code == 302 and again["Location"].endswith("/fichier")
+    response = client.get(again["Location"])
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="etat-des-lieux-region-75.pdf"' in response["Content-Disposition"]
+    assert "Nouvelle-Aquitaine" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)

@@ -88,24 +88,10 @@ def test_api(client):
     assert client.get("/api/implantation", {"territoire": "dep:00"}).status_code == 404
 
 
-def test_page(client):
-    content = client.get("/implantation/", {"territoire": "dep:86", "sites": 3}).content.decode()
-    assert "3 sites proposés — Vienne" in content
-    assert "Trois scénarios côte à côte" in content
-    data = json.loads(content.split('<script id="planning-data" type="application/json">')[1].split("</script>")[0])
-    assert len(data["sites"]) == 3
-
-
 def test_page_errors_are_explained(client):
     response = client.get("/implantation/", {"territoire": "dep:00"})
     assert response.status_code == 400 and "Département inconnu" in response.content.decode()
     assert client.get("/implantation/").status_code == 200  # the empty form
-
-
-def test_csv_download(client):
-    response = client.get("/implantation/sites.csv", {"territoire": "epci:200069854", "sites": 1})
-    assert response["Content-Type"].startswith("text/csv")
-    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 1
 
 
 def test_p_median_on_the_vienne():
@@ -124,8 +110,3 @@ def test_each_site_lists_the_apl_changes_it_brings():
     assert site.variations_apl
     assert all(after >= before for _, before, after in site.variations_apl)
     assert site.code_insee in {code for code, _, _ in site.variations_apl}
-
-
-def test_page_offers_the_p_median(client):
-    content = client.get("/implantation/", {"territoire": "dep:86", "sites": 2, "modele": "p-median"}).content.decode()
-    assert 'value="p-median" selected' in content and "p-médian" in content

@@ -1,7 +1,9 @@
-"""``oasis serve``: serve the application with a production WSGI server (waitress)."""
+"""``oasis serve``: serve the application with a production WSGI server (waitress), and its job worker."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--sans-worker",
+            action="store_true",
+            help="ne pas lancer le worker des calculs en arrière-plan (quand « oasis worker » tourne à part)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
@@ -29,4 +36,13 @@ class Command(BaseCommand):
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"OASIS est servi sur http://{shown}:{port}/ (Ctrl+C pour arrêter)", ending="\n")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=options["threads"], ident="oasis")
+        worker = None
+        if not options["sans_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "oasis.cli", "worker", "--verbosity", "0"])
+            self.stdout.write(f"Les calculs en arrière-plan sont exécutés par un worker (processus {worker.pid}).")
+        try:
+            serve(application, host=host, port=port, threads=options["threads"], ident="oasis")
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)

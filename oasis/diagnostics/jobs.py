@@ -1,0 +1,38 @@
+"""The PDF état des lieux of a large territory (a région) as a job: minutes of layout kept out of the request."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+import oasis
+from oasis.datasets.fingerprint import data_version
+from oasis.diagnostics.report import PdfUnavailable, render_pdf
+from oasis.diagnostics.services import build_diagnosis
+from oasis.jobs.models import Job
+from oasis.jobs.runner import Outcome, Progress, run
+from oasis.territories.services import get_territory
+
+KIND = "etat-des-lieux-pdf"
+# Territories whose PDF is built by the worker; smaller ones are built while the user waits (under a second).
+JOB_LEVELS = ("region",)
+
+
+def version() -> str:
+    return f"{data_version()}|{oasis.__version__}"
+
+
+def file_name(niveau: str, code: str) -> str:
+    return f"etat-des-lieux-{niveau}-{code}.pdf"
+
+
+def compute(job: Job, progress: Progress) -> Outcome:
+    niveau, code = job.params["niveau"], job.params["code"]
+    progress(0.0, "Calcul des indicateurs du territoire")
+    diagnosis = build_diagnosis(get_territory(niveau, code))
+    progress(0.5, "Mise en page du PDF")
+    return Outcome(file=render_pdf(diagnosis), file_name=file_name(niveau, diagnosis.territory.code), file_type="application/pdf")
+
+
+@task()
+def pdf_task(job_id: str) -> None:
+    run(job_id, compute, expected=(PdfUnavailable, ValueError))
