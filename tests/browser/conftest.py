@@ -66,7 +66,6 @@ def pick(page, label: str, typed: str, option: str, exact: bool = False) -> None
     page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
 
 
-
 @pytest.fixture(autouse=True)
 def readers_never_block_the_worker(transactional_db):  # type: ignore[no-untyped-def]
     """The test database is SQLite in memory with a shared cache, where a reader's table lock fails a writer at once.

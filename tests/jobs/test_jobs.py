@@ -63,9 +63,7 @@ def test_an_expected_error_is_the_users_to_read_and_is_remembered_for_a_while():
     job.refresh_from_db()
     assert job.statut == Job.Statut.ECHEC and job.error == "n doit être positif"
     assert ask(-1).pk == job.pk
-    Job.objects.filter(pk=job.pk).update(
-        finished_at=timezone.now() - timedelta(seconds=services.FAILURE_MEMORY_SECONDS + 1)
-    )
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(seconds=services.FAILURE_MEMORY_SECONDS + 1))
     assert ask(-1).pk != job.pk  # asked anew
 
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 
 import pytest
 from django.core.management import CommandError, call_command
