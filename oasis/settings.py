@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a locked-out login (of the site or of /admin/) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oasis.urls"
@@ -150,11 +154,48 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("OASIS_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Served over HTTPS (every deployment but a workstation): secure cookies, HSTS, and http:// redirected to https://.
+OASIS_HTTPS = env_bool("OASIS_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = OASIS_HTTPS
+SECURE_HSTS_SECONDS = env_int("OASIS_HSTS_SECONDES", 365 * 24 * 3600) if OASIS_HTTPS else 0
+SECURE_SSL_REDIRECT = OASIS_HTTPS and env_bool("OASIS_REDIRECTION_HTTPS", True)
+# Behind a reverse proxy that terminates TLS: how many proxies to trust, and whether they say the request was HTTPS.
+OASIS_TRUSTED_PROXIES = env_int("OASIS_PROXIES_DE_CONFIANCE", 0)
+if env_bool("OASIS_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: only this server's scripts, styles, fonts and images (the maps have no remote tiles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # DSFR components and the charts set style attributes.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login failures (site and /admin/), counted in the database by django-axes so that every worker process sees them.
+# Locked: five failures for one account from one address, for 15 minutes. Someone else cannot lock a colleague
+# out from another address, and one person's typos do not lock the office sharing their address.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "oasis.accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "oasis.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 OASIS_BUNDLE_DIR = Path(env_str("OASIS_BUNDLE_DIR", str(PACKAGE_DIR / "data" / "bundle")))
 OASIS_OFFICIAL_DIR = PACKAGE_DIR / "data" / "official"

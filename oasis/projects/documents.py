@@ -138,6 +138,11 @@ def open_version(user: Any, project: Project, document_id: int, numero: int | No
     version = versions.filter(numero=numero).first() if numero is not None else versions.first()
     if version is None:
         raise ValueError("Version introuvable.")
+    if not version.fichier.storage.exists(version.fichier.name):
+        raise ValueError(
+            f"Le fichier de « {document.titre} » (version {version.numero}) est absent du serveur : "
+            "prévenez l'administrateur d'OASIS (sauvegarde restaurée sans ses documents ?)."
+        )
     record(user, "projet.document.lecture", project, {"document": document.pk, "version": version.numero})
     return version
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from oasis.accounts.addresses import client_address
 from oasis.diagnostics import jobs as pdf_jobs
 from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv, to_xlsx
 from oasis.diagnostics.services import Diagnosis, build_diagnosis
@@ -52,7 +53,7 @@ def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
             params={"niveau": niveau, "code": territory.code},
             version=pdf_jobs.version(),
             user=request.user,
-            address=request.META.get("REMOTE_ADDR"),
+            address=client_address(request),
         )
     except JobRefused as refused:
         return render(request, "www/jobs/refused.html", {"message": str(refused)}, status=429)

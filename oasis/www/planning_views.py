@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from oasis.accounts.addresses import client_address
 from oasis.jobs.models import Job
 from oasis.jobs.services import JobRefused, find, submit
 from oasis.planning.exports import to_csv, to_dict
@@ -76,7 +77,7 @@ def _job(request: HttpRequest, options: PlanningOptions) -> Job:
         params=to_params(options),
         version=version(),
         user=request.user,
-        address=request.META.get("REMOTE_ADDR"),
+        address=client_address(request),
     )
 
 
@@ -115,6 +116,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "error": error,
             "job": job if job is not None and not job.finished else None,
             "result": result,
+            "computed_at": job.finished_at if result is not None and job is not None else None,
             "official_year": official_year,
             "official": official,
             "comparison": [(DEMANDS[kind], scenario) for kind, scenario in scenarios.items()],

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from oasis.accounts.views import ThrottledLoginView
+from oasis.accounts.views import OasisLoginView
 from oasis.www import (
     accompaniment_views,
     diagnostic_views,
@@ -28,7 +28,7 @@ urlpatterns = [
     path("taches/<uuid:pk>/etat.json", jobs_views.job_status, name="job_status"),
     path("taches/<uuid:pk>/fichier", jobs_views.job_file, name="job_file"),
     path("epci/", views.epci_list, name="epci_list"),
-    path("connexion/", ThrottledLoginView.as_view(), name="login"),
+    path("connexion/", OasisLoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("projets/", projects_views.project_list, name="projects"),
     path("projets/export.csv", accompaniment_views.project_export, name="project_export"),

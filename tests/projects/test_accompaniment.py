@@ -289,6 +289,17 @@ def test_upload_versions_and_download_are_traced(cast, project):
     ]
 
 
+def test_a_missing_file_answers_404_with_a_message_and_no_read_is_logged(client, cast, project):
+    document = documents.upload(cast["vienne"], project, "autre", "Convention", "convention.pdf", PDF)
+    stored = document.versions.get().fichier
+    stored.storage.delete(stored.name)
+    client.force_login(cast["vienne"])
+    response = client.get(reverse("document_download", args=[project.pk, document.pk]))
+    assert response.status_code == 404
+    assert "« Convention » (version 1) est absent du serveur" in response.content.decode()
+    assert "projet.document.lecture" not in actions_of(project, "projet.document")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -10,16 +10,42 @@ from oasis.accounts.models import Profile
 from tests.projects.conftest import PASSWORD
 
 
-def test_login_then_throttled_after_five_failures(client, cast):
-    assert client.post(reverse("login"), {"username": "cm@vienne.test", "password": PASSWORD}).status_code == 302
+def login(client, username, password, address="192.0.2.10", path=None):
+    return client.post(path or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_login_locked_at_the_fifth_failure_for_that_account_from_that_address(client, cast):
+    assert login(client, "cm@vienne.test", PASSWORD).status_code == 302
     client.logout()
-    for _ in range(5):
-        assert client.post(reverse("login"), {"username": "ars@na.test", "password": "faux"}).status_code == 200
-    locked = client.post(reverse("login"), {"username": "ars@na.test", "password": PASSWORD})
+    for _ in range(4):
+        assert login(client, "ars@na.test", "faux").status_code == 200
+    assert login(client, "ars@na.test", PASSWORD).status_code == 302  # four failures: still allowed
+    client.logout()
+    for _ in range(4):
+        assert login(client, "ars@na.test", "faux").status_code == 200
+    assert login(client, "ars@na.test", "faux").status_code == 429  # the fifth failure
+    locked = login(client, "ars@na.test", PASSWORD)
+    assert locked.status_code == 429 and "Trop de tentatives" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Neither a colleague behind the same address nor the account's owner elsewhere is locked out by it.
+    assert login(client, "cm@vienne.test", PASSWORD).status_code == 302
+    client.logout()
+    assert login(client, "ars@na.test", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_the_admin_login_is_throttled_by_the_same_counter(client, cast):
+    admin_login = "/admin/login/?next=/admin/"
+    for _ in range(4):
+        assert login(client, "admin@oasis.test", "faux", path=admin_login).status_code == 200
+    assert login(client, "admin@oasis.test", "faux", path=admin_login).status_code == 429  # the fifth failure
+    locked = login(client, "admin@oasis.test", PASSWORD, path=admin_login)
     assert locked.status_code == 429
-    assert "Trop de tentatives" in locked.content.decode()
-    # Someone else behind the same address can still log in.
-    assert client.post(reverse("login"), {"username": "cm@vienne.test", "password": PASSWORD}).status_code == 302
+    assert "_auth_user_id" not in client.session
+    # The failures counted on /admin/ lock the site's login too: one counter, kept in the database.
+    assert login(client, "admin@oasis.test", PASSWORD).status_code == 429
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get(username="admin@oasis.test").failures_since_start >= 5
 
 
 def test_passwords_are_hashed(cast):
@@ -41,6 +67,13 @@ def test_create_account_command(monkeypatch, national):
     with pytest.raises(CommandError, match="rattaché à un département"):
         monkeypatch.setattr("sys.stdin", io.StringIO("une-phrase-de-passe-solide-2026\n"))
         call_command("create_account", email="x@vienne.test", role="departement", password_stdin=True, stdout=io.StringIO())
+    for option, code, message in (("departement", "99", "Département inconnu"), ("region", "00", "Région inconnue")):
+        with pytest.raises(CommandError, match=f"--{option} : {message}"):
+            monkeypatch.setattr("sys.stdin", io.StringIO("une-phrase-de-passe-solide-2026\n"))
+            call_command(
+                "create_account", email="y@vienne.test", role="ars", password_stdin=True, stdout=io.StringIO(), **{option: code}
+            )
+    assert not get_user_model().objects.filter(username="y@vienne.test").exists()
     with pytest.raises(CommandError, match="existe déjà"):
         call_command(
             "create_account", email="cm2@vienne.test", role="ars", region="75", password_stdin=True, stdout=io.StringIO()

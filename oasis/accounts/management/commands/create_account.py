@@ -14,6 +14,7 @@ from django.db import transaction
 from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile
 from oasis.audit.services import record
+from oasis.territories.services import TerritoryNotFound, get_territory
 
 
 class Command(BaseCommand):
@@ -33,6 +34,12 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if user_model.objects.filter(username=options["email"]).exists():
             raise CommandError(f"Le compte {options['email']} existe déjà.")
+        for niveau_rattachement in ("region", "departement", "commune", "epci"):
+            if options[niveau_rattachement]:
+                try:
+                    get_territory(niveau_rattachement, options[niveau_rattachement])
+                except TerritoryNotFound as error:
+                    raise CommandError(f"--{niveau_rattachement} : {error}") from error
         password = input() if options["password_stdin"] else getpass.getpass("Mot de passe : ")
         niveau = "commune" if options["commune"] else ("epci" if options["epci"] else "")
         profile = Profile(
