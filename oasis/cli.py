@@ -33,6 +33,8 @@ def translate(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oasis.settings")
+    # The database, the documents, the backups and the secret key are readable by OASIS's own account only.
+    os.umask(0o077)
     from django.core.management import execute_from_command_line
 
     arguments = translate(list(sys.argv[1:] if argv is None else argv))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oasis.projects",
     "oasis.recruitment",
     "oasis.jobs",
+    "oasis.backups",
     "oasis.www",
     "ninja",
     "django_tasks",

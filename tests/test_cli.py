@@ -1,8 +1,11 @@
+import re
 import socket
+import stat
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -27,10 +30,15 @@ def test_serve_answers_on_the_requested_port(tmp_path):
     env = {"OASIS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     oasis = [sys.executable, "-m", "oasis.cli"]
     subprocess.run([*oasis, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    # What OASIS writes is its own account's only.
+    assert stat.S_IMODE((tmp_path / "oasis.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     port = free_port()
     server = subprocess.Popen([*oasis, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert f"http://127.0.0.1:{port}/" in server.stdout.readline()
+        worker = int(re.search(r"processus (\d+)", server.stdout.readline()).group(1))
+        assert "worker" in Path(f"/proc/{worker}/cmdline").read_text()
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -47,6 +55,11 @@ def test_serve_answers_on_the_requested_port(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+    # The worker stops with the server.
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{worker}").exists() and "Z" not in Path(f"/proc/{worker}/stat").read_text().split()[2]:
+        assert time.monotonic() < deadline, "le worker survit au serveur"
+        time.sleep(0.2)
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path):

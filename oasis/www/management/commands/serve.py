@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -9,6 +12,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+
+def _stop_with_parent() -> None:
+    """In the worker, before it starts: receive SIGTERM if ``oasis serve`` dies, even killed (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class Command(BaseCommand):
@@ -38,8 +47,13 @@ class Command(BaseCommand):
         self.stdout.flush()
         worker = None
         if not options["sans_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "oasis.cli", "worker", "--verbosity", "0"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "oasis.cli", "worker", "--verbosity", "0"], preexec_fn=_stop_with_parent
+            )
             self.stdout.write(f"Les calculs en arrière-plan sont exécutés par un worker (processus {worker.pid}).")
+            self.stdout.flush()
+        # SIGTERM (systemd, docker stop) ends the server cleanly, and its worker with it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             serve(application, host=host, port=port, threads=options["threads"], ident="oasis")
         finally:
