@@ -10,6 +10,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 ldconfig -p | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0)
 ldconfig -p | grep -q "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
+# systemd-analyze checks the deployment units (tests/test_deployment.py).
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

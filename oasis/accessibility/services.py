@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from oasis.accessibility.enums import ModePratique, Variante
 from oasis.accessibility.models import AplAggregate, AplResult, AplRun, Practitioner, PractitionerImport, Scenario, ScenarioResult
@@ -356,6 +356,14 @@ def run_apl(
     existing = AplRun.objects.filter(content_hash=computation.content_hash).first()
     if existing is not None:
         return existing
+    try:
+        return _store_run(computation, profession, variante, time.perf_counter() - started)
+    except IntegrityError:
+        # Another request or process stored the same computation meanwhile (first visitors after an import).
+        return AplRun.objects.get(content_hash=computation.content_hash)
+
+
+def _store_run(computation: Computation, profession: str, variante: str, duration_seconds: float) -> AplRun:
     with transaction.atomic():
         run = AplRun.objects.create(
             content_hash=computation.content_hash,
@@ -364,7 +372,7 @@ def run_apl(
             parametres=computation.parameters_used,
             entrees=computation.inputs,
             resume=computation.summary,
-            duration_seconds=time.perf_counter() - started,
+            duration_seconds=duration_seconds,
         )
         results = [
             AplResult(

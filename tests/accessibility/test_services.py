@@ -30,6 +30,22 @@ def test_every_profession_computes(profession):
     assert computation.summary["apl_moyen_national"] > 0
 
 
+def test_a_run_stored_meanwhile_by_another_process_is_returned(monkeypatch):
+    """First visitors after an import: two requests compute the same run, the second to store it must not fail."""
+    from oasis.accessibility import services
+
+    store = services._store_run
+
+    def another_process_stores_it_first(*args):
+        store(*args)  # the other request commits first
+        return store(*args)  # this one then meets the unique content hash
+
+    monkeypatch.setattr(services, "_store_run", another_process_stores_it_first)
+    run = run_apl("generaliste", "moins-65")
+    assert AplRun.objects.filter(content_hash=run.content_hash).count() == 1
+    assert AplResult.objects.filter(run=run).count() == 34_900
+
+
 def test_run_is_stored_once_and_reused():
     first = run_apl("infirmier")
     again = run_apl("infirmier")
