@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references mutation clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references bench-web mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ test-postgres:
 	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
 		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
 
-bench: bench-load bench-apl bench-pages bench-siting bench-references
+bench: bench-load bench-apl bench-pages bench-siting bench-references bench-web
 
 ## make bench-references: import time of each official reference at national size, and its effect on the Vienne
 bench-references: install-dev
@@ -61,6 +61,10 @@ bench-load: install-dev
 bench-siting: install-dev
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/siting.py
+
+## make bench-web: 50 concurrent visitors (locust) on the production server (gunicorn) and on oasis serve
+bench-web: install-dev
+	$(BIN)/python bench/load.py
 
 bench-pages: install-dev system-deps
 	$(BIN)/python bench/pages.py

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 CHROMIUM_FLAGS = [
@@ -46,3 +50,83 @@ def job_worker(*, batch: bool, interval: float = 0.2) -> Any:
 def run_queued_jobs() -> None:
     """Execute every job waiting in the queue, as ``oasis worker --lot`` does."""
     job_worker(batch=True).run()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn_server(checkout: Path, environment: dict[str, str], *, workers: int | None = None) -> Iterator[str]:
+    """The production server as deployed (``deploy/gunicorn.conf.py``) on a free port; yields its address."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = environment | {"OASIS_ECOUTE": f"127.0.0.1:{port}"} | ({"OASIS_PROCESSUS_WEB": str(workers)} if workers else {})
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), "--config", str(checkout / "deploy" / "gunicorn.conf.py"), "oasis.wsgi:application"]
+    server = subprocess.Popen(command, env=env, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=30):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn n'a pas démarré : {server.stderr.read().decode()[-2000:]}") from None  # type: ignore[union-attr]
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server.stderr.close()  # type: ignore[union-attr]
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+    requests_per_second: float
+    rows: list[dict[str, str]]
+    errors: list[str]  # "GET /path: message (n×)"
+
+
+def run_locust(url: str, locustfile: Path, *, users: int, seconds: int, workdir: Path) -> LoadResult:
+    """Run locust headless against ``url`` and read its aggregated statistics."""
+    import csv
+    import subprocess
+    import sys
+
+    prefix = workdir / "locust"
+    locust = Path(sys.executable).parent / "locust"
+    command = [
+        str(locust), "-f", str(locustfile), "--headless", "--host", url, "--users", str(users),
+        "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s", "--csv", str(prefix), "--only-summary",
+        "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=seconds + 120)
+    with open(f"{prefix}_stats.csv", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    with open(f"{prefix}_failures.csv", newline="") as stream:
+        errors = [f"{f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}×)" for f in csv.DictReader(stream)]
+    return LoadResult(
+        requests=int(total["Request Count"]),
+        failures=int(total["Failure Count"]),
+        p50_ms=float(total["50%"]),
+        p95_ms=float(total["95%"]),
+        requests_per_second=float(total["Requests/s"]),
+        rows=[row for row in rows if row["Name"] != "Aggregated"],
+        errors=errors,
+    )
