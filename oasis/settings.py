@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Per-process memory cache: figures that change only when data are imported (keys carry the data version).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
 # Heavy work (siting, région-wide PDFs) runs as jobs in the database queue, executed by `oasis worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job waiting or running for longer than this is considered abandoned (its worker died): it no longer counts.

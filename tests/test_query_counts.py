@@ -81,13 +81,24 @@ def test_lists_do_not_query_per_row(client, cast, project, student, url, grow): 
     [
         ("/territoires/commune/86140/", 27),
         ("/territoires/departement/86/", 19),
-        ("/territoires/epci/200069854/etat-des-lieux/", 150),
+        # Kept once built (per data version): the data version (3 queries) and the EPCI.
+        ("/territoires/epci/200069854/etat-des-lieux/", 4),
         ("/api/carte/communes/86", 19),
     ],
 )
 def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
     client.get(url)  # warm the process caches
     with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+
+
+def test_the_etat_des_lieux_is_built_once_per_data_version(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    url = "/territoires/epci/200069854/etat-des-lieux/"
+    client.get(url)
+    cache.clear()
+    with django_assert_num_queries(153):  # built: the figures, the datasets and the comparisons
         assert client.get(url).status_code == 200
 
 

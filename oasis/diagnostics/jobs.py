@@ -7,7 +7,7 @@ from django_tasks import task
 import oasis
 from oasis.datasets.fingerprint import data_version
 from oasis.diagnostics.report import PdfUnavailable, render_pdf
-from oasis.diagnostics.services import build_diagnosis
+from oasis.diagnostics.services import cached_diagnosis
 from oasis.jobs.models import Job
 from oasis.jobs.runner import Outcome, Progress, run
 from oasis.territories.services import get_territory
@@ -28,7 +28,7 @@ def file_name(niveau: str, code: str) -> str:
 def compute(job: Job, progress: Progress) -> Outcome:
     niveau, code = job.params["niveau"], job.params["code"]
     progress(0.0, "Calcul des indicateurs du territoire")
-    diagnosis = build_diagnosis(get_territory(niveau, code))
+    diagnosis = cached_diagnosis(get_territory(niveau, code))
     progress(0.5, "Mise en page du PDF")
     return Outcome(file=render_pdf(diagnosis), file_name=file_name(niveau, diagnosis.territory.code), file_type="application/pdf")
 

@@ -8,15 +8,18 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+import oasis
 from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
 from oasis.accessibility.params import load_parameters
 from oasis.accessibility.services import active_import, current_run, territory_rows, territory_summary
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.traveltime import nearest_distance_km
+from oasis.datasets.fingerprint import data_version
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
 from oasis.references.models import FinessStructure, ZonageCommune
@@ -327,3 +330,17 @@ def _structure_communes(territory: Territory, millesime: int) -> list[tuple[str,
         (code, r["nom"], r.get(Equipement.MAISON_DE_SANTE.value, 0), r.get(Equipement.CENTRE_DE_SANTE.value, 0))
         for code, r in sorted(rows.items(), key=lambda item: item[1]["nom"])
     ]
+
+
+# The état des lieux changes only when data are imported: kept per territory and data version (docs/architecture.md).
+CACHE_SECONDS = 24 * 3600
+
+
+def cached_diagnosis(territory: Territory) -> Diagnosis:
+    """``build_diagnosis``, computed once per territory, data version and OASIS version in each server process."""
+    key = f"etat-des-lieux:{territory.niveau}:{territory.code}:{data_version()}:{oasis.__version__}"
+    diagnosis: Diagnosis | None = cache.get(key)
+    if diagnosis is None:
+        diagnosis = build_diagnosis(territory)
+        cache.set(key, diagnosis, CACHE_SECONDS)
+    return diagnosis

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from oasis.accounts.addresses import client_address
 from oasis.diagnostics import jobs as pdf_jobs
 from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv, to_xlsx
-from oasis.diagnostics.services import Diagnosis, build_diagnosis
+from oasis.diagnostics.services import Diagnosis, cached_diagnosis
 from oasis.jobs.models import Job
 from oasis.jobs.services import JobRefused, submit
 from oasis.territories.services import TerritoryNotFound, get_territory
@@ -17,7 +17,7 @@ from oasis.www.downloads import csv_dialect, csv_file
 
 def _diagnosis(niveau: str, code: str) -> Diagnosis:
     try:
-        return build_diagnosis(get_territory(niveau, code))
+        return cached_diagnosis(get_territory(niveau, code))
     except TerritoryNotFound as error:
         raise Http404(str(error)) from error
 
