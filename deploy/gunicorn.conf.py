@@ -15,6 +15,9 @@ threads = int(os.environ.get("OASIS_FILS_PAR_PROCESSUS", 4))
 # A request that takes longer than this is cut (heavy work is a job, never a request).
 timeout = 60
 graceful_timeout = 30
+# Idle keep-alive connections are closed after this: longer than a browser's pause between two requests of a page,
+# so that a client does not send on a connection the server is closing (connection reset).
+keepalive = 5
 # Each worker imports OASIS once, then forks: memory shared, start-up paid once.
 preload_app = True
 accesslog = "-"
