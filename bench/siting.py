@@ -43,7 +43,7 @@ def main() -> None:
     index = np.flatnonzero(inside)
     sub = coverage[index, :][:, index].tocsc()
     weights = np.nan_to_num(units.pop_standardisee)[index]
-    fixed = np.flatnonzero(_existing_sites(units)[index])
+    fixed = np.flatnonzero(_existing_sites(units)[0][index])
     p = 3
     print(
         f"instance : {index.size} communes de la Vienne, couverture {minutes:g} min, "
@@ -93,7 +93,7 @@ def main() -> None:
     )
 
     national_seconds, national = best_of(
-        lambda: mclp_greedy(coverage, np.nan_to_num(units.pop_standardisee), 10, np.flatnonzero(_existing_sites(units))),
+        lambda: mclp_greedy(coverage, np.nan_to_num(units.pop_standardisee), 10, np.flatnonzero(_existing_sites(units)[0])),
         repeats=3,
     )
     print(f"glouton national, 10 sites ({units.n} communes) : {national_seconds * 1000:.0f} ms")

@@ -79,8 +79,10 @@ def test_lists_do_not_query_per_row(client, cast, project, student, url, grow): 
 @pytest.mark.parametrize(
     ("url", "count"),
     [
-        ("/territoires/commune/86140/", 27),
-        ("/territoires/departement/86/", 19),
+        # Kept once built (per data version): the territory, the data version (3 queries), the commune's parent.
+        ("/territoires/commune/86140/", 5),
+        ("/territoires/departement/86/", 4),
+        ("/", 3),
         # Kept once built (per data version): the data version (3 queries) and the EPCI.
         ("/territoires/epci/200069854/etat-des-lieux/", 4),
         ("/api/carte/communes/86", 19),
@@ -92,13 +94,21 @@ def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
         assert client.get(url).status_code == 200
 
 
-def test_the_etat_des_lieux_is_built_once_per_data_version(client, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [
+        ("/territoires/epci/200069854/etat-des-lieux/", 153),
+        ("/territoires/departement/86/", 22),
+        ("/", 6),
+    ],
+)
+def test_pages_built_once_per_data_version(client, django_assert_num_queries, url, count):
+    """What the warm pages above skip: building the figures, pinned too."""
     from django.core.cache import cache
 
-    url = "/territoires/epci/200069854/etat-des-lieux/"
     client.get(url)
     cache.clear()
-    with django_assert_num_queries(153):  # built: the figures, the datasets and the comparisons
+    with django_assert_num_queries(count):
         assert client.get(url).status_code == 200
 
 

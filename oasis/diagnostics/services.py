@@ -8,18 +8,16 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-import oasis
 from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
 from oasis.accessibility.params import load_parameters
 from oasis.accessibility.services import active_import, current_run, territory_rows, territory_summary
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.traveltime import nearest_distance_km
-from oasis.datasets.fingerprint import data_version
+from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
 from oasis.references.models import FinessStructure, ZonageCommune
@@ -332,15 +330,6 @@ def _structure_communes(territory: Territory, millesime: int) -> list[tuple[str,
     ]
 
 
-# The état des lieux changes only when data are imported: kept per territory and data version (docs/architecture.md).
-CACHE_SECONDS = 24 * 3600
-
-
 def cached_diagnosis(territory: Territory) -> Diagnosis:
-    """``build_diagnosis``, computed once per territory, data version and OASIS version in each server process."""
-    key = f"etat-des-lieux:{territory.niveau}:{territory.code}:{data_version()}:{oasis.__version__}"
-    diagnosis: Diagnosis | None = cache.get(key)
-    if diagnosis is None:
-        diagnosis = build_diagnosis(territory)
-        cache.set(key, diagnosis, CACHE_SECONDS)
-    return diagnosis
+    """``build_diagnosis``, kept per territory while the data stay the same (it changes only with an import)."""
+    return kept(f"etat-des-lieux:{territory.niveau}:{territory.code}", lambda: build_diagnosis(territory))

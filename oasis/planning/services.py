@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,6 +148,21 @@ def coverage_matrix(times: TravelTimes, minutes: float) -> sp.csr_matrix:
     return to_sparse(restricted, np.ones(restricted.pairs))
 
 
+# The national coverage matrix for each number of minutes, kept with the travel times it was built from.
+_coverage: dict[float, tuple[TravelTimes, sp.csr_matrix]] = {}
+_coverage_lock = threading.Lock()
+
+
+def cached_coverage(times: TravelTimes, minutes: float) -> sp.csr_matrix:
+    """``coverage_matrix``, built once per travel-time matrix and number of minutes in each process."""
+    with _coverage_lock:
+        kept = _coverage.get(minutes)
+        if kept is None or kept[0] is not times:
+            kept = (times, coverage_matrix(times, minutes))
+            _coverage[minutes] = kept
+        return kept[1]
+
+
 def plan(options: PlanningOptions) -> PlanningResult:
     """Propose sites on a territory, explain each, and measure what N professionals there would change."""
     options.check()
@@ -164,7 +180,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
             )
         threshold = float(bounds[1])  # below "sous-doté"'s upper bound
     times = cached_travel_times(provider, units, max(options.minutes, computation.parameters.decay.max_minutes))
-    coverage = coverage_matrix(times, options.minutes)
+    coverage = cached_coverage(times, options.minutes)
 
     inside = _in_territory(units, options.territory)
     demand_index = np.flatnonzero(inside)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oasis.accessibility.services import current_run
+from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import BundleLoad, Dataset
 from oasis.diagnostics.services import apl_for
 from oasis.references.models import ReferenceImport
@@ -29,19 +30,16 @@ PAGE_SIZE = 50
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = search(query, limit=30) if query else []
-    france = Commune.objects.communes().aggregate(population=Sum("population"), communes=Count("code_insee"))
+    return render(request, "www/home.html", {"query": query, "results": results, **kept("accueil", _national_figures)})
+
+
+def _national_figures() -> dict[str, object]:
     series = structure_series("national", "FR")
-    return render(
-        request,
-        "www/home.html",
-        {
-            "query": query,
-            "results": results,
-            "france": france,
-            "latest_series": series[-1] if series else None,
-            "loaded": BundleLoad.objects.exists(),
-        },
-    )
+    return {
+        "france": Commune.objects.communes().aggregate(population=Sum("population"), communes=Count("code_insee")),
+        "latest_series": series[-1] if series else None,
+        "loaded": BundleLoad.objects.exists(),
+    }
 
 
 def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
@@ -49,38 +47,42 @@ def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
         place = get_territory(niveau, code)
     except TerritoryNotFound as error:
         raise Http404(str(error)) from error
+    data = kept(f"territoire:{place.niveau}:{place.code}", lambda: _territory_figures(place))
+    children = data["children"]
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if isinstance(children, list) else None
+    return render(
+        request,
+        "www/territory.html",
+        {**data, "place": place, "page": page, "commune": place.obj if isinstance(place.obj, Commune) else None},
+    )
+
+
+def _territory_figures(place: Territory) -> dict[str, object]:
+    """What the territory page shows: it changes only when data are imported."""
     figures = demography(place)
     supply = supply_figures(place, figures.population)
     control = {total.equipement: total for total in cnam_control_totals(place)}
-    series = _series_for(place)
     children_label, children = _children(place)
     gp_run = current_run("generaliste")
     estimate, _population, _under = apl_for(gp_run, place)
     rpps = latest_rpps_import()
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
-    return render(
-        request,
-        "www/territory.html",
-        {
-            "place": place,
-            "parents": parents(place),
-            "figures": figures,
-            "supply": [(figure, control.get(figure.equipement)) for figure in supply],
-            "has_control": bool(control),
-            "series": series,
-            "children_label": children_label,
-            "page": page,
-            "commune": place.obj if isinstance(place.obj, Commune) else None,
-            "bpe_millesimes": bpe_millesimes(),
-            "datasets": {dataset.key: dataset for dataset in Dataset.objects.all()},
-            "official_gp": territory_official_apl(place, "generaliste"),
-            "estimate_gp": estimate,
-            "gp_run": gp_run,
-            "zoning": zoning_status(place.obj, "generaliste") if isinstance(place.obj, Commune) else None,
-            "rpps": rpps,
-            "rpps_counts": rpps_counts(place) if rpps else {},
-        },
-    )
+    return {
+        "parents": parents(place),
+        "figures": figures,
+        "supply": [(figure, control.get(figure.equipement)) for figure in supply],
+        "has_control": bool(control),
+        "series": _series_for(place),
+        "children_label": children_label,
+        "children": children,
+        "bpe_millesimes": bpe_millesimes(),
+        "datasets": {dataset.key: dataset for dataset in Dataset.objects.all()},
+        "official_gp": territory_official_apl(place, "generaliste"),
+        "estimate_gp": estimate,
+        "gp_run": gp_run,
+        "zoning": zoning_status(place.obj, "generaliste") if isinstance(place.obj, Commune) else None,
+        "rpps": rpps,
+        "rpps_counts": rpps_counts(place) if rpps else {},
+    }
 
 
 def _series_for(place: Territory) -> list:  # type: ignore[type-arg]
