@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
 from ninja import Query, Router
 
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
 from oasis.accessibility.services import compute, run_apl, territory_rows, territory_summary, what_if
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
+from oasis.datasets.fingerprint import kept
 from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl
 from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
 
@@ -51,16 +54,29 @@ def apl(
     variante: str = "ensemble",
     source: str = "modele",
     annee: int | None = None,
-) -> Apl | AplOfficielle:
+) -> AplOfficielle | HttpResponse:
     _check(profession, variante)
     if source not in SOURCES:
         raise BadRequest(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     territory = parse_territory_ref(territoire) if territoire else None
     if source == "officielle":
         return _official(profession, territory, annee)
+    # The same answer until the data change: kept as JSON bytes (France: 5.7 MB), gzipped when the client accepts it.
+    where = f"{territory.niveau}:{territory.code}" if territory else "france"
+    plain, compressed = kept(f"api-apl:{profession}:{variante}:{where}", lambda: _model_json(profession, variante, territory))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(plain, content_type="application/json")
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _model_json(profession: str, variante: str, territory: Territory | None) -> tuple[bytes, bytes]:
     run = run_apl(profession, variante)
     rows = territory_rows(run, territory)
-    return Apl(
+    answer = Apl(
         calcul=run.content_hash,
         profession=run.profession,
         variante=run.variante,
@@ -75,6 +91,8 @@ def apl(
             for row in rows
         ],
     )
+    plain = answer.model_dump_json().encode()
+    return plain, gzip.compress(plain, compresslevel=6)
 
 
 SOURCES = ("modele", "officielle")

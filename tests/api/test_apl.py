@@ -61,3 +61,25 @@ def test_stored_scenarios(client):
     detail = client.get(f"/api/apl/scenarios/{scenario.pk}").json()
     assert detail["changements"] == [{"type": "structure", "commune": "86140", "nombre": 3}]
     assert client.get("/api/apl/scenarios/999999").status_code == 404
+
+
+def test_the_answer_is_kept_until_the_data_change_and_gzipped_on_request(client):
+    import gzip
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oasis.datasets.models import BundleLoad
+
+    params = {"profession": "generaliste", "territoire": "dep:86"}
+    plain = client.get("/api/apl", params)
+    zipped = client.get("/api/apl", params, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get("/api/apl", params).content == plain.content
+    assert len(kept) == 4  # the territory and the data version
+    BundleLoad.objects.create(bundle_sha256="0" * 64, source="test", duration_seconds=0)
+    with CaptureQueriesContext(connection) as rebuilt:
+        assert client.get("/api/apl", params).json()["communes"] == plain.json()["communes"]
+    assert len(rebuilt) > 10  # a new data version: built again
