@@ -28,9 +28,14 @@ def data_version() -> str:
     return ":".join(parts)
 
 
+def version() -> str:
+    """The data version and OASIS's: what a computed answer depends on besides its parameters."""
+    return f"{data_version()}|{oasis.__version__}"
+
+
 def kept(key: str, build: Callable[[], T], seconds: int = KEPT_SECONDS) -> T:
     """``build()``, kept in the process cache while the data and OASIS stay the same (3 queries to check)."""
-    versioned = f"{key}:{data_version()}:{oasis.__version__}"
+    versioned = f"{key}:{version()}"
     value = cache.get(versioned, _MISSING)
     if value is _MISSING:
         value = build()

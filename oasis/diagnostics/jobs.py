@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django_tasks import task
 
-import oasis
-from oasis.datasets.fingerprint import data_version
 from oasis.diagnostics.report import PdfUnavailable, render_pdf
 from oasis.diagnostics.services import cached_diagnosis
 from oasis.jobs.models import Job
@@ -15,10 +13,6 @@ from oasis.territories.services import get_territory
 KIND = "etat-des-lieux-pdf"
 # Territories whose PDF is built by the worker; smaller ones are built while the user waits (under a second).
 JOB_LEVELS = ("region",)
-
-
-def version() -> str:
-    return f"{data_version()}|{oasis.__version__}"
 
 
 def file_name(niveau: str, code: str) -> str:

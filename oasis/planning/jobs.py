@@ -7,9 +7,7 @@ from typing import Any
 
 from django_tasks import task
 
-import oasis
 from oasis.core.siting import SolverError
-from oasis.datasets.fingerprint import data_version
 from oasis.jobs.models import Job
 from oasis.jobs.runner import Outcome, Progress, run
 from oasis.planning.exports import from_dict, to_dict
@@ -30,11 +28,6 @@ def from_params(params: dict[str, Any]) -> PlanningOptions:
     values = dict(params)
     territory = values.pop("territoire")
     return PlanningOptions(territory=None if territory is None else get_territory(*territory), **values)
-
-
-def version() -> str:
-    """Results are reused while the data and the code that computed them stay the same."""
-    return f"{data_version()}|{oasis.__version__}"
 
 
 def scenario_order(options: PlanningOptions) -> list[str]:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from oasis.accounts.addresses import client_address
+from oasis.datasets.fingerprint import version
 from oasis.diagnostics import jobs as pdf_jobs
 from oasis.diagnostics.report import PdfUnavailable, context, render_pdf, to_csv, to_xlsx
 from oasis.diagnostics.services import Diagnosis, cached_diagnosis
@@ -51,7 +52,7 @@ def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
             kind=pdf_jobs.KIND,
             libelle=f"État des lieux en PDF — {territory.nom}",
             params={"niveau": niveau, "code": territory.code},
-            version=pdf_jobs.version(),
+            version=version(),
             user=request.user,
             address=client_address(request),
         )

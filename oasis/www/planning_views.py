@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from oasis.accounts.addresses import client_address
+from oasis.datasets.fingerprint import version
 from oasis.jobs.models import Job
 from oasis.jobs.services import JobRefused, find, submit
 from oasis.planning.exports import to_csv, to_dict
-from oasis.planning.jobs import KIND, check_anonymous, planning_task, results, to_params, version
+from oasis.planning.jobs import KIND, check_anonymous, planning_task, results, to_params
 from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult
 from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
