@@ -21,7 +21,7 @@ def setup_django(*, with_runs: bool = False) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_bundle", verbosity=0)
     if with_runs:
-        from oasis.accessibility.services import current_run
+        from oasis.accessibility.runs import current_run
         from oasis.supply.enums import PROFESSIONS
 
         for profession in PROFESSIONS:

@@ -33,7 +33,8 @@ def main() -> None:
     except ImportError:
         sys.exit("Le banc compare OASIS à PySAL access : pip install access (ou make bench-apl)")
 
-    from oasis.accessibility import services
+    from oasis.accessibility import caching, computation, whatif
+    from oasis.accessibility.inputs import build_supply
     from oasis.accessibility.params import load_parameters
     from oasis.accessibility.traveltime import EstimateProvider
     from oasis.accessibility.units import load_units
@@ -52,7 +53,7 @@ def main() -> None:
     print(f"communes (unités de calcul) : {units.n}")
     print(f"matrice nationale {gp.decay.max_minutes:g} min : {times.pairs} couples en {matrix_seconds * 1000:.0f} ms")
 
-    supply = services.build_supply(gp, "moins-65", units).values
+    supply = build_supply(gp, "moins-65", units).values
     demand = np.nan_to_num(units.pop_standardisee)
 
     def oasis_apl() -> np.ndarray:
@@ -99,23 +100,23 @@ def main() -> None:
     print(f"rapport access / OASIS : {peer_seconds / oasis_seconds:.0f}×")
 
     def all_professions() -> list[float]:
-        services._models.clear()
-        services._times.clear()
-        return [computation.summary["apl_moyen_national"] for computation in services.compute_all()]
+        caching._models.clear()
+        caching._times.clear()
+        return [result.summary["apl_moyen_national"] for result in computation.compute_all()]
 
     all_seconds, means = best_of(all_professions, repeats=REPEATS)
     print(f"7 professions, France entière, matrices comprises : {all_seconds * 1000:.0f} ms")
     for slug, mean in zip(parameters.professions, means, strict=True):
         print(f"  {slug:26} APL moyen national {mean:10.3f}")
 
-    computation = services.compute("generaliste", "moins-65")
+    gp_computation = computation.compute("generaliste", "moins-65")
     communes_86 = [code for code, dep in zip(units.codes, units.departement, strict=True) if dep == "86"]
     changes = [
         {"type": "structure", "commune": "86140", "nombre": 3},
         {"type": "ajout", "commune": "86070", "nombre": 2},
         {"type": "retrait", "commune": "86194", "nombre": 5},
     ]
-    whatif_seconds, result = best_of(lambda: services.what_if(computation, changes), repeats=REPEATS)
+    whatif_seconds, result = best_of(lambda: whatif.what_if(gp_computation, changes), repeats=REPEATS)
     print(
         f"scénario sur la Vienne ({len(communes_86)} communes, 3 changements) : {whatif_seconds * 1000:.2f} ms, "
         f"{result.summary['communes_modifiees']} communes modifiées"

@@ -35,7 +35,7 @@ def installation() -> dict[str, str]:
     subprocess.run([*oasis, "data", "load"], env=environment, check=True, capture_output=True)
     # The APL runs are computed once after an import; compute them here so that both servers start warm.
     warm = (
-        "from oasis.accessibility.services import current_run\n"
+        "from oasis.accessibility.runs import current_run\n"
         "from oasis.supply.enums import PROFESSIONS\n"
         "for p in PROFESSIONS: current_run(p.value)"
     )

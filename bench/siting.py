@@ -28,8 +28,9 @@ def main() -> None:
     except ImportError:
         sys.exit("Le banc compare OASIS à PySAL spopt : pip install spopt (ou make bench-siting)")
 
+    from oasis.accessibility.caching import cached_travel_times
+    from oasis.accessibility.computation import default_provider
     from oasis.accessibility.params import load_parameters
-    from oasis.accessibility.services import cached_travel_times, default_provider
     from oasis.accessibility.units import load_units
     from oasis.core.siting import mclp_exact, mclp_greedy
     from oasis.planning.services import PlanningOptions, _existing_sites, coverage_matrix, plan

@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The test database, with the committed national bundle, the shipped official APL and the default APL runs."""
-    from oasis.accessibility.services import current_run
+    from oasis.accessibility.runs import current_run
     from oasis.datasets.load import load_bundle
     from oasis.references.shipped import import_shipped
     from oasis.supply.enums import PROFESSIONS

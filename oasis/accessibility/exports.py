@@ -7,8 +7,9 @@ import io
 import json
 from typing import Any
 
+from oasis.accessibility.aggregation import GroupApl
 from oasis.accessibility.models import AplRun
-from oasis.accessibility.services import CommuneApl, GroupApl
+from oasis.accessibility.rows import CommuneApl
 
 CSV_COLUMNS = ("code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense")
 

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from oasis.accessibility.models import AplAggregate, AplResult, AplRun
-from oasis.accessibility.services import is_under_served
+from oasis.accessibility.rows import is_under_served
 from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes

@@ -12,9 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router
 
+from oasis.accessibility.computation import compute
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
-from oasis.accessibility.services import compute, run_apl, territory_rows, territory_summary, what_if
+from oasis.accessibility.rows import territory_rows, territory_summary
+from oasis.accessibility.runs import run_apl
+from oasis.accessibility.whatif import what_if
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
 from oasis.datasets.fingerprint import kept
 from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from oasis.accessibility.maps import communes_geojson, departements_geojson
-from oasis.accessibility.services import current_run
+from oasis.accessibility.runs import current_run
 from oasis.api.apl import BadRequest, _check
 from oasis.api.schemas import Erreur
 from oasis.references.services import official_by_commune, official_by_departement, official_map_layer, structure_points

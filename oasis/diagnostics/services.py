@@ -11,9 +11,11 @@ import numpy as np
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from oasis.accessibility.inputs import active_import
 from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
 from oasis.accessibility.params import load_parameters
-from oasis.accessibility.services import active_import, current_run, territory_rows, territory_summary
+from oasis.accessibility.rows import territory_rows, territory_summary
+from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.traveltime import nearest_distance_km

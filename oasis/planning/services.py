@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from oasis.accessibility.caching import cached_travel_times
+from oasis.accessibility.computation import compute, default_provider
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.params import load_parameters
-from oasis.accessibility.services import cached_travel_times, compute, default_provider, what_if
 from oasis.accessibility.units import Units, load_units
+from oasis.accessibility.whatif import what_if
 from oasis.core.siting import GREEDY_BOUND, SitingResult, mclp_exact, mclp_greedy, p_median_exact
 from oasis.core.traveltime import TravelTimes, to_sparse
 from oasis.references.services import finess_care_sites

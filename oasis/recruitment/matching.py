@@ -120,7 +120,7 @@ def _minutes(pairs: list[tuple[Candidate, Vacancy]]) -> NDArray[np.float64]:
 
 def sources(profession: str) -> str:
     """Which inputs and vintages the scores rest on, for the pages that show them."""
-    from oasis.accessibility.services import current_run
+    from oasis.accessibility.runs import current_run
     from oasis.supply.services import bpe_millesimes
 
     parts = [f"structures : BPE {max(bpe_millesimes(), default='—')} et projets suivis dans OASIS"]

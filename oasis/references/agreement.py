@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oasis.accessibility.services import current_run
+from oasis.accessibility.runs import current_run
 from oasis.core.agreement import Agreement, agreement, agreement_by_group
 from oasis.references.models import OfficialAplUnit
 from oasis.references.services import GP_SOUS_DENSE_THRESHOLD, official_years

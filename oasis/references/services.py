@@ -197,7 +197,8 @@ def zoning_statuses(codes: list[str], profession: str = Equipement.GENERALISTE) 
     missing = [code for code in codes if code not in statuses]
     if not missing:
         return statuses
-    from oasis.accessibility.services import current_run, is_under_served
+    from oasis.accessibility.rows import is_under_served
+    from oasis.accessibility.runs import current_run
 
     run = current_run(profession)
     results = {

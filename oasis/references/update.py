@@ -129,7 +129,7 @@ def update(
 
 def _recompute(on_step: Callable[[str], None]) -> list[str]:
     """The model's runs read the Annuaire santé counts: compute today's run of each profession."""
-    from oasis.accessibility.services import current_run
+    from oasis.accessibility.runs import current_run
     from oasis.supply.enums import PROFESSIONS
 
     done = []

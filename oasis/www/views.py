@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from oasis.accessibility.services import current_run
+from oasis.accessibility.runs import current_run
 from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import BundleLoad, Dataset
 from oasis.diagnostics.services import apl_for

@@ -3,9 +3,12 @@
 import numpy as np
 import pytest
 
+from oasis.accessibility.computation import compute
 from oasis.accessibility.imports import import_practitioners
 from oasis.accessibility.models import AplResult, AplRun, ScenarioResult
-from oasis.accessibility.services import compute, run_apl, run_scenario, territory_rows, territory_summary, what_if
+from oasis.accessibility.rows import territory_rows, territory_summary
+from oasis.accessibility.runs import run_apl
+from oasis.accessibility.whatif import run_scenario, what_if
 from oasis.datasets.errors import DataFileError
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.services import get_territory
@@ -32,15 +35,15 @@ def test_every_profession_computes(profession):
 
 def test_a_run_stored_meanwhile_by_another_process_is_returned(monkeypatch):
     """First visitors after an import: two requests compute the same run, the second to store it must not fail."""
-    from oasis.accessibility import services
+    from oasis.accessibility import runs
 
-    store = services._store_run
+    store = runs._store_run
 
     def another_process_stores_it_first(*args):
         store(*args)  # the other request commits first
         return store(*args)  # this one then meets the unique content hash
 
-    monkeypatch.setattr(services, "_store_run", another_process_stores_it_first)
+    monkeypatch.setattr(runs, "_store_run", another_process_stores_it_first)
     run = run_apl("generaliste", "moins-65")
     assert AplRun.objects.filter(content_hash=run.content_hash).count() == 1
     assert AplResult.objects.filter(run=run).count() == 34_900
@@ -152,7 +155,7 @@ def test_bad_activity_file_is_refused_and_nothing_is_imported(tmp_path, content,
 
 @pytest.mark.parametrize("level", ["region", "departement", "epci", "bassin_de_vie"])
 def test_aggregation_matches_the_territory_summary(level):
-    from oasis.accessibility.services import aggregate
+    from oasis.accessibility.aggregation import aggregate
 
     computation = compute("generaliste", "moins-65")
     groups = {group.code: group for group in aggregate(computation, level)}
@@ -167,7 +170,7 @@ def test_aggregation_matches_the_territory_summary(level):
 
 
 def test_unknown_aggregation_level():
-    from oasis.accessibility.services import aggregate
+    from oasis.accessibility.aggregation import aggregate
 
     with pytest.raises(ValueError, match="Niveau d'agrégation inconnu"):
         aggregate(compute("generaliste"), "canton")

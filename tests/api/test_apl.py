@@ -1,6 +1,7 @@
 import pytest
 
-from oasis.accessibility.services import run_apl, run_scenario
+from oasis.accessibility.runs import run_apl
+from oasis.accessibility.whatif import run_scenario
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from oasis.accessibility.services import current_run
+from oasis.accessibility.runs import current_run
 from oasis.references.importers import run_import
 from tests.references.conftest import ROOT, rpps_header, rpps_line
 

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from oasis.accessibility.aggregation import AGGREGATION_LEVELS, aggregate
+from oasis.accessibility.computation import compute
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.exports import groups_to_csv, provenance, to_csv, to_geojson
-from oasis.accessibility.services import AGGREGATION_LEVELS, aggregate, compute, run_apl, territory_rows, territory_summary
+from oasis.accessibility.rows import territory_rows, territory_summary
+from oasis.accessibility.runs import run_apl
 from oasis.accessibility.traveltime import MatrixFileProvider, OsrmProvider, TravelTimeError, TravelTimeProvider
 from oasis.datasets.errors import DataFileError
 from oasis.references.exports import official_provenance, official_to_csv

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
-from oasis.accessibility.services import run_apl, run_scenario
+from oasis.accessibility.runs import run_apl
+from oasis.accessibility.whatif import run_scenario
 from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
 

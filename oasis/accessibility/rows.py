@@ -1,0 +1,83 @@
+"""A stored run's figures for the communes of a territory, and their summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from oasis.accessibility.models import AplResult, AplRun
+from oasis.core.apl import weighted_mean_by_group
+from oasis.territories.services import Territory
+
+
+@dataclass(frozen=True)
+class CommuneApl:
+    code_insee: str
+    nom: str
+    apl: float | None
+    pop_totale: float | None
+    pop_standardisee: float | None
+    sous_dense: bool | None
+    classe: int | None
+    longitude: float
+    latitude: float
+
+
+def is_under_served(run: AplRun, apl: float | None, classe: int | None) -> bool | None:
+    if apl is None:
+        return None
+    threshold = run.resume.get("seuil_sous_dense")
+    if threshold is not None:
+        return bool(apl < float(threshold))
+    return classe is not None and classe <= 1
+
+
+def territory_rows(run: AplRun, territory: Territory | None = None) -> list[CommuneApl]:
+    """The run's value for every unit of the territory (all units when None), by code INSEE."""
+    from oasis.territories.models import Commune
+
+    units = territory.units() if territory is not None else Commune.objects.units()
+    results = {
+        commune_id: (apl, classe)
+        for commune_id, apl, classe in AplResult.objects.filter(run=run, commune__in=units).values_list(
+            "commune_id", "apl", "classe"
+        )
+    }
+    rows = []
+    for commune in units.order_by("code_insee").only(
+        "code_insee", "nom", "pop_totale_drees", "pop_standardisee", "longitude", "latitude"
+    ):
+        apl, classe = results.get(commune.code_insee, (None, None))
+        rows.append(
+            CommuneApl(
+                commune.code_insee,
+                commune.nom,
+                apl,
+                commune.pop_totale_drees,
+                commune.pop_standardisee,
+                is_under_served(run, apl, classe),
+                classe,
+                commune.longitude,
+                commune.latitude,
+            )
+        )
+    return rows
+
+
+def territory_summary(run: AplRun, rows: list[CommuneApl]) -> dict[str, Any]:
+    """Mean APL weighted by standardised population; population (total) of the under-served units."""
+    values = np.array([np.nan if row.apl is None else row.apl for row in rows])
+    weights = np.array([row.pop_standardisee or 0.0 for row in rows])
+    population = np.array([row.pop_totale or 0.0 for row in rows])
+    valid = ~np.isnan(values)
+    mean = weighted_mean_by_group(values[valid], weights[valid], np.zeros(int(valid.sum()), dtype=np.int64), 1)[0]
+    under = np.array([bool(row.sous_dense) for row in rows])
+    return {
+        "apl_moyen": None if np.isnan(mean) else float(mean),
+        "communes": len(rows),
+        "communes_sous_dotees": int(under.sum()),
+        "population_sous_dotee": float(population[under].sum()),
+        "population": float(population.sum()),
+    }
