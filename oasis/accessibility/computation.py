@@ -124,11 +124,17 @@ def compute(
     return Computation(profession_parameters, variante, units, supply, model, apl, classes, summary, inputs, parameters_used)
 
 
-def compute_all(variante: str = Variante.ENSEMBLE, provider: TravelTimeProvider | None = None) -> list[Computation]:
-    """Every profession nationally; the widest travel-time matrix is built once and cut for the others."""
+def prepare_all(provider: TravelTimeProvider | None = None) -> TravelTimeProvider:
+    """Build the widest travel-time matrix of all professions once, so that each profession's is cut from it."""
     parameters = load_parameters()
     provider = provider or default_provider(parameters)
     widest = max(p.decay.max_minutes for p in parameters.professions.values())
     with _models_lock:
         cached_travel_times(provider, load_units(), widest)
-    return [compute(slug, variante, provider, parameters) for slug in parameters.professions]
+    return provider
+
+
+def compute_all(variante: str = Variante.ENSEMBLE, provider: TravelTimeProvider | None = None) -> list[Computation]:
+    """Every profession nationally, on one travel-time matrix."""
+    provider = prepare_all(provider)
+    return [compute(slug, variante, provider) for slug in load_parameters().professions]

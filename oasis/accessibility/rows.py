@@ -9,6 +9,7 @@ import numpy as np
 
 from oasis.accessibility.models import AplResult, AplRun
 from oasis.core.apl import weighted_mean_by_group
+from oasis.datasets.fingerprint import kept
 from oasis.territories.services import Territory
 
 
@@ -39,28 +40,17 @@ def territory_rows(run: AplRun, territory: Territory | None = None) -> list[Comm
     from oasis.territories.models import Commune
 
     units = territory.units() if territory is not None else Commune.objects.units()
-    results = {
-        commune_id: (apl, classe)
-        for commune_id, apl, classe in AplResult.objects.filter(run=run, commune__in=units).values_list(
-            "commune_id", "apl", "classe"
-        )
-    }
+    stored = AplResult.objects.filter(run=run) if territory is None else AplResult.objects.filter(run=run, commune__in=units)
+    results = {commune_id: (apl, classe) for commune_id, apl, classe in stored.values_list("commune_id", "apl", "classe")}
+    fields = ("code_insee", "nom", "pop_totale_drees", "pop_standardisee", "longitude", "latitude")
+    where = "france" if territory is None else f"{territory.niveau}:{territory.code}"
+    communes = kept(f"communes-apl:{where}", lambda: list(units.order_by("code_insee").values_list(*fields)))
     rows = []
-    for commune in units.order_by("code_insee").only(
-        "code_insee", "nom", "pop_totale_drees", "pop_standardisee", "longitude", "latitude"
-    ):
-        apl, classe = results.get(commune.code_insee, (None, None))
+    for code, nom, pop_totale, pop_standardisee, longitude, latitude in communes:
+        apl, classe = results.get(code, (None, None))
         rows.append(
             CommuneApl(
-                commune.code_insee,
-                commune.nom,
-                apl,
-                commune.pop_totale_drees,
-                commune.pop_standardisee,
-                is_under_served(run, apl, classe),
-                classe,
-                commune.longitude,
-                commune.latitude,
+                code, nom, apl, pop_totale, pop_standardisee, is_under_served(run, apl, classe), classe, longitude, latitude
             )
         )
     return rows

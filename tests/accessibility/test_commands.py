@@ -85,3 +85,21 @@ def test_apl_aggregated_by_bassin_de_vie(tmp_path):
     rows = list(csv.DictReader(io.StringIO(output.read_text())))
     assert list(rows[0]) == ["code", "apl_moyen", "pop_totale", "pop_sous_dotee"]
     assert len(rows) > 1600
+
+
+def test_all_professions_in_one_command(tmp_path):
+    from oasis.supply.enums import PROFESSIONS
+
+    folder = tmp_path / "apl"
+    out = io.StringIO()
+    call_command("compute_apl", profession="toutes", territoire="dep:86", output=folder, stdout=out)
+    written = sorted(p.name for p in folder.glob("apl-*.csv"))
+    assert written == sorted(f"apl-{p.value}.csv" for p in PROFESSIONS)
+    alone = tmp_path / "generaliste.csv"
+    call_command("compute_apl", profession="generaliste", territoire="dep:86", output=alone, stdout=io.StringIO())
+    assert (folder / "apl-generaliste.csv").read_text() == alone.read_text()
+    assert out.getvalue().count("265 communes écrites") == len(PROFESSIONS)
+    with pytest.raises(CommandError, match="donnez un dossier avec --output"):
+        call_command("compute_apl", profession="toutes", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="une profession à la fois"):
+        call_command("compute_apl", profession="toutes", source="officielle", output=folder, stdout=io.StringIO())

@@ -1,4 +1,4 @@
-"""``oasis apl``: compute (or reuse) the national APL of a profession and export it for a territory."""
+"""``oasis apl``: compute (or reuse) the national APL of a profession, or of all, and export it for a territory."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oasis.accessibility.aggregation import AGGREGATION_LEVELS, aggregate
-from oasis.accessibility.computation import compute
+from oasis.accessibility.computation import compute, prepare_all
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.exports import groups_to_csv, provenance, to_csv, to_geojson
 from oasis.accessibility.rows import territory_rows, territory_summary
@@ -19,14 +19,23 @@ from oasis.datasets.errors import DataFileError
 from oasis.references.exports import official_provenance, official_to_csv
 from oasis.references.services import official_years, published_rows, territory_official_apl
 from oasis.supply.enums import PROFESSIONS
-from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
+
+ALL = "toutes"
 
 
 class Command(BaseCommand):
     help = "Calcule l'APL d'une profession pour toutes les communes et l'exporte (CSV ou GeoJSON)."
+    # A computation run from scripts and timers: Django's system checks (0.7 s) run with migrate and serve instead.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--profession", required=True, choices=[p.value for p in PROFESSIONS])
+        parser.add_argument(
+            "--profession",
+            required=True,
+            choices=[*(p.value for p in PROFESSIONS), ALL],
+            help=f"« {ALL} » : les sept professions dans un même calcul, un fichier chacune dans le dossier --output",
+        )
         parser.add_argument("--variante", default=Variante.ENSEMBLE, choices=Variante.values)
         parser.add_argument("--territoire", help="com:CODE, epci:SIREN, dep:CODE ou reg:CODE (défaut : toute la France)")
         parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : sortie standard)")
@@ -51,6 +60,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["source"] == "officielle":
+            if options["profession"] == ALL:
+                raise CommandError("L'APL officielle s'exporte une profession à la fois (--source officielle).")
             self._official(options)
             return
         try:
@@ -60,8 +71,25 @@ class Command(BaseCommand):
                 provider = MatrixFileProvider(options["distancier"])
             elif options["osrm"]:
                 provider = OsrmProvider(options["osrm"])
+        except (TerritoryNotFound, DataFileError, TravelTimeError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        if options["profession"] != ALL:
+            self._export(options, territory, provider)
+            return
+        folder = options["output"]
+        if folder is None or folder.is_file():
+            raise CommandError(f"--profession {ALL} écrit un fichier par profession : donnez un dossier avec --output.")
+        folder.mkdir(parents=True, exist_ok=True)
+        prepare_all(provider)  # the widest travel-time matrix once, cut for each profession
+        extension = "csv" if options["format"] == "csv" else "geojson"
+        for profession in PROFESSIONS:
+            output = folder / f"apl-{profession.value}{'-' + options['par'] if options['par'] else ''}.{extension}"
+            self._export(options | {"profession": profession.value, "output": output}, territory, provider)
+
+    def _export(self, options: dict[str, Any], territory: Territory | None, provider: TravelTimeProvider | None) -> None:
+        try:
             run = run_apl(options["profession"], options["variante"], provider)
-        except (TerritoryNotFound, DataFileError, TravelTimeError, ValueError, LookupError) as error:
+        except (DataFileError, TravelTimeError, ValueError, LookupError) as error:
             raise CommandError(str(error)) from error
         rows = territory_rows(run, territory)
         summary = territory_summary(run, rows)
@@ -82,7 +110,7 @@ class Command(BaseCommand):
         mean = summary["apl_moyen"]
         written = f"{content.count(chr(10)) - 1} {options['par']}" if options["par"] else f"{len(rows)} communes"
         self.stdout.write(
-            f"{written} écrites dans {options['output']} ({where}) ; APL moyen "
+            f"{run.profession} : {written} écrites dans {options['output']} ({where}) ; APL moyen "
             f"{'—' if mean is None else f'{mean:.3f}'} {run.resume.get('unite')} ; calcul {run.content_hash[:12]} ; "
             f"provenance dans {meta.name}."
         )
