@@ -97,7 +97,7 @@ def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
 @pytest.mark.parametrize(
     ("url", "count"),
     [
-        ("/territoires/epci/200069854/etat-des-lieux/", 153),
+        ("/territoires/epci/200069854/etat-des-lieux/", 156),
         ("/territoires/departement/86/", 22),
         ("/", 6),
     ],
