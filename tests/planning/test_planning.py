@@ -79,14 +79,6 @@ def test_command_csv(tmp_path):
         call_command("implantation", territoire="dep:00", stdout=io.StringIO())
 
 
-def test_api(client):
-    data = client.get("/api/implantation", {"territoire": "dep:86", "sites": 2, "demande": "deficit"}).json()
-    assert data["statut"] == "optimal" and len(data["sites"]) == 2
-    assert data["provenance"]["methode"].startswith("programme linéaire")
-    assert client.get("/api/implantation", {"territoire": "dep:86", "methode": "hasard"}).status_code == 400
-    assert client.get("/api/implantation", {"territoire": "dep:00"}).status_code == 404
-
-
 def test_page_errors_are_explained(client):
     response = client.get("/implantation/", {"territoire": "dep:00"})
     assert response.status_code == 400 and "Département inconnu" in response.content.decode()

@@ -88,3 +88,24 @@ def test_the_p_median_page(client):
     run_queued_jobs()
     content = client.get("/implantation/", asked).content.decode()
     assert 'value="p-median" selected' in content and "p-médian" in content
+
+
+@with_worker
+def test_the_api_answers_202_until_the_worker_has_computed_then_the_result(client):
+    asked = {"territoire": "dep:86", "sites": 2, "demande": "deficit"}
+    waiting = client.get("/api/implantation", asked)
+    assert waiting.status_code == 202 and waiting.json()["etat"].endswith("/etat.json")
+    assert client.get(waiting.json()["etat"]).json()["termine"] is False
+    run_queued_jobs()
+    data = client.get("/api/implantation", asked).json()
+    assert data["statut"] == "optimal" and len(data["sites"]) == 2
+    assert data["provenance"]["methode"].startswith("programme linéaire")
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_what_it_cannot_compute(client):
+    assert client.get("/api/implantation", {"territoire": "dep:86", "methode": "hasard"}).status_code == 400
+    assert client.get("/api/implantation", {"territoire": "dep:00"}).status_code == 404
+    too_much = client.get("/api/implantation", {"territoire": "dep:86", "sites": planning_jobs.ANONYMOUS_MAX_SITES + 1})
+    assert too_much.status_code == 400 and "Sans connexion" in too_much.json()["detail"]
+    assert not Job.objects.exists()
