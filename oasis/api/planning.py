@@ -11,11 +11,10 @@ from ninja import Router, Status
 from oasis.accounts.addresses import client_address
 from oasis.api.apl import BadRequest
 from oasis.api.schemas import Erreur
-from oasis.datasets.fingerprint import version
 from oasis.jobs.models import Job
-from oasis.jobs.services import JobRefused, submit
+from oasis.jobs.services import JobRefused
 from oasis.planning.exports import to_dict
-from oasis.planning.jobs import KIND, check_anonymous, planning_task, results, to_params
+from oasis.planning.jobs import results, submit_plan
 from oasis.planning.services import PlanningOptions
 from oasis.supply.enums import PROFESSIONS
 from oasis.territories.services import parse_territory_ref
@@ -54,17 +53,7 @@ def implantation(
     )
     try:
         options.check()
-        if not request.user.is_authenticated:
-            check_anonymous(options)
-        job = submit(
-            planning_task,
-            kind=KIND,
-            libelle=f"Implantation de {options.sites} site(s) — {territory.nom}",
-            params=to_params(options),
-            version=version(),
-            user=request.user,
-            address=client_address(request),
-        )
+        job = submit_plan(options, request.user, client_address(request))
     except ValueError as error:
         raise BadRequest(str(error)) from error
     except JobRefused as refused:

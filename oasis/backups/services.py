@@ -8,7 +8,6 @@ replaces the database and the documents folder; the previous documents folder is
 from __future__ import annotations
 
 import glob
-import hashlib
 import io
 import json
 import os
@@ -27,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 
 import oasis
+from oasis.references.importers.common import file_sha256
 
 FORMAT = 1
 MANIFEST = "manifeste.json"
@@ -47,14 +47,6 @@ class BackupSummary:
     engine: str
     documents: int
     bytes: int
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _pg_tool(name: str) -> str:
@@ -143,9 +135,9 @@ def create_backup(directory: Path, step: Step = lambda _: None) -> BackupSummary
             "oasis": oasis.__version__,
             "moteur": engine,
             "cree_le": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "base": {"fichier": dump.name, "sha256": _sha256(dump), "octets": dump.stat().st_size},
+            "base": {"fichier": dump.name, "sha256": file_sha256(dump), "octets": dump.stat().st_size},
             "documents": [
-                {"chemin": f.relative_to(root).as_posix(), "sha256": _sha256(f), "octets": f.stat().st_size} for f in files
+                {"chemin": f.relative_to(root).as_posix(), "sha256": file_sha256(f), "octets": f.stat().st_size} for f in files
             ],
         }
         step("Écriture de l'archive")
@@ -186,7 +178,7 @@ def _check(extracted: Path, manifest: dict[str, Any], name: str) -> None:
         path = extracted / relative
         if not path.is_file():
             raise BackupError(f"{name} : « {relative} » manque dans l'archive.")
-        if _sha256(path) != expected:
+        if file_sha256(path) != expected:
             raise BackupError(f"{name} : « {relative} » est altéré (empreinte SHA-256 différente du manifeste).")
 
 

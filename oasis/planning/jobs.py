@@ -8,8 +8,10 @@ from typing import Any
 from django_tasks import task
 
 from oasis.core.siting import SolverError
+from oasis.datasets.fingerprint import version
 from oasis.jobs.models import Job
 from oasis.jobs.runner import Outcome, Progress, run
+from oasis.jobs.services import submit
 from oasis.planning.exports import from_dict, to_dict
 from oasis.planning.services import DEMANDS, PlanningOptions, PlanningResult, plan
 from oasis.territories.services import get_territory
@@ -74,3 +76,22 @@ def check_anonymous(options: PlanningOptions) -> None:
         raise ValueError(
             f"Sans connexion, un calcul d'implantation est limité à {', '.join(reasons)} : connectez-vous pour aller au-delà."
         )
+
+
+def submit_plan(options: PlanningOptions, user: Any, address: str | None) -> Job:
+    """The job computing these options' scenarios, for a page or the API.
+
+    Raises ``ValueError`` for what a visitor who is not signed in may not ask, ``JobRefused`` beyond the limits.
+    """
+    if not user.is_authenticated:
+        check_anonymous(options)
+    territory = options.territory
+    return submit(
+        planning_task,
+        kind=KIND,
+        libelle=f"Implantation de {options.sites} site(s) — {territory.nom if territory else 'France'}",
+        params=to_params(options),
+        version=version(),
+        user=user,
+        address=address,
+    )

@@ -11,9 +11,9 @@ from django.urls import reverse
 from oasis.accounts.addresses import client_address
 from oasis.datasets.fingerprint import version
 from oasis.jobs.models import Job
-from oasis.jobs.services import JobRefused, find, submit
+from oasis.jobs.services import JobRefused, find
 from oasis.planning.exports import to_csv, to_dict
-from oasis.planning.jobs import KIND, check_anonymous, planning_task, results, to_params
+from oasis.planning.jobs import KIND, results, submit_plan, to_params
 from oasis.planning.services import DEMANDS, METHODS, MODELS, PlanningOptions, PlanningResult
 from oasis.references.services import official_baseline
 from oasis.supply.enums import PROFESSIONS
@@ -66,22 +66,6 @@ def _options(request: HttpRequest) -> tuple[PlanningOptions | None, str | None]:
     return options, None
 
 
-def _job(request: HttpRequest, options: PlanningOptions) -> Job:
-    """The job computing these options' scenarios (raises ``JobRefused`` or ``ValueError`` for a refused request)."""
-    if not request.user.is_authenticated:
-        check_anonymous(options)
-    territory = options.territory
-    return submit(
-        planning_task,
-        kind=KIND,
-        libelle=f"Implantation de {options.sites} site(s) — {territory.nom if territory else 'France'}",
-        params=to_params(options),
-        version=version(),
-        user=request.user,
-        address=client_address(request),
-    )
-
-
 def planning(request: HttpRequest) -> HttpResponse:
     options, error = _options(request)
     job: Job | None = None
@@ -89,7 +73,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     scenarios: dict[str, PlanningResult] = {}
     if options is not None:
         try:
-            job = _job(request, options)
+            job = submit_plan(options, request.user, client_address(request))
         except (JobRefused, ValueError) as refused:
             error = str(refused)
         if job is not None and job.statut == Job.Statut.TERMINE:
