@@ -92,8 +92,8 @@ def _login(page, base_url: str, email: str) -> None:  # type: ignore[no-untyped-
     page.goto(base_url + "/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def _check(page, url: str, shot: str, artifacts) -> list[str]:  # type: ignore[no-untyped-def]

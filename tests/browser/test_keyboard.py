@@ -72,15 +72,15 @@ def test_create_and_advance_a_project_with_the_keyboard(live_server, officer_pag
     tab_to(page, "#reason")
     page.keyboard.type("Réunion avec le maire")
     tab_to(page, "#move-form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # waiting for the network alone may return before the form is posted
+        page.keyboard.press("Enter")
     assert page.locator("[data-message=success]").inner_text() == "Nouvelle étape enregistrée."
     assert page.locator("#stage").text_content() == "Conseil de 1er niveau / réunion d'information"
     # Saving the next action again keeps its due date (the date input holds an ISO value).
     tab_to(page, "#id_next_action")
     page.keyboard.type(" (rappel)")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#id_next_action_due").input_value() == "2026-12-15"
 
 

@@ -22,15 +22,15 @@ def test_officer_creates_and_moves_a_project(live_server, officer_page, artifact
     assert page.locator("#stage").text_content() == "Prise de contact / 1er entretien"
     for _ in range(2):
         page.get_by_label("Motif (obligatoire)").fill("Réunion avec le maire et les professionnels")
-        page.get_by_role("button", name="Enregistrer").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer").first.click()
     assert page.locator("#stage").text_content() == "Définition et formalisation du besoin"
     assert page.locator("#table-historique tbody tr").count() == 3
     for profession in ("generaliste", "generaliste", "infirmier"):
         page.select_option("#profession", profession)
         page.select_option("#status", "associe-liberal")
-        page.get_by_role("button", name="Ajouter").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ajouter").click()
     assert page.locator("#table-equipe tbody tr").count() == 3
     assert page.locator("#table-conformite tr[data-code='equipe-generalistes'] td").nth(2).inner_text() == "oui"
     assert "non satisfaite" in page.locator("#conformite-resultat").inner_text()
@@ -55,24 +55,24 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     page.goto(base + "/partenaires/")
     page.select_option("#id_kind", "ars")
     page.get_by_label("Organisation").fill("ARS Nouvelle-Aquitaine")
-    page.get_by_role("button", name="Ajouter le partenaire").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajouter le partenaire").click()
     page.select_option("#id_kind_action", "reunion-information")
     page.get_by_label("Objet").fill("Réunion d'information des professionnels")
-    page.get_by_role("button", name="Enregistrer l'action").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'action").click()
     assert "ARS Nouvelle-Aquitaine" in page.locator(".partner h3").inner_text()
     assert page.locator("#table-actions tbody tr").count() == 1
 
     page.get_by_role("link", name="Plan de financement").click()
     page.get_by_label("Coût de l'opération (€ HT)").fill("1000000")
-    page.locator("#cost-form button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#cost-form button").click()
     for tool, amount in (("detr", "500000"), ("region", "400000")):
         page.select_option("#id_tool", tool)
         page.get_by_label("Montant demandé (€)").fill(amount)
-        page.locator("#line-form button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#line-form button").click()
     assert page.locator("#table-financement tbody tr").count() == 2
     assert "dépassent le plafond de 80 %" in page.locator(".plan-alerte").first.inner_text()
     assert page.locator("#table-outils tr[data-outil='detr']").get_attribute("data-eligible") == "oui"
@@ -82,8 +82,8 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     for code in ("horaires", "coordination", "si-standard", "concertation", "crises-sanitaires"):
         page.locator(f"input[name='i-{code}']").check(force=True)
     page.locator("input[name='i-protocoles']").fill("8")
-    page.get_by_role("button", name="Simuler").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simuler").click()
     assert page.locator("#aci-points").inner_text() == "8\u202f850 points"
     page.screenshot(path=artifacts / "projet-aci.png", full_page=True)
 
@@ -93,8 +93,8 @@ def test_officer_follows_partners_funding_documents_and_dashboard(live_server, o
     page.select_option("#id_kind", "projet-de-sante")
     page.get_by_label("Titre").fill("Projet de santé")
     page.set_input_files("#id_fichier", str(document))
-    page.locator("#document-form button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#document-form button").click()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("v1 — projet-de-sante.pdf")).click()
     assert download.value.suggested_filename == "projet-de-sante.pdf"

@@ -55,25 +55,25 @@ def test_officer_follows_a_student_to_installation(live_server, officer_page, ar
     page.wait_for_url(re.compile(r"/recrutement/conventions/\d+/$"))
     assert page.locator("#table-versements tbody tr").count() == 84
     page.get_by_label("Versements effectués jusqu'au").fill("2026-09-30")
-    page.get_by_role("button", name="Marquer versés").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Marquer versés").click()
     assert page.locator("#verse").inner_text() == "500"
     page.get_by_role("link", name="Léa Durand").click()
 
     row = page.locator("#table-correspondances tbody tr").first
     assert "Chauvigny" in row.inner_text() and "dans un territoire souhaité" in row.inner_text()
-    row.get_by_role("button", name="Mettre en relation").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Mettre en relation").click()
     page.locator("#visit-form").get_by_label("Date").fill("2027-04-02")
     page.get_by_label("Lieux visités").fill("Chauvigny : cabinet médical, mairie")
-    page.get_by_role("button", name="Planifier la visite").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Planifier la visite").click()
     assert page.locator("#table-visites tbody tr").count() == 1
     form = page.locator("form.move-placement").first
     form.locator("select").select_option("installe")
     form.get_by_label("Installé le (si installé)").fill("2033-11-04")
-    form.get_by_role("button", name="Enregistrer l'étape").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Enregistrer l'étape").click()
     assert "Installé" in page.locator("#table-parcours .stage").first.text_content()
     assert "Engagement honoré" in page.locator("#table-conventions").text_content()
     page.screenshot(path=artifacts / "recrutement-candidat.png", full_page=True)
