@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "oasis.accounts",
     "oasis.projects",
     "oasis.recruitment",
+    "oasis.notifications",
     "oasis.jobs",
     "oasis.backups",
     "oasis.www",
@@ -226,6 +227,26 @@ OASIS_PUBLIC_AID_CAP_PERCENT = env_int("OASIS_PLAFOND_AIDES_PUBLIQUES", 80)
 OASIS_CANDIDATE_RETENTION_MONTHS = env_int("OASIS_CONSERVATION_CANDIDATS_MOIS", 24)
 # Commitments falling due within this many days are flagged.
 OASIS_COMMITMENT_ALERT_DAYS = env_int("OASIS_ALERTE_ENGAGEMENT_JOURS", 90)
+# Days ahead an unpaid instalment of an aid agreement is recalled to the Département.
+OASIS_PAYMENT_ALERT_DAYS = env_int("OASIS_ALERTE_VERSEMENT_JOURS", 7)
+
+# E-mail: through the SMTP server named by OASIS_SMTP_HOTE; without it, each message is written as a file under
+# OASIS_HOME/courriels (development, trials), never lost and never sent.
+OASIS_PUBLIC_URL = env_str("OASIS_URL_PUBLIQUE", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env_str("OASIS_COURRIEL_EXPEDITEUR", "OASIS <ne-pas-repondre@oasis.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("OASIS_SMTP_DELAI_SECONDES", 10)
+if env_str("OASIS_SMTP_HOTE", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("OASIS_SMTP_HOTE", "")
+    EMAIL_PORT = env_int("OASIS_SMTP_PORT", 587)
+    EMAIL_HOST_USER = env_str("OASIS_SMTP_UTILISATEUR", "")
+    EMAIL_HOST_PASSWORD = env_str("OASIS_SMTP_MOT_DE_PASSE", "")
+    EMAIL_USE_SSL = env_bool("OASIS_SMTP_SSL", False)
+    EMAIL_USE_TLS = env_bool("OASIS_SMTP_STARTTLS", not EMAIL_USE_SSL)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(OASIS_HOME / "courriels")
 
 LOGGING = {
     "version": 1,

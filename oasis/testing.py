@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,59 @@ def job_worker(*, batch: bool, interval: float = 0.2) -> Any:
 def run_queued_jobs() -> None:
     """Execute every job waiting in the queue, as ``oasis worker --lot`` does."""
     job_worker(batch=True).run()
+
+
+@dataclass
+class ReceivedMail:
+    """One message as the SMTP server received it: the envelope's addresses and the parsed message."""
+
+    sender: str
+    recipients: list[str]
+    message: email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"]).strip()  # a folded header starts with the fold's blank
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        return part.get_content() if part is not None else ""
+
+
+@dataclass
+class SmtpInbox:
+    """What a test SMTP server received, in order; its handler is called by aiosmtpd in the server's thread."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    mails: list[ReceivedMail] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        self.mails.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        return [mail for mail in self.mails if address in mail.recipients]
+
+
+@contextmanager
+def smtp_server() -> Iterator[SmtpInbox]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, receiving everything into an inbox."""
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
+    inbox = SmtpInbox(port=free_port())
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 def free_port() -> int:

@@ -114,10 +114,11 @@ def test_pages_built_once_per_data_version(client, django_assert_num_queries, ur
 
 def test_project_and_candidate_pages_are_pinned(client, cast, project, student, django_assert_num_queries):  # noqa: F811
     client.force_login(cast["vienne"])
-    # One query of each page is the header's: the officer's département, named beside their role.
+    # Two queries of each page are the header's: the officer's département, named beside their role, and the count of
+    # their unread notifications. The project page also lists the communes it serves (its territory's état des lieux).
     for url, count in (
-        (f"/projets/{project.pk}/", 20),
-        (f"/recrutement/candidats/{student.pk}/", 21),
+        (f"/projets/{project.pk}/", 22),
+        (f"/recrutement/candidats/{student.pk}/", 22),
         (f"/api/projets/{project.pk}", 5),
     ):
         client.get(url)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 ACTION_LABELS: dict[str, str] = {
     "compte.creation": "Création du compte",
+    "compte.mot_de_passe.modification": "Changement du mot de passe",
+    "compte.mot_de_passe.reinitialisation": "Réinitialisation du mot de passe par courriel",
     "projet.creation": "Création du projet",
     "projet.etape": "Changement d'étape",
     "projet.cahier_des_charges": "Mise à jour du cahier des charges",
@@ -16,6 +18,8 @@ ACTION_LABELS: dict[str, str] = {
     "projet.equipe.retrait": "Retrait d'un membre de l'équipe",
     "projet.partenaire.ajout": "Ajout d'un partenaire",
     "projet.partenaire.retrait": "Retrait d'un partenaire",
+    "projet.invitation": "Invitation d'un partenaire à suivre le projet",
+    "projet.invitation.retrait": "Retrait de l'invitation d'un partenaire",
     "projet.contact.ajout": "Ajout d'un contact",
     "projet.contact.retrait": "Retrait d'un contact",
     "projet.action.ajout": "Ajout d'une action d'accompagnement",

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from oasis.audit.services import record
-from oasis.projects import perms
+from oasis.projects import notifications, perms
 from oasis.projects.enums import DocumentKind
 from oasis.projects.models import Document, DocumentVersion, Project
 from oasis.projects.services import NotAllowed
@@ -108,6 +108,7 @@ def upload(user: Any, project: Project, kind: str, titre: str, name: str, conten
         document = Document.objects.create(project=project, kind=kind, titre=titre.strip() or name, restreint=restreint)
         version = _store(document, user, name, content, file_type)
         record(user, "projet.document.depot", project, {"document": document.pk, "version": 1, "sha256": version.sha256})
+        notifications.document_added(version)
     return document
 
 
@@ -126,6 +127,7 @@ def add_version(user: Any, project: Project, document_id: int, name: str, conten
             project,
             {"document": document.pk, "version": version.numero, "sha256": version.sha256},
         )
+        notifications.document_added(version)
     return version
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
+from oasis.notifications.models import Notification
 
 # Roles that see projects (oasis.projects.perms.visible_projects gives the others nothing).
 PROJECT_ROLES = frozenset({Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE})
@@ -42,7 +43,8 @@ def _items(request: HttpRequest, role: str | None) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Template context: `nav.items` (menu), `nav.role_label` and `nav.scope_label` (who is signed in, where)."""
+    """Template context: `nav.items` (menu), `nav.role_label` and `nav.scope_label` (who is signed in, where),
+    `nav.unread` (their unread notifications)."""
     role = role_of(getattr(request, "user", None))
     profile = getattr(getattr(request, "user", None), "profile", None) if role else None
     return {
@@ -50,5 +52,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "items": _items(request, role),
             "role_label": Role(role).label if role else "",
             "scope_label": profile.scope_label if profile is not None else "",
+            "unread": Notification.objects.filter(recipient_id=request.user.pk).unread().count() if role else 0,
         }
     }

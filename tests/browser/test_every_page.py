@@ -8,7 +8,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from oasis.projects.services import add_member
+from oasis.projects.services import add_comment, add_member
 from oasis.recruitment.services import VacancyData, create_vacancy
 from tests.projects.conftest import PASSWORD
 from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401
@@ -36,6 +36,8 @@ PUBLIC_PAGES = [
     "/sources/",
     "/accessibilite/",
     "/connexion/",
+    "/mot-de-passe-oublie/",
+    "/mot-de-passe-oublie/envoye/",
     "/page-qui-n-existe-pas/",
 ]
 
@@ -44,6 +46,7 @@ PUBLIC_PAGES = [
 def world(cast, project, vienne_medecine, student):  # noqa: F811
     """One of each thing a page shows: the project tests' cast and project, the Vienne scheme, a student, a vacancy."""
     add_member(cast["vienne"], project, "generaliste", "associe-liberal", "Dr Martin")
+    add_comment(cast["lussac"], project, "Le conseil municipal a voté l'achat du terrain.")  # notifications to list
     vacancy = create_vacancy(
         cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny")
     )
@@ -56,7 +59,14 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
     return {"users": users, "project": project, "scheme": vienne_medecine, "candidate": student, "vacancy": vacancy}
 
 
+ACCOUNT_PAGES = ["/compte/", "/compte/mot-de-passe/"]
+
+
 def _pages_for(role: str, world: dict) -> list[str]:
+    return [*ACCOUNT_PAGES, *_role_pages(role, world)]
+
+
+def _role_pages(role: str, world: dict) -> list[str]:
     p, c, v, s = world["project"].pk, world["candidate"].pk, world["vacancy"].pk, world["scheme"].pk
     project_pages = [
         f"/projets/{p}/",
