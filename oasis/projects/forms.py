@@ -42,6 +42,7 @@ class ProjectForm(forms.Form):
 class MoveForm(forms.Form):
     to_stage = forms.CharField(max_length=30)
     reason = forms.CharField(label="Motif", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    derogation = forms.CharField(label="Dérogation", max_length=2000, required=False)
 
 
 class CommentForm(forms.Form):

@@ -10,9 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from oasis.audit.services import record
-from oasis.projects import perms
+from oasis.projects import notifications, perms
 from oasis.projects.enums import FINAL, FORWARD, PAUSED, Stage
-from oasis.projects.models import Action, ChecklistAnswer, Comment, Contact, Partner, Project, ProjectTransition, TeamMember
+from oasis.projects.models import (
+    Action,
+    ChecklistAnswer,
+    Comment,
+    Contact,
+    Partner,
+    Project,
+    ProjectGuest,
+    ProjectTransition,
+    TeamMember,
+)
 from oasis.territories.models import Commune
 
 
@@ -22,6 +32,20 @@ class NotAllowed(PermissionError):
 
 class InvalidTransition(ValueError):
     """The stage machine does not allow this move; the message lists the allowed ones."""
+
+
+class NotConforming(ValueError):
+    """The committee cannot validate a project that does not meet its région's cahier des charges without a recorded
+    derogation; the message lists what is missing."""
+
+
+NOT_CONFORMING = (
+    "Le projet ne satisfait pas le cahier des charges « {cahier} » : {missing}. Le comité ne peut le valider "
+    "qu'en motivant une dérogation, enregistrée au dossier."
+)
+NO_RULES_TO_VALIDATE = (
+    "Aucun cahier des charges ne s'applique à ce projet : le comité ne peut le valider qu'en motivant une dérogation."
+)
 
 
 def require_edit(user: Any, project: Project) -> None:
@@ -93,7 +117,24 @@ def _stage_before_pause(project: Project) -> str | None:
     return last.from_stage if last else None
 
 
-def move(user: Any, project: Project, to_stage: str, reason: str) -> ProjectTransition:
+def _check_conformity(project: Project, derogation: str) -> list[str]:
+    """Codes of the unmet conditions of the project's cahier des charges (["cahier-des-charges"] when none applies);
+    raises NotConforming when some are unmet and no derogation is given."""
+    from oasis.projects.conformity import evaluate
+
+    conformity = evaluate(project)
+    if conformity is None:
+        if not derogation:
+            raise NotConforming(NO_RULES_TO_VALIDATE)
+        return ["cahier-des-charges"]
+    missing = conformity.missing
+    if missing and not derogation:
+        labels = "; ".join(check.libelle for check in missing)
+        raise NotConforming(NOT_CONFORMING.format(cahier=conformity.cahier.titre, missing=labels))
+    return [check.code for check in missing]
+
+
+def move(user: Any, project: Project, to_stage: str, reason: str, derogation: str = "") -> ProjectTransition:
     if not perms.can_view(user, project):
         raise NotAllowed("Projet introuvable.")
     if to_stage not in allowed_moves(project):
@@ -107,13 +148,26 @@ def move(user: Any, project: Project, to_stage: str, reason: str) -> ProjectTran
         raise ValueError("Le motif du changement d'étape est obligatoire.")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
+        # The committee's validation (not the resumption of a validated project after a pause).
+        validating = to_stage == Stage.VALIDE and locked.stage == Stage.COMITE
+        derogation = derogation.strip() if validating else ""
+        unmet = _check_conformity(locked, derogation) if validating else []
         transition = ProjectTransition.objects.create(
-            project=locked, from_stage=locked.stage, to_stage=to_stage, by=user, reason=reason.strip()
+            project=locked,
+            from_stage=locked.stage,
+            to_stage=to_stage,
+            by=user,
+            reason=reason.strip(),
+            derogation=derogation if unmet else "",
         )
-        record(user, "projet.etape", locked, {"de": locked.stage, "vers": to_stage, "motif": reason.strip()})
+        details: dict[str, Any] = {"de": locked.stage, "vers": to_stage, "motif": reason.strip()}
+        if unmet:
+            details |= {"derogation": derogation, "conditions_non_satisfaites": unmet}
+        record(user, "projet.etape", locked, details)
         locked.stage = to_stage
         locked.stage_since = timezone.now()
         locked.save(update_fields=["stage", "stage_since", "updated_at"])
+        notifications.stage_changed(transition)
     project.refresh_from_db()
     return transition
 
@@ -142,6 +196,7 @@ def add_comment(user: Any, project: Project, text: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(project=project, author=user, text=text.strip())
         record(user, "projet.commentaire", project, {"commentaire": comment.pk})
+        notifications.comment_added(comment)
     return comment
 
 
@@ -298,3 +353,31 @@ def remove_action(user: Any, project: Project, action_id: int) -> None:
             {"action": action.pk, "type": action.kind, "date": action.date.isoformat(), "objet": action.objet},
         )
         action.delete()
+
+
+def invite_guest(user: Any, project: Project, guest_id: int) -> ProjectGuest:
+    """Invite a partner's account (URPS, Ordre, Préfecture of the project's région) to read and comment on it."""
+    if not perms.can_invite(user, project):
+        raise NotAllowed("Votre rôle ne permet pas d'inviter un partenaire sur ce projet.")
+    guest = perms.invitable(project).filter(pk=guest_id).first()
+    if guest is None:
+        raise ValueError(
+            "Ce compte ne peut pas être invité : il doit être un partenaire (URPS, Ordre, Préfecture) de la région du "
+            "projet, actif, et pas déjà invité."
+        )
+    with transaction.atomic():
+        invitation = ProjectGuest.objects.create(project=project, user=guest, invited_by=user)
+        record(user, "projet.invitation", project, {"invite": guest.pk, "role": guest.profile.role})
+        notifications.invited(invitation)
+    return invitation
+
+
+def revoke_guest(user: Any, project: Project, invitation_id: int) -> None:
+    if not perms.can_invite(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de retirer un partenaire invité.")
+    invitation = project.guests.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise ValueError("Invitation introuvable.")
+    with transaction.atomic():
+        record(user, "projet.invitation.retrait", project, {"invite": invitation.user_id})
+        invitation.delete()

@@ -93,6 +93,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
+    conformity = evaluate(project)
+    served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
     return render(
         request,
         "www/project_detail.html",
@@ -108,7 +110,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": history(project)[:50] if perms.can_edit(request.user, project) else [],
             "spans": [(Stage(stage).label, days) for stage, days in time_per_stage(project)],
             "team": project.team.all(),
-            "conformity": evaluate(project),
+            "conformity": conformity,
+            "served": served,
+            "served_codes": ",".join(sorted(commune.code_insee for commune in served)),
+            "validation_needs_derogation": any(stage == Stage.VALIDE for stage, _ in moves)
+            and (conformity is None or not conformity.conforme),
             "no_rules": NO_RULES,
             "professions": MemberProfession.choices,
             "statuses": MemberStatus.choices,
@@ -129,7 +135,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Motif obligatoire.", status=400, content_type="text/plain; charset=utf-8")
     try:
-        move(request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"])
+        move(request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"], form.cleaned_data["derogation"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except (InvalidTransition, ValueError) as error:

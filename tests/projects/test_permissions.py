@@ -46,7 +46,15 @@ def test_anonymous_gets_nothing(client, project):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 200), ("vienne", 200), ("ars_na", 403), ("lussac", 403), ("medecin", 403), ("charente_maritime", 200)],
+    [
+        ("admin", 200),
+        ("vienne", 200),
+        ("ars_na", 200),
+        ("cpam_na", 403),
+        ("lussac", 403),
+        ("medecin", 403),
+        ("charente_maritime", 200),
+    ],
 )
 def test_create_form_access(client, cast, who, status):
     client.force_login(cast[who])
@@ -83,7 +91,7 @@ def test_officer_creates_in_their_departement_only(client, cast):
     [
         ("vienne", Stage.CONSEIL, 302),
         ("admin", Stage.CONSEIL, 302),
-        ("ars_na", Stage.CONSEIL, 403),
+        ("ars_na", Stage.CONSEIL, 302),
         ("cpam_na", Stage.CONSEIL, 403),
         ("lussac", Stage.CONSEIL, 403),
         ("charente_maritime", Stage.CONSEIL, 404),
@@ -115,7 +123,9 @@ def test_commenting(client, cast, project, who, status):
     assert project.comments.count() == (1 if status == 302 else 0)
 
 
-@pytest.mark.parametrize(("who", "status"), [("vienne", 302), ("ars_na", 403), ("lussac", 403), ("ars_occitanie", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("vienne", 302), ("ars_na", 302), ("cpam_na", 403), ("lussac", 403), ("ars_occitanie", 404)]
+)
 def test_next_action(client, cast, project, who, status):
     client.force_login(cast[who])
     response = client.post(
@@ -141,7 +151,8 @@ def test_from_first_contact_to_opened_with_full_history(client, cast, project):
     ]
     for who, stage in path:
         client.force_login(cast[who])
-        response = client.post(reverse("project_move", args=[project.pk]), {"to_stage": stage, "reason": f"vers {stage}"})
+        data = {"to_stage": stage, "reason": f"vers {stage}", "derogation": "Équipe en cours de constitution"}
+        response = client.post(reverse("project_move", args=[project.pk]), data)
         assert response.status_code == 302, (who, stage, response.content)
     project.refresh_from_db()
     assert project.stage == Stage.OUVERT
@@ -163,12 +174,8 @@ def test_committee_decision_belongs_to_the_ars(client, cast, project):
     client.force_login(cast["ars_occitanie"])
     assert client.post(reverse("project_move", args=[project.pk]), {"to_stage": Stage.VALIDE, "reason": "?"}).status_code == 404
     client.force_login(cast["ars_na"])
-    assert (
-        client.post(
-            reverse("project_move", args=[project.pk]), {"to_stage": Stage.VALIDE, "reason": "Comité du 12/05"}
-        ).status_code
-        == 302
-    )
+    data = {"to_stage": Stage.VALIDE, "reason": "Comité du 12/05", "derogation": "Équipe complète à l'ouverture"}
+    assert client.post(reverse("project_move", args=[project.pk]), data).status_code == 302
 
 
 def test_export_lists_only_visible_projects(client, cast, project):
