@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from oasis.accessibility.maps import communes_geojson, departements_geojson
 from oasis.accessibility.runs import current_run
@@ -62,6 +62,7 @@ class Emprise(Schema):
     est: float
     nord: float
     departements: list[str]
+    communes: list[str] = Field(default_factory=list, description="les communes d'un ensemble (niveau « set »)")
 
 
 @router.get("/territoires/{niveau}/{code}/emprise", response={200: Emprise, 404: Erreur}, summary="Emprise d'un territoire")
@@ -79,4 +80,5 @@ def extent(request: HttpRequest, niveau: str, code: str) -> Emprise:
         est=box["east"] + pad,
         nord=box["north"] + pad,
         departements=sorted(set(units.values_list("departement_id", flat=True))),
+        communes=list(territory.codes),
     )

@@ -8,15 +8,15 @@ from oasis.diagnostics.report import PdfUnavailable, render_pdf
 from oasis.diagnostics.services import cached_diagnosis
 from oasis.jobs.models import Job
 from oasis.jobs.runner import Outcome, Progress, run
-from oasis.territories.services import get_territory
+from oasis.territories.services import Territory, get_territory
 
 KIND = "etat-des-lieux-pdf"
 # Territories whose PDF is built by the worker; smaller ones are built while the user waits (under a second).
 JOB_LEVELS = ("region",)
 
 
-def file_name(niveau: str, code: str) -> str:
-    return f"etat-des-lieux-{niveau}-{code}.pdf"
+def file_name(territory: Territory) -> str:
+    return f"etat-des-lieux-{territory.file_stem}.pdf"
 
 
 def compute(job: Job, progress: Progress) -> Outcome:
@@ -24,7 +24,7 @@ def compute(job: Job, progress: Progress) -> Outcome:
     progress(0.0, "Calcul des indicateurs du territoire")
     diagnosis = cached_diagnosis(get_territory(niveau, code))
     progress(0.5, "Mise en page du PDF")
-    return Outcome(file=render_pdf(diagnosis), file_name=file_name(niveau, diagnosis.territory.code), file_type="application/pdf")
+    return Outcome(file=render_pdf(diagnosis), file_name=file_name(diagnosis.territory), file_type="application/pdf")
 
 
 @task()

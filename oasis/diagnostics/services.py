@@ -137,9 +137,9 @@ def _comparison_places(territory: Territory) -> list[tuple[str, str, str]]:
     """(label, niveau, code) of the places to compare with: département, région, France."""
     places: list[tuple[str, str, str]] = []
     chain = {p.niveau: p for p in parents(territory)}
-    if territory.niveau in ("commune", "epci") and "departement" in chain:
+    if territory.niveau in ("commune", "epci", "set") and "departement" in chain:
         places.append((chain["departement"].nom, "departement", chain["departement"].code))
-    if territory.niveau in ("commune", "epci", "departement") and "region" in chain:
+    if territory.niveau in ("commune", "epci", "set", "departement") and "region" in chain:
         places.append((chain["region"].nom, "region", chain["region"].code))
     places.append(("France", "national", "FR"))
     return places

@@ -11,15 +11,21 @@ from django.db.models import Count, Q, QuerySet, Sum
 from oasis.territories.models import Commune, CommuneType, Departement, Epci, Region
 from oasis.territories.text import search_key
 
-Niveau = Literal["region", "departement", "epci", "commune"]
-NIVEAUX: tuple[Niveau, ...] = ("region", "departement", "epci", "commune")
+Niveau = Literal["region", "departement", "epci", "commune", "set"]
+NIVEAUX: tuple[Niveau, ...] = ("region", "departement", "epci", "commune", "set")
 NIVEAU_LABELS: dict[str, str] = {
     "region": "Région",
     "departement": "Département",
     "epci": "EPCI",
     "commune": "Commune",
+    "set": "Ensemble de communes",
 }
-PREFIXES: dict[str, Niveau] = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune"}
+PREFIXES: dict[str, Niveau] = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune", "set": "set"}
+MAX_SET_COMMUNES = 1000
+"""Communes in one set (a CPTS or a bassin de vie has a few dozen to a few hundred; a département up to ~900)."""
+SET_EMPTY = "Ensemble de communes vide : écrire set:CODE,CODE,… (codes INSEE)."
+SET_TOO_LARGE = "Ensemble de {count} communes : {limit} au plus (pour un département ou une région, choisissez-le)."
+SET_UNKNOWN = "Codes INSEE inconnus dans l'ensemble : {codes} (COG 2025, 5 caractères, ex. 86194)."
 
 
 class TerritoryNotFound(LookupError):
@@ -31,7 +37,9 @@ class Territory:
     niveau: Niveau
     code: str
     nom: str
-    obj: Region | Departement | Epci | Commune
+    obj: Region | Departement | Epci | Commune | None
+    codes: tuple[str, ...] = ()
+    """The communes of a set (``niveau == "set"``), sorted; empty for the other levels."""
 
     @property
     def label(self) -> str:
@@ -44,6 +52,13 @@ class Territory:
         """The ``niveau:code`` form used by the CLI (``dep:86``)."""
         prefix = {value: key for key, value in PREFIXES.items()}[self.niveau]
         return f"{prefix}:{self.code}"
+
+    @property
+    def file_stem(self) -> str:
+        """Part of a file name that names the territory (``departement-86``, ``ensemble-12-communes``)."""
+        if self.niveau == "set":
+            return f"ensemble-{len(self.codes)}-communes"
+        return f"{self.niveau}-{self.code}"
 
     def communes(self) -> QuerySet[Commune]:
         """Communes proper of the territory (PLM whole): sum populations over these."""
@@ -61,6 +76,8 @@ def _filter_communes(queryset: QuerySet[Commune], territory: Territory) -> Query
         return queryset.filter(departement_id=territory.code)
     if territory.niveau == "epci":
         return queryset.filter(epci_id=territory.code)
+    if territory.niveau == "set":
+        return queryset.filter(Q(code_insee__in=territory.codes) | Q(commune_parent_id__in=territory.codes))
     return queryset.filter(Q(code_insee=territory.code) | Q(commune_parent_id=territory.code))
 
 
@@ -78,6 +95,8 @@ _LEVELS: dict[str, tuple[type[Region | Departement | Epci | Commune], str]] = {
 
 def get_territory(niveau: str, code: str) -> Territory:
     """Resolve a level and a code, or raise :class:`TerritoryNotFound` with a clear French message."""
+    if niveau == "set":
+        return commune_set(code.split(","))
     if niveau not in _LEVELS:
         raise TerritoryNotFound(f"Niveau inconnu : « {niveau} ». Niveaux possibles : {', '.join(NIVEAUX)}.")
     model, unknown = _LEVELS[niveau]
@@ -88,11 +107,36 @@ def get_territory(niveau: str, code: str) -> Territory:
     return Territory(niveau, str(found.pk), found.nom, found)  # type: ignore[arg-type]
 
 
+def commune_set(codes: Collection[str]) -> Territory:
+    """Any set of communes (those a project serves, a bassin de vie, a CPTS) as one territory.
+
+    Codes are INSEE codes of communes or municipal arrondissements; duplicates and blanks are ignored, the order too.
+    """
+    wanted = sorted({code.strip().upper() for code in codes if code.strip()})
+    if not wanted:
+        raise TerritoryNotFound(SET_EMPTY)
+    if len(wanted) > MAX_SET_COMMUNES:
+        raise TerritoryNotFound(SET_TOO_LARGE.format(count=len(wanted), limit=MAX_SET_COMMUNES))
+    names = dict(Commune.objects.filter(code_insee__in=wanted).values_list("code_insee", "nom"))
+    unknown = [code for code in wanted if code not in names]
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (f" et {len(unknown) - 10} autres" if len(unknown) > 10 else "")
+        raise TerritoryNotFound(SET_UNKNOWN.format(codes=shown))
+    ordered = sorted(names.values(), key=search_key)
+    if len(ordered) <= 3:
+        nom = ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " et " + ordered[-1]
+    else:
+        nom = f"{', '.join(ordered[:2])} et {len(ordered) - 2} autres communes"
+    return Territory("set", ",".join(wanted), nom, None, tuple(wanted))
+
+
 def parse_territory_ref(ref: str) -> Territory:
-    """Resolve ``com:86194``, ``epci:200069854``, ``dep:86`` or ``reg:75``."""
+    """Resolve ``com:86194``, ``epci:200069854``, ``dep:86``, ``reg:75`` or ``set:86194,86070,…``."""
     prefix, _, code = ref.partition(":")
     if prefix not in PREFIXES or not code:
-        raise TerritoryNotFound(f"Territoire « {ref} » : écrire com:CODE, epci:SIREN, dep:CODE ou reg:CODE.")
+        raise TerritoryNotFound(
+            f"Territoire « {ref} » : écrire com:CODE, epci:SIREN, dep:CODE, reg:CODE ou set:CODE,CODE,… (communes)."
+        )
     return get_territory(PREFIXES[prefix], code)
 
 
@@ -272,4 +316,20 @@ def parents(territory: Territory) -> list[Territory]:
         if obj.commune_parent_id and obj.commune_parent is not None:
             chain.append(Territory("commune", obj.commune_parent_id, obj.commune_parent.nom, obj.commune_parent))
         return chain
+    if territory.niveau == "set":
+        return _enclosing(territory)
     return []
+
+
+def _enclosing(territory: Territory) -> list[Territory]:
+    """The région, and the département, that hold every commune of a set (none when it crosses their borders)."""
+    pairs = set(territory.communes().values_list("region_id", "departement_id"))
+    regions = {region for region, _ in pairs}
+    if len(regions) != 1:
+        return []
+    region = Region.objects.get(pk=regions.pop())
+    chain = [Territory("region", region.code, region.nom, region)]
+    if len(pairs) == 1:
+        departement = Departement.objects.get(pk=next(iter(pairs))[1])
+        chain.append(Territory("departement", departement.code, departement.nom, departement))
+    return chain

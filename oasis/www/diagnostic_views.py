@@ -36,7 +36,7 @@ def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse
     except PdfUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf_jobs.file_name(niveau, diagnosis.territory.code)}"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf_jobs.file_name(diagnosis.territory)}"'
     return response
 
 
@@ -65,7 +65,7 @@ def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
 
 def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
-    return csv_file(to_csv(diagnosis, csv_dialect(request)), f"etat-des-lieux-{niveau}-{diagnosis.territory.code}.csv")
+    return csv_file(to_csv(diagnosis, csv_dialect(request)), f"etat-des-lieux-{diagnosis.territory.file_stem}.csv")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,5 +74,5 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def diagnostic_xlsx(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
     response = HttpResponse(to_xlsx(diagnosis), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="etat-des-lieux-{niveau}-{diagnosis.territory.code}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="etat-des-lieux-{diagnosis.territory.file_stem}.xlsx"'
     return response

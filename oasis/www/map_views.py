@@ -10,7 +10,7 @@ from django.shortcuts import render
 from oasis.accessibility.enums import Variante
 from oasis.supply.enums import PROFESSIONS
 
-TERRITORY_REF = re.compile(r"^(com|epci|dep|reg):[0-9A-Za-z]{1,9}$")
+TERRITORY_REF = re.compile(r"^((com|epci|dep|reg):[0-9A-Za-z]{1,9}|set:[0-9A-Za-z]{5}(,[0-9A-Za-z]{5}){0,999})$")
 
 
 def map_page(request: HttpRequest) -> HttpResponse:

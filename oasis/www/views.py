@@ -100,6 +100,9 @@ def _children(place: Territory) -> tuple[str, list | None]:  # type: ignore[type
     if place.niveau == "epci":
         communes = Commune.objects.communes().filter(epci_id=place.code).order_by("search_key")
         return "Communes membres", [("commune", c.code_insee, c.nom, c.population) for c in communes]
+    if place.niveau == "set":
+        communes = Commune.objects.filter(code_insee__in=place.codes).order_by("search_key")
+        return "Communes de l'ensemble", [("commune", c.code_insee, c.nom, c.population) for c in communes]
     commune = place.obj
     if isinstance(commune, Commune) and commune.type == CommuneType.COMMUNE:
         arrondissements = commune.arrondissements.order_by("code_insee")

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Produit l'état des lieux de l'offre de soins d'un territoire (PDF, HTML ou CSV des tableaux)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("territoire", help="com:CODE, epci:SIREN, dep:CODE ou reg:CODE")
+        parser.add_argument(
+            "territoire", help="com:CODE, epci:SIREN, dep:CODE, reg:CODE ou set:CODE,CODE,… (un ensemble de communes)"
+        )
         parser.add_argument("--format", default="pdf", choices=("pdf", "html", "csv"))
         parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : etat-des-lieux-<territoire>.<format>)")
 
@@ -25,7 +27,7 @@ class Command(BaseCommand):
             territory = parse_territory_ref(options["territoire"])
         except TerritoryNotFound as error:
             raise CommandError(str(error)) from error
-        output = options["output"] or Path(f"etat-des-lieux-{territory.niveau}-{territory.code}.{options['format']}")
+        output = options["output"] or Path(f"etat-des-lieux-{territory.file_stem}.{options['format']}")
         diagnosis = build_diagnosis(territory)
         try:
             if options["format"] == "pdf":

@@ -29,9 +29,12 @@
   function departementStyle(f) {
     return { color: "#555", weight: 0.8, fillColor: colorFor(valueOf(f.properties)), fillOpacity: loadedDepartement ? 0.25 : 0.8 };
   }
+  var highlighted = {};  // communes of the chosen set (a project's territory), outlined
   function communeStyle(f) {
     var under = official() ? f.properties.sous_dense_officiel : f.properties.sous_dense;
-    return { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(valueOf(f.properties)), fillOpacity: 0.85, className: "commune" };
+    var style = { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(valueOf(f.properties)), fillOpacity: 0.85, className: "commune" };
+    if (highlighted[f.properties.code]) { style.color = "#000091"; style.weight = 3; style.className = "commune commune-ensemble"; }
+    return style;
   }
   function colorFor(value) {
     if (value === null || value === undefined) return "#cccccc";
@@ -139,6 +142,8 @@
       return r.json();
     }).then(function (box) {
       var b = L.latLngBounds([box.sud, box.ouest], [box.nord, box.est]);
+      highlighted = {};
+      (box.communes || []).forEach(function (c) { highlighted[c] = true; });
       if (box.departements.length <= 3) return loadCommunes(box.departements[0], b);
       map.fitBounds(b);
     }).catch(function (e) { status.textContent = "Territoire introuvable."; });
@@ -178,7 +183,7 @@
   loadDepartements().then(function () {
     var target = container.getAttribute("data-territoire");
     if (target) {
-      var parts = target.split(":"), niveaux = { com: "commune", epci: "epci", dep: "departement", reg: "region" };
+      var parts = target.split(":"), niveaux = { com: "commune", epci: "epci", dep: "departement", reg: "region", set: "set" };
       if (niveaux[parts[0]]) goTo(niveaux[parts[0]], parts[1]);
     }
   });
