@@ -9,4 +9,13 @@ class Role(models.TextChoices):
     ARS = "ars", "Agence régionale de santé"
     CPAM = "cpam", "Caisse primaire d'assurance maladie"
     COLLECTIVITE = "collectivite", "Élu(e) ou agent d'une commune ou d'un EPCI"
+    URPS = "urps", "Union régionale des professionnels de santé (URPS)"
+    ORDRE = "ordre", "Ordre professionnel"
+    PREFECTURE = "prefecture", "Préfecture"
     PROFESSIONNEL = "professionnel", "Professionnel de santé ou étudiant"
+
+
+INVITED_ROLES = (Role.URPS, Role.ORDRE, Role.PREFECTURE)
+"""Partners who see a project only once invited to it (oasis.projects.models.ProjectGuest): read and comment."""
+REGIONAL_ROLES = (Role.ARS, Role.CPAM, *INVITED_ROLES)
+"""Roles attached to a région."""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from oasis.accounts.enums import Role
+from oasis.accounts.enums import REGIONAL_ROLES, Role
 from oasis.territories.services import TerritoryNotFound, get_territory
 
 
@@ -32,8 +32,8 @@ class Profile(models.Model):
     def clean(self) -> None:
         if self.role == Role.DEPARTEMENT and self.departement_id is None:
             raise ValidationError("Un chargé de mission du Département doit être rattaché à un département.")
-        if self.role in (Role.ARS, Role.CPAM) and self.region_id is None:
-            raise ValidationError("Un utilisateur de l'ARS ou de la CPAM doit être rattaché à une région.")
+        if self.role in REGIONAL_ROLES and self.region_id is None:
+            raise ValidationError(f"Un utilisateur « {Role(self.role).label} » doit être rattaché à une région.")
         if self.role == Role.COLLECTIVITE and not (self.collectivite_niveau and self.collectivite_code):
             raise ValidationError("Un élu ou agent doit être rattaché à une commune ou un EPCI.")
 
@@ -41,8 +41,8 @@ class Profile(models.Model):
     def scope_label(self) -> str:
         if self.role == Role.DEPARTEMENT and self.departement:
             return f"{self.departement.nom} ({self.departement_id})"
-        if self.role in (Role.ARS, Role.CPAM) and self.region:
-            return self.region.nom
+        if self.role in REGIONAL_ROLES and self.region:
+            return f"{self.organisation}, {self.region.nom}" if self.organisation else self.region.nom
         if self.role == Role.COLLECTIVITE:
             try:
                 return get_territory(self.collectivite_niveau, self.collectivite_code).nom

@@ -57,6 +57,22 @@ class Project(models.Model):
         return self.next_action_due is not None and self.next_action_due < date.today()
 
 
+class ProjectGuest(models.Model):
+    """A partner's account (URPS, Ordre, Préfecture) invited to follow one project: it reads and comments on it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="guests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "partenaire invité"
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="one_invitation_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.project}"
+
+
 class ProjectTransition(models.Model):
     """A change of stage: who, when, why. Written in the same transaction as the change."""
 
@@ -66,6 +82,9 @@ class ProjectTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField("motif")
+    derogation = models.TextField(
+        "dérogation au cahier des charges", blank=True, help_text="motif d'une validation malgré des conditions non satisfaites"
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -2,21 +2,30 @@
 
 - administrateur: everything;
 - Département: the projects of their département (create, edit, move through the stages);
-- ARS / CPAM: the projects of their région: read, comment (opinions); the ARS also records the committee's decision;
-- commune / EPCI: the projects of their own organisation: read, comment;
+- ARS: the projects of their région: create and instruct them as the Département does, and record the committee's
+  decision; the Département's accompaniment (partners, actions, funding) is visible to both;
+- CPAM: the projects of their région: read, comment (opinions);
+- URPS, Ordre, Préfecture: the projects of their région they are invited to (ProjectGuest): read, comment;
+- commune / EPCI: the projects of their own organisation: read, comment, upload documents;
 - professionnel, anonymous, anyone else: nothing (404, never data).
+Documents marked restricted stay with the Département (and administrators).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
-from oasis.accounts.enums import Role
+from oasis.accounts.enums import INVITED_ROLES, Role
 from oasis.accounts.models import role_of
 from oasis.projects.enums import COMMITTEE_DECISIONS, PAUSED
 from oasis.projects.models import Project
+from oasis.territories.models import Departement
+
+INSTRUCTING = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS)
+"""Roles that create, edit and move projects (within their territory)."""
 
 
 def visible_projects(user: Any) -> QuerySet[Project]:
@@ -29,6 +38,8 @@ def visible_projects(user: Any) -> QuerySet[Project]:
         return projects.filter(departement_id=profile.departement_id)
     if role in (Role.ARS, Role.CPAM) and profile is not None:
         return projects.filter(region_id=profile.region_id)
+    if role in INVITED_ROLES and profile is not None:
+        return projects.filter(region_id=profile.region_id, guests__user=user)
     if role == Role.COLLECTIVITE and profile is not None:
         return projects.filter(collectivite_niveau=profile.collectivite_niveau, collectivite_code=profile.collectivite_code)
     return projects.none()
@@ -39,43 +50,82 @@ def can_view(user: Any, project: Project) -> bool:
 
 
 def can_create(user: Any) -> bool:
-    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT)
+    return role_of(user) in INSTRUCTING
 
 
 def can_create_in(user: Any, departement_code: str) -> bool:
     role = role_of(user)
     if role == Role.ADMINISTRATEUR:
         return True
-    return role == Role.DEPARTEMENT and user.profile.departement_id == departement_code
+    if role == Role.DEPARTEMENT:
+        return bool(user.profile.departement_id == departement_code)
+    if role == Role.ARS:
+        return Departement.objects.filter(pk=departement_code, region_id=user.profile.region_id).exists()
+    return False
 
 
 def can_edit(user: Any, project: Project) -> bool:
-    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT) and can_view(user, project)
+    return role_of(user) in INSTRUCTING and can_view(user, project)
 
 
 def can_comment(user: Any, project: Project) -> bool:
-    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE) and can_view(
-        user, project
-    )
+    commenting = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE, *INVITED_ROLES)
+    return role_of(user) in commenting and can_view(user, project)
 
 
 def can_move_to(user: Any, project: Project, stage: str) -> bool:
-    """The committee's decisions belong to the ARS (and administrators); every other move to the Département."""
+    """The committee's decisions belong to the ARS (and administrators); every other move to the Département and
+    the ARS."""
     role = role_of(user)
     if not can_view(user, project):
         return False
     if project.stage in PAUSED:  # resuming goes back to where the project was: not a new decision
-        return role in (Role.ADMINISTRATEUR, Role.DEPARTEMENT)
+        return role in INSTRUCTING
     if stage in COMMITTEE_DECISIONS:
         return role in (Role.ADMINISTRATEUR, Role.ARS)
-    return role in (Role.ADMINISTRATEUR, Role.DEPARTEMENT)
+    return role in INSTRUCTING
 
 
 def can_upload(user: Any, project: Project) -> bool:
-    """Documents: the Département, administrators and the project's own commune or EPCI."""
-    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.COLLECTIVITE) and can_view(user, project)
+    """Documents: those who instruct the project and its own commune or EPCI."""
+    return role_of(user) in (*INSTRUCTING, Role.COLLECTIVITE) and can_view(user, project)
 
 
 def can_see_restricted(user: Any, project: Project) -> bool:
     """Documents kept to the Département (and administrators)."""
+    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT) and can_view(user, project)
+
+
+def can_invite(user: Any, project: Project) -> bool:
     return can_edit(user, project)
+
+
+def invitable(project: Project) -> QuerySet[Any]:
+    """Active partner accounts of the project's région not yet invited to it."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role__in=INVITED_ROLES, profile__region_id=project.region_id)
+        .exclude(project_invitations__project=project)
+        .select_related("profile")
+        .order_by("profile__organisation", "email")
+    )
+
+
+def audience(project: Project, *, restricted: bool = False) -> QuerySet[Any]:
+    """The active users whose role and territory give them sight of the project (administrators aside): those told
+    of what happens to it. ``restricted``: only those who see the Département's restricted documents."""
+    departement = Q(profile__role=Role.DEPARTEMENT, profile__departement_id=project.departement_id)
+    if restricted:
+        who = departement
+    else:
+        who = (
+            departement
+            | Q(profile__role__in=(Role.ARS, Role.CPAM), profile__region_id=project.region_id)
+            | Q(profile__role__in=INVITED_ROLES, profile__region_id=project.region_id, project_invitations__project=project)
+            | Q(
+                profile__role=Role.COLLECTIVITE,
+                profile__collectivite_niveau=project.collectivite_niveau,
+                profile__collectivite_code=project.collectivite_code,
+            )
+        )
+    return get_user_model().objects.filter(who, is_active=True).distinct()

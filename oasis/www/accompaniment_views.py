@@ -37,10 +37,12 @@ from oasis.projects.services import (
     add_contact,
     add_partner,
     edit_action,
+    invite_guest,
     log_action,
     remove_action,
     remove_contact,
     remove_partner,
+    revoke_guest,
 )
 from oasis.www.downloads import csv_table
 from oasis.www.messages import confirmed, form_errors
@@ -78,6 +80,8 @@ def _partners_page(request: HttpRequest, project: Project, error: str = "", **fo
             "partners": project.partners.prefetch_related("contacts"),
             "actions": project.actions.select_related("created_by"),
             "can_edit": perms.can_edit(request.user, project),
+            "guests": project.guests.select_related("user__profile", "invited_by"),
+            "invitable": perms.invitable(project) if perms.can_invite(request.user, project) else [],
             "partner_form": forms.get("partner_form", PartnerForm()),
             "contact_form": ContactForm(),
             "action_form": forms.get("action_form", ActionForm(initial={"date": date.today()})),
@@ -109,6 +113,26 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
         "partners",
         "Partenaire ajouté.",
     )
+
+
+@login_required
+@require_POST
+def guest_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    try:
+        guest_id = int(request.POST.get("user", ""))
+    except ValueError:
+        return _partners_page(request, project, error="Choisissez le compte à inviter.")
+    return _apply(
+        request, project, lambda: invite_guest(request.user, project, guest_id), "partners", "Partenaire invité sur le projet."
+    )
+
+
+@login_required
+@require_POST
+def guest_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(request, project, lambda: revoke_guest(request.user, project, invitation_id), "partners", "Invitation retirée.")
 
 
 @login_required

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--departement", help="code du département (chargé de mission)")
-        parser.add_argument("--region", help="code de la région (ARS, CPAM)")
+        parser.add_argument("--region", help="code de la région (ARS, CPAM, URPS, Ordre, Préfecture)")
         parser.add_argument("--commune", help="code INSEE (élu ou agent d'une commune)")
         parser.add_argument("--epci", help="SIREN (élu ou agent d'un EPCI)")
         parser.add_argument("--organisation", default="")
