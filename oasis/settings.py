@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oasis.projects",
     "oasis.recruitment",
     "oasis.notifications",
+    "oasis.committees",
     "oasis.jobs",
     "oasis.backups",
     "oasis.www",

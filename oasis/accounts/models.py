@@ -42,7 +42,7 @@ class Profile(models.Model):
         if self.role == Role.DEPARTEMENT and self.departement:
             return f"{self.departement.nom} ({self.departement_id})"
         if self.role in REGIONAL_ROLES and self.region:
-            return f"{self.organisation}, {self.region.nom}" if self.organisation else self.region.nom
+            return self.organisation or self.region.nom
         if self.role == Role.COLLECTIVITE:
             try:
                 return get_territory(self.collectivite_niveau, self.collectivite_code).nom

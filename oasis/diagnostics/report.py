@@ -11,10 +11,9 @@ from oasis import csvfiles, xlsxfiles
 from oasis.charts import MapPoint, bar_chart, dot_map
 from oasis.csvfiles import DECIMAL, INTERNATIONAL, CsvDialect
 from oasis.diagnostics.services import Diagnosis
+from oasis.pdf import PdfUnavailable, html_to_pdf
 
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint or its system libraries (Pango) are missing; the message says what to install."""
+__all__ = ["PdfUnavailable", "context", "render_html", "render_pdf", "table_rows", "to_csv", "to_xlsx"]
 
 
 def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]:
@@ -54,15 +53,7 @@ def render_html(diagnosis: Diagnosis, *, for_pdf: bool = False) -> str:
 
 
 def render_pdf(diagnosis: Diagnosis) -> bytes:
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: Pango missing
-        raise PdfUnavailable(
-            "L'export PDF demande WeasyPrint et les bibliothèques Pango de la machine "
-            "(Debian : apt-get install libpango-1.0-0 libpangoft2-1.0-0) : " + str(error)
-        ) from error
-    document: bytes = HTML(string=render_html(diagnosis, for_pdf=True)).write_pdf()
-    return document
+    return html_to_pdf(render_html(diagnosis, for_pdf=True))
 
 
 TABLE_COLUMNS = ("tableau", "libelle", "valeur", "unite", "source")

@@ -117,7 +117,7 @@ def _stage_before_pause(project: Project) -> str | None:
     return last.from_stage if last else None
 
 
-def _check_conformity(project: Project, derogation: str) -> list[str]:
+def check_validation(project: Project, derogation: str) -> list[str]:
     """Codes of the unmet conditions of the project's cahier des charges (["cahier-des-charges"] when none applies);
     raises NotConforming when some are unmet and no derogation is given."""
     from oasis.projects.conformity import evaluate
@@ -151,7 +151,7 @@ def move(user: Any, project: Project, to_stage: str, reason: str, derogation: st
         # The committee's validation (not the resumption of a validated project after a pause).
         validating = to_stage == Stage.VALIDE and locked.stage == Stage.COMITE
         derogation = derogation.strip() if validating else ""
-        unmet = _check_conformity(locked, derogation) if validating else []
+        unmet = check_validation(locked, derogation) if validating else []
         transition = ProjectTransition.objects.create(
             project=locked,
             from_stage=locked.stage,

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -79,7 +80,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Format attendu : nom@domaine.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
     template_name = "www/account/password_reset.html"
     email_template_name = "www/account/password_reset_email.txt"
     subject_template_name = "www/account/password_reset_subject.txt"

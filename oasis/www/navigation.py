@@ -13,7 +13,11 @@ from oasis.accounts.models import role_of
 from oasis.notifications.models import Notification
 
 # Roles that see projects (oasis.projects.perms.visible_projects gives the others nothing).
-PROJECT_ROLES = frozenset({Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE})
+PROJECT_ROLES = frozenset(
+    {Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE, Role.URPS, Role.ORDRE, Role.PREFECTURE}
+)
+# Roles that may see sessions of the comité régional de sélection (oasis.committees.services.visible_sessions).
+COMMITTEE_ROLES = frozenset({Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.URPS, Role.ORDRE, Role.PREFECTURE})
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ def _items(request: HttpRequest, role: str | None) -> list[NavItem]:
     ]
     if role in PROJECT_ROLES:
         entries.append(("Projets", reverse("projects"), reverse("projects")))
+    if role in COMMITTEE_ROLES:
+        entries.append(("Comités", reverse("committees"), reverse("committees")))
     if role is not None:
         label = "Mon dossier et offres" if role == Role.PROFESSIONNEL else "Recrutement"
         entries.append((label, reverse("recruitment"), "/recrutement/"))

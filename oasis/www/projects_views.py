@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from oasis.audit.services import history
+from oasis.pdf import PdfUnavailable, html_to_pdf
 from oasis.projects import perms
 from oasis.projects.conformity import NO_RULES, evaluate
 from oasis.projects.enums import BOARD_ORDER, PAUSED, MemberProfession, MemberStatus, Stage
@@ -224,9 +225,9 @@ def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
         {"project": project, "conformity": evaluate(project), "team": project.team.all(), "today": date.today(), "for_pdf": True},
     )
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:
-        return HttpResponse(f"Export PDF indisponible : {error}", status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        document = html_to_pdf(html)
+    except PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="avis-cahier-des-charges-projet-{project.pk}.pdf"'
     return response

@@ -36,8 +36,8 @@ def test_forgotten_password_then_notifications(live_server, page, smtp, artifact
     assert link is not None
     page.goto(link.group(0))
     new = "une-nouvelle-phrase-de-passe-2027"
-    page.get_by_label("Nouveau mot de passe", exact=True).fill(new)
-    page.get_by_label("Confirmation du nouveau mot de passe").fill(new)
+    page.get_by_label(re.compile("^Nouveau mot de passe")).fill(new)
+    page.get_by_label(re.compile("^Confirmation du nouveau mot de passe")).fill(new)
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer").click()
     assert "Votre mot de passe est enregistré" in page.locator("[data-message=success]").inner_text()
@@ -46,15 +46,15 @@ def test_forgotten_password_then_notifications(live_server, page, smtp, artifact
     page.get_by_label("Mot de passe").fill(new)
     with page.expect_navigation():
         page.get_by_role("button", name="Se connecter").click()
-    assert page.locator("#notifications-non-lues").inner_text() == "1 notification non lue"
+    assert page.locator("#notifications-non-lues").get_attribute("aria-label") == "1 notification non lue"
     with page.expect_navigation():
         page.locator("#notifications-non-lues").click()
     page.screenshot(path=artifacts / "mon-compte.png", full_page=True)
-    page.get_by_label("Un récapitulatif par jour").check()
+    page.locator("label", has_text="Un récapitulatif par jour").click()
     with page.expect_navigation():
         page.locator("#preference-form button[type=submit]").click()
     assert "Préférence enregistrée : un récapitulatif par jour." in page.locator("[data-message=success]").inner_text()
     with page.expect_navigation():
         page.get_by_role("link", name="Projet de Lussac : commentaire de la mairie").click()
     assert page.url.endswith("/projets/")
-    assert page.locator("#notifications-non-lues").inner_text() == "Notifications"
+    assert page.locator("#notifications-non-lues").get_attribute("aria-label") == "Notifications : aucune non lue"

@@ -4,12 +4,15 @@ or critical violation, nothing scrolls sideways, and a screenshot of each is kep
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from oasis.committees.services import SessionData, add_to_agenda, create_session
 from oasis.projects.services import add_comment, add_member
 from oasis.recruitment.services import VacancyData, create_vacancy
+from tests.committees.conftest import file_project
 from tests.projects.conftest import PASSWORD
 from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401
 
@@ -47,6 +50,13 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
     """One of each thing a page shows: the project tests' cast and project, the Vienne scheme, a student, a vacancy."""
     add_member(cast["vienne"], project, "generaliste", "associe-liberal", "Dr Martin")
     add_comment(cast["lussac"], project, "Le conseil municipal a voté l'achat du terrain.")  # notifications to list
+    file_project(cast, project)
+    session = create_session(
+        cast["ars_na"],
+        "75",
+        SessionData(date=date(2027, 5, 12), copresident_ars="Mme Martin", copresident_prefecture="M. Durand"),
+    )
+    item = add_to_agenda(cast["ars_na"], session, project.pk)
     vacancy = create_vacancy(
         cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny")
     )
@@ -56,7 +66,14 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
         "collectivite": cast["lussac"],
         "professionnel": cast["medecin"],
     }
-    return {"users": users, "project": project, "scheme": vienne_medecine, "candidate": student, "vacancy": vacancy}
+    return {
+        "users": users,
+        "project": project,
+        "scheme": vienne_medecine,
+        "candidate": student,
+        "vacancy": vacancy,
+        "committee": [f"/comites/{session.pk}/", f"/comites/{session.pk}/dossiers/{item.pk}/", "/comites/"],
+    }
 
 
 ACCOUNT_PAGES = ["/compte/", "/compte/mot-de-passe/"]
@@ -80,6 +97,7 @@ def _role_pages(role: str, world: dict) -> list[str]:
     if role == "departement":
         return [
             *project_pages,
+            *world["committee"],
             "/projets/nouveau/",
             "/recrutement/",
             "/recrutement/candidats/",
@@ -93,7 +111,9 @@ def _role_pages(role: str, world: dict) -> list[str]:
             f"/recrutement/dispositifs/{s}/",
             "/recrutement/campagnes/",
         ]
-    if role in ("ars", "collectivite"):
+    if role == "ars":
+        return [*project_pages, *world["committee"], "/comites/nouveau/", "/projets/nouveau/", "/recrutement/postes/"]
+    if role == "collectivite":
         return [*project_pages, "/recrutement/postes/"]
     return ["/recrutement/postes/", "/recrutement/dispositifs/"]
 

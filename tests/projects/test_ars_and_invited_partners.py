@@ -56,7 +56,12 @@ def test_the_ars_creates_projects_in_its_region_only(cast):
 def test_the_ars_instructs_but_does_not_see_the_departements_restricted_documents(client, cast, project, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(cast["ars_na"])
-    assert client.post(reverse("project_team_add", args=[project.pk]), {"profession": "generaliste", "status": "associe-liberal"}).status_code == 302
+    assert (
+        client.post(
+            reverse("project_team_add", args=[project.pk]), {"profession": "generaliste", "status": "associe-liberal"}
+        ).status_code
+        == 302
+    )
     assert client.get(reverse("project_partners", args=[project.pk])).status_code == 200
     documents.upload(cast["vienne"], project, "autre", "Note interne", "note.pdf", PDF, restreint=True)
     assert not documents.visible_documents(cast["ars_na"], project).exists()

@@ -27,8 +27,9 @@ def _menu(html: str) -> list[str]:
     ("who", "menu"),
     [
         (None, ["Territoires", "Carte", "Implantation", "Observatoire", "Sources"]),
-        ("vienne", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Recrutement", "Sources"]),
-        ("ars_na", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Recrutement", "Sources"]),
+        ("vienne", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Comités", "Recrutement", "Sources"]),
+        ("ars_na", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Comités", "Recrutement", "Sources"]),
+        ("lussac", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Recrutement", "Sources"]),
         ("medecin", ["Territoires", "Carte", "Implantation", "Observatoire", "Mon dossier et offres", "Sources"]),
     ],
 )
@@ -89,7 +90,7 @@ def test_the_project_journal_reads_in_words(client, cast, project):  # noqa: F81
 
 def test_every_audited_action_has_a_label():
     root = Path(__file__).resolve().parents[2] / "oasis"
-    pattern = re.compile(r'"((?:projet|candidat|convention|poste|dispositif|campagne|compte)\.[a-z_.]+)"')
+    pattern = re.compile(r'"((?:projet|candidat|convention|poste|dispositif|campagne|compte|comite)\.[a-z_.]+)"')
     written = {match for path in root.rglob("*.py") for match in pattern.findall(path.read_text()) if not match.endswith(".")}
     assert written, "the audit actions are written as string literals"
     assert written <= set(ACTION_LABELS), sorted(written - set(ACTION_LABELS))

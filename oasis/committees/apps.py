@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommitteesConfig(AppConfig):
+    name = "oasis.committees"
+    verbose_name = "Comités régionaux de sélection"

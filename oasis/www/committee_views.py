@@ -1,0 +1,202 @@
+"""Sessions of the comité régional de sélection: thin views over oasis.committees.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from oasis.accounts.enums import Role
+from oasis.accounts.models import role_of
+from oasis.committees import services
+from oasis.committees.files import project_file
+from oasis.committees.forms import DecisionForm, SessionForm
+from oasis.committees.models import Session, SessionStatus
+from oasis.pdf import PdfUnavailable, html_to_pdf
+from oasis.projects.services import NotAllowed
+from oasis.territories.models import Region
+from oasis.www.messages import confirmed, form_errors
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    """The session if the user may see it; 404 otherwise."""
+    return get_object_or_404(services.visible_sessions(request.user).select_related("region"), pk=pk)
+
+
+def _member_label(user: Any) -> str:
+    profile = user.profile
+    return f"{profile.organisation or profile.scope_label} — {profile.get_role_display()} ({user.email})"
+
+
+@login_required
+def committee_list(request: HttpRequest) -> HttpResponse:
+    sessions = services.visible_sessions(request.user).select_related("region").prefetch_related("items")
+    return render(request, "www/committees/list.html", {"sessions": sessions, "can_create": services.can_create(request.user)})
+
+
+def _region_of(request: HttpRequest) -> str | None:
+    if role_of(request.user) == Role.ARS:
+        return str(request.user.profile.region_id)  # type: ignore[union-attr]
+    return request.POST.get("region") or request.GET.get("region") or None
+
+
+@login_required
+def committee_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_create(request.user):
+        raise PermissionDenied("Seule l'ARS crée les séances du comité régional de sélection.")
+    region_id = _region_of(request)
+    region = Region.objects.filter(pk=region_id).first() if region_id else None
+    members = [(user.pk, _member_label(user)) for user in services.eligible_members(region.pk)] if region else []
+    form = SessionForm(request.POST or None, members=members)
+    if request.method == "POST" and region is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.create_session(
+                request.user,
+                region.pk,
+                services.SessionData(
+                    date=data["date"],
+                    lieu=data["lieu"],
+                    copresident_ars=data["copresident_ars"],
+                    copresident_prefecture=data["copresident_prefecture"],
+                    member_ids=[int(pk) for pk in data["members"]],
+                    external_members=data["external_members"],
+                ),
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return confirmed(
+                request, "Séance créée : inscrivez les projets à son ordre du jour.", redirect("committee_detail", session.pk)
+            )
+    context = {"form": form, "region": region, "regions": Region.objects.order_by("nom") if region is None else []}
+    return render(request, "www/committees/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def committee_detail(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
+    session = _session(request, pk)
+    manage = services.can_manage(request.user, session)
+    items = list(session.items.select_related("project__commune_principale"))
+    context = {
+        "session": session,
+        "items": items,
+        "members": session.members.select_related("profile"),
+        "external_members": [line for line in session.external_members.splitlines() if line.strip()],
+        "can_manage": manage,
+        "open": session.status != SessionStatus.TENUE,
+        "eligible": services.eligible_projects(session) if manage and session.status == SessionStatus.PREPARATION else [],
+        "decision_form": DecisionForm(),
+        "error": error,
+    }
+    return render(request, "www/committees/detail.html", context, status=400 if error else 200)
+
+
+def _apply(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        change(session)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        return committee_detail(request, pk, error=str(error))
+    return confirmed(request, done, redirect("committee_detail", session.pk))
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        project_id = int(request.POST.get("project", ""))
+    except ValueError:
+        return committee_detail(request, pk, error="Choisissez le projet à inscrire.")
+    return _apply(request, pk, lambda s: services.add_to_agenda(request.user, s, project_id), "Projet inscrit à l'ordre du jour.")
+
+
+@login_required
+@require_POST
+def agenda_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    return _apply(
+        request, pk, lambda s: services.remove_from_agenda(request.user, s, item_id), "Projet retiré de l'ordre du jour."
+    )
+
+
+@login_required
+@require_POST
+def committee_convene(request: HttpRequest, pk: int) -> HttpResponse:
+    return _apply(request, pk, lambda s: services.convene(request.user, s), "Séance convoquée : les membres sont avertis.")
+
+
+@login_required
+@require_POST
+def committee_decide(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return committee_detail(request, pk, error=form_errors(form))
+    data = form.cleaned_data
+    return _apply(
+        request,
+        pk,
+        lambda s: services.record_decision(request.user, s, item_id, data["decision"], data["reasons"], data["derogation"]),
+        "Décision enregistrée.",
+    )
+
+
+@login_required
+@require_POST
+def committee_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        count = services.apply_decisions(request.user, session)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        return committee_detail(request, pk, error=str(error))
+    messages.success(request, f"Décisions appliquées aux {count} projet(s) : la séance est tenue.")
+    return redirect("committee_detail", session.pk)
+
+
+@login_required
+def committee_file(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    session = _session(request, pk)
+    item = get_object_or_404(session.items.select_related("project__commune_principale"), pk=item_id)
+    return render(request, "www/committees/files.html", {"session": session, "files": [project_file(item)], "for_pdf": False})
+
+
+def _pdf(html: str, name: str) -> HttpResponse:
+    try:
+        document = html_to_pdf(html)
+    except PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def committee_files_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    files = [project_file(item) for item in session.items.select_related("project__commune_principale")]
+    html = render_to_string("www/committees/files.html", {"session": session, "files": files, "for_pdf": True})
+    return _pdf(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
+
+
+@login_required
+def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    context = {
+        "session": session,
+        "items": session.items.select_related("project__commune_principale"),
+        "members": session.members.select_related("profile"),
+        "external_members": [line for line in session.external_members.splitlines() if line.strip()],
+        "for_pdf": True,
+    }
+    return _pdf(render_to_string("www/committees/minutes.html", context), f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
