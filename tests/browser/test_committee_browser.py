@@ -4,8 +4,6 @@ records the decisions, applies them, and downloads the minutes."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.conftest import OFFICER_PASSWORD
