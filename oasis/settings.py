@@ -228,6 +228,9 @@ OASIS_PUBLIC_AID_CAP_PERCENT = env_int("OASIS_PLAFOND_AIDES_PUBLIQUES", 80)
 OASIS_CANDIDATE_RETENTION_MONTHS = env_int("OASIS_CONSERVATION_CANDIDATS_MOIS", 24)
 # Commitments falling due within this many days are flagged.
 OASIS_COMMITMENT_ALERT_DAYS = env_int("OASIS_ALERTE_ENGAGEMENT_JOURS", 90)
+# Days the confirmation link of a signup on the public portal stays valid; unconfirmed signups are then erased.
+OASIS_PORTAL_CONFIRMATION_DAYS = env_int("OASIS_PORTAIL_CONFIRMATION_JOURS", 7)
+
 # Days ahead an unpaid instalment of an aid agreement is recalled to the Département.
 OASIS_PAYMENT_ALERT_DAYS = env_int("OASIS_ALERTE_VERSEMENT_JOURS", 7)
 

@@ -9,6 +9,7 @@ class Event(models.TextChoices):
     DOCUMENT = "document", "Document déposé sur un projet"
     INVITATION = "invitation", "Invitation à suivre un projet"
     SEANCE = "seance", "Convocation au comité régional de sélection"
+    CANDIDAT = "candidat", "Candidat inscrit depuis le portail public"
     ACTION_EN_RETARD = "action-en-retard", "Prochaine action en retard"
     INSTALLATION = "installation", "Échéance d'installation d'un bénéficiaire"
     FIN_ENGAGEMENT = "fin-engagement", "Fin de la période d'engagement d'un bénéficiaire"

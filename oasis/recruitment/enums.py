@@ -67,3 +67,8 @@ class PipelineStage(models.TextChoices):
 
 
 PIPELINE_ORDER = tuple(stage.value for stage in PipelineStage)
+
+
+class CandidateSource(models.TextChoices):
+    SAISIE = "saisie", "Saisi par le Département"
+    PORTAIL = "portail", "Inscrit depuis le portail public (double confirmation)"

@@ -7,6 +7,7 @@ from django import forms
 from oasis.recruitment.enums import AidKind, Mode, PipelineStage, Profession, Situation, VacancyStatus
 from oasis.recruitment.models import AidScheme
 from oasis.territories.fields import TerritoryField, TerritoryListField
+from oasis.territories.models import Departement
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -175,3 +176,39 @@ class CampaignForm(forms.Form):
 
 class EraseForm(forms.Form):
     motif = forms.CharField(label="Motif (demande de la personne, date…)", max_length=300)
+
+
+class PortalSignupForm(forms.Form):
+    """What a student or professional tells the Département on the public portal (no login)."""
+
+    prenom = forms.CharField(label="Prénom", max_length=120)
+    nom = forms.CharField(label="Nom", max_length=120)
+    email = forms.EmailField(label="Adresse électronique", help_text="Format attendu : nom@domaine.fr")
+    telephone = forms.RegexField(label="Téléphone (facultatif)", regex=r"^[0-9 +().-]{0,30}$", max_length=30, required=False)
+    profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    situation = forms.ChoiceField(label="Situation", choices=Situation.choices)
+    annee_etudes = forms.IntegerField(label="Année d'études (étudiants)", min_value=1, max_value=12, required=False)
+    etablissement = forms.CharField(label="Faculté ou école (facultatif)", max_length=200, required=False)
+    departement = forms.ModelChoiceField(
+        label="Département où vous souhaitez vous installer", queryset=Departement.objects.order_by("code")
+    )
+    modes = forms.MultipleChoiceField(
+        label="Modes d'exercice souhaités", choices=Mode.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    disponible_le = forms.DateField(label="Disponible à partir du (facultatif)", required=False, **DATE)  # type: ignore[arg-type]
+    message = forms.CharField(
+        label="Votre projet en quelques mots (facultatif)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consentement = forms.BooleanField(
+        label="J'accepte que le Département enregistre ces informations pour m'accompagner dans mon installation "
+        "(elles sont conservées 24 mois après notre dernier échange ; je peux les consulter, les exporter ou les "
+        "faire effacer à tout moment).",
+        required=False,
+    )
+    consentement_communication = forms.BooleanField(
+        label="J'accepte de recevoir par courriel les présentations de projets et de postes (désinscription en un clic).",
+        required=False,
+    )

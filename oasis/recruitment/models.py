@@ -12,6 +12,7 @@ from django.utils import timezone
 from oasis.recruitment.enums import (
     AgreementStatus,
     AidKind,
+    CandidateSource,
     Mode,
     PipelineStage,
     Profession,
@@ -117,6 +118,7 @@ class Candidate(models.Model):
     consentement_communication = models.BooleanField("accepte de recevoir les présentations de projets", default=False)
     conserver_jusqu_au = models.DateField("conservation jusqu'au")
     notes = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=CandidateSource.choices, default=CandidateSource.SAISIE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -316,3 +318,39 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+
+class PortalSignup(models.Model):
+    """A student or professional who made themselves known on the public portal, waiting for the confirmation of
+    their e-mail address (double opt-in); becomes a candidate once confirmed, and is erased with it."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    email = models.EmailField()
+    data = models.JSONField(help_text="ce que la personne a déclaré (CandidateData)")
+    consentement_communication = models.BooleanField(default=False)
+    address = models.CharField("adresse IP de la demande", max_length=45, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="signup")
+
+    class Meta:
+        verbose_name = "inscription depuis le portail"
+        verbose_name_plural = "inscriptions depuis le portail"
+
+    def __str__(self) -> str:
+        return f"Inscription n° {self.pk}"
+
+
+class CampaignDelivery(models.Model):
+    """A campaign sent by e-mail to one candidate: sent once, whatever the number of sendings."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "candidate"], name="campaign_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → {self.candidate_id}"

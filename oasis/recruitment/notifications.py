@@ -19,7 +19,7 @@ from oasis.recruitment.models import AidAgreement, AidPayment
 from oasis.recruitment.services import add_months
 
 
-def _officers(departement_id: str) -> QuerySet[Any]:
+def officers(departement_id: str) -> QuerySet[Any]:
     return get_user_model().objects.filter(is_active=True, profile__role=Role.DEPARTEMENT, profile__departement_id=departement_id)
 
 
@@ -44,7 +44,7 @@ def installation_deadlines(today: date) -> int:
             _page(agreement),
             f"installation:{agreement.pk}:{agreement.installation_avant.isoformat()}",
         )
-        told += notify(_officers(agreement.candidate.departement_id), message)
+        told += notify(officers(agreement.candidate.departement_id), message)
     return told
 
 
@@ -68,7 +68,7 @@ def commitment_ends(today: date) -> int:
             _page(agreement),
             f"fin-engagement:{agreement.pk}:{end.isoformat()}",
         )
-        told += notify(_officers(agreement.candidate.departement_id), message)
+        told += notify(officers(agreement.candidate.departement_id), message)
     return told
 
 
@@ -89,5 +89,5 @@ def payments_due(today: date) -> int:
             _page(agreement),
             f"versement:{payment.pk}",
         )
-        told += notify(_officers(agreement.candidate.departement_id), message)
+        told += notify(officers(agreement.candidate.departement_id), message)
     return told

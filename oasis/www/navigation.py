@@ -33,6 +33,7 @@ def _items(request: HttpRequest, role: str | None) -> list[NavItem]:
         ("Carte", reverse("map"), reverse("map")),
         ("Implantation", reverse("planning"), reverse("planning")),
         ("Observatoire", reverse("observatory"), reverse("observatory")),
+        ("S'installer", reverse("portal"), reverse("portal")),
     ]
     if role in PROJECT_ROLES:
         entries.append(("Projets", reverse("projects"), reverse("projects")))

@@ -42,6 +42,7 @@ from oasis.recruitment.forms import (
     VisitForm,
 )
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Placement, Vacancy, Visit
+from oasis.recruitment.portal import send_campaign
 from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound
 from oasis.www.downloads import csv_table
@@ -607,7 +608,20 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     recipients = services.audience(campaign)
     services.record_views(request.user, recipients, f"destinataires de la campagne n° {campaign.pk}")
-    return render(request, "www/recruitment_campaign.html", {"campaign": campaign, "recipients": recipients})
+    context = {"campaign": campaign, "recipients": recipients, "sent": campaign.deliveries.count()}
+    return render(request, "www/recruitment_campaign.html", context)
+
+
+@login_required
+@require_POST
+def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        send_campaign(request.user, campaign)
+    except services.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    done = "Envoi de la campagne lancé : les courriels partent en arrière-plan."
+    return confirmed(request, done, redirect("campaign_detail", campaign.pk))
 
 
 @login_required

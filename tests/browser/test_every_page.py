@@ -39,6 +39,8 @@ PUBLIC_PAGES = [
     "/sources/",
     "/accessibilite/",
     "/connexion/",
+    "/installation/",
+    "/installation/me-faire-connaitre/",
     "/mot-de-passe-oublie/",
     "/mot-de-passe-oublie/envoye/",
     "/page-qui-n-existe-pas/",
@@ -80,7 +82,7 @@ ACCOUNT_PAGES = ["/compte/", "/compte/mot-de-passe/"]
 
 
 def _pages_for(role: str, world: dict) -> list[str]:
-    return [*ACCOUNT_PAGES, *_role_pages(role, world)]
+    return [*ACCOUNT_PAGES, f"/installation/postes/{world['vacancy'].pk}/", *_role_pages(role, world)]
 
 
 def _role_pages(role: str, world: dict) -> list[str]:

@@ -91,7 +91,7 @@ def test_documents_and_their_versions_are_told_restricted_ones_to_the_departemen
 
 def test_a_refused_change_tells_nobody(project, cast):
     with pytest.raises(PermissionError):
-        move(cast["ars_na"], project, "conseil-1er-niveau", "Pas mon rôle")
+        move(cast["cpam_na"], project, "conseil-1er-niveau", "Pas mon rôle")
     with pytest.raises(ValueError):
         add_comment(cast["vienne"], project, "   ")
     assert not Notification.objects.exists()

@@ -15,7 +15,8 @@ from oasis.projects.services import ActionEntry, NotAllowed, add_contact, add_pa
 
 SEES = {"admin", "vienne", "ars_na", "cpam_na", "lussac"}
 BLIND = {"charente_maritime", "ars_occitanie", "chauvigny", "medecin"}
-EDITORS = {"admin", "vienne"}
+EDITORS = {"admin", "vienne", "ars_na"}  # the ARS instructs the projects of its région
+RESTRICTED_READERS = {"admin", "vienne"}  # documents kept to the Département
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -52,7 +53,7 @@ def test_partners_contacts_and_actions_are_traced(cast, project):
     assert "claire.martin" not in str(AuditEvent.objects.filter(action="projet.contact.ajout").values("details"))
 
 
-@pytest.mark.parametrize("who", ["ars_na", "cpam_na", "lussac"])
+@pytest.mark.parametrize("who", ["cpam_na", "lussac"])
 def test_readers_cannot_change_partners_or_actions(cast, project, who):
     with pytest.raises(NotAllowed):
         add_partner(cast[who], project, "cpam", "CPAM de la Vienne")
@@ -322,7 +323,7 @@ def test_size_limit(cast, project, settings):
         documents.upload(cast["vienne"], project, "autre", "", "gros.pdf", PDF + b"0" * 200)
 
 
-UPLOADERS = {"admin", "vienne", "lussac"}
+UPLOADERS = {"admin", "vienne", "ars_na", "lussac"}
 
 
 @pytest.mark.parametrize("who", sorted(SEES | BLIND))
@@ -351,9 +352,9 @@ def test_restricted_documents_by_role(client, cast, project, who):
         return
     content = page.content.decode()
     assert "Note publique" in content
-    assert ("Note interne" in content) == (who in EDITORS)
+    assert ("Note interne" in content) == (who in RESTRICTED_READERS)
     internal_response = client.get(internal_url)
-    assert internal_response.status_code == (200 if who in EDITORS else 404)
+    assert internal_response.status_code == (200 if who in RESTRICTED_READERS else 404)
     if internal_response.streaming:
         # Consuming a streamed file lets the test client close it without closing the database connection.
         assert b"".join(internal_response.streaming_content) == PDF + b"%b"
@@ -432,7 +433,7 @@ def test_api_sub_resources_by_role(client, cast, project, who):
         return
     assert plan.json()["lignes"][0]["outil"] == "detr"
     assert listed.json()[0]["objet"] == "Premier entretien"
-    assert [d["titre"] for d in docs.json()] == (["Interne"] if who in EDITORS else [])
+    assert [d["titre"] for d in docs.json()] == (["Interne"] if who in RESTRICTED_READERS else [])
 
 
 def test_exports_write_a_typed_formula_as_text(client, cast, project):

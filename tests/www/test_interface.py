@@ -20,17 +20,21 @@ pytestmark = pytest.mark.django_db
 
 def _menu(html: str) -> list[str]:
     nav = html.split('id="navigation-principale"')[1].split("</nav>")[0]
-    return re.findall(r'class="fr-nav__link"[^>]*>([^<]+)</a>', nav)
+    return [unescape(label) for label in re.findall(r'class="fr-nav__link"[^>]*>([^<]+)</a>', nav)]
+
+
+PUBLIC_MENU = ["Territoires", "Carte", "Implantation", "Observatoire", "S'installer"]
+INSTRUCTING_MENU = [*PUBLIC_MENU, "Projets", "Comités", "Recrutement", "Sources"]
 
 
 @pytest.mark.parametrize(
     ("who", "menu"),
     [
-        (None, ["Territoires", "Carte", "Implantation", "Observatoire", "Sources"]),
-        ("vienne", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Comités", "Recrutement", "Sources"]),
-        ("ars_na", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Comités", "Recrutement", "Sources"]),
-        ("lussac", ["Territoires", "Carte", "Implantation", "Observatoire", "Projets", "Recrutement", "Sources"]),
-        ("medecin", ["Territoires", "Carte", "Implantation", "Observatoire", "Mon dossier et offres", "Sources"]),
+        (None, [*PUBLIC_MENU, "Sources"]),
+        ("vienne", INSTRUCTING_MENU),
+        ("ars_na", INSTRUCTING_MENU),
+        ("lussac", [*PUBLIC_MENU, "Projets", "Recrutement", "Sources"]),
+        ("medecin", [*PUBLIC_MENU, "Mon dossier et offres", "Sources"]),
     ],
 )
 def test_the_menu_shows_what_the_role_may_open(client, cast, who, menu):  # noqa: F811
