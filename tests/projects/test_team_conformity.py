@@ -55,7 +55,9 @@ def test_checklist_and_regional_rules_editable_by_data(client, cast, project):
     assert "Au moins 3 médecins généralistes" in [c.libelle for c in conformity.checks]
 
 
-@pytest.mark.parametrize(("who", "status"), [("vienne", 302), ("admin", 302), ("ars_na", 302), ("cpam_na", 403), ("lussac", 403), ("medecin", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("vienne", 302), ("admin", 302), ("ars_na", 302), ("cpam_na", 403), ("lussac", 403), ("medecin", 404)]
+)
 def test_who_edits_the_team(client, cast, project, who, status):
     client.force_login(cast[who])
     assert add(client, project, "generaliste").status_code == status
