@@ -59,6 +59,7 @@ def test_anyone_reads_the_open_vacancies_with_their_territory_and_aids(client, v
     assert "Mairie de Chauvigny" in page and "<dt>Logement</dt><dd>proposé" in page
     epci = Commune.objects.get(pk="86070").epci
     assert f"Le territoire : {epci.nom}" in page
+    assert re.search(r"BPE \d{4}\)", page) and re.search(r"DREES \d{4}\)", page)  # years, not « 2 019 »
     assert "Aide aux études de médecine (Vienne)" in page
     set_vacancy_status(vacancy.created_by, vacancy, VacancyStatus.POURVU)
     assert client.get(reverse("portal_vacancy", args=[vacancy.pk])).status_code == 404
