@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import OFFICER_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 
 
 def test_forgotten_password_then_notifications(live_server, page, smtp, artifacts):
