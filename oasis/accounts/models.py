@@ -48,6 +48,8 @@ class Profile(models.Model):
                 return get_territory(self.collectivite_niveau, self.collectivite_code).nom
             except TerritoryNotFound:
                 return f"{self.get_collectivite_niveau_display()} {self.collectivite_code}"
+        if self.role == Role.PORTEUR:
+            return self.organisation or Role.PORTEUR.label
         return "France"
 
 

@@ -148,3 +148,8 @@ class DocumentKind(models.TextChoices):
     PLANS = "plans", "Plans du bâtiment"
     STATUTS = "statuts", "Statuts (SISA, association)"
     AUTRE = "autre", "Autre"
+
+
+class ProjetDeSanteStatus(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    SOUMIS = "soumis", "Soumis"

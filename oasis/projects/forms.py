@@ -124,3 +124,21 @@ class AciForm(forms.Form):
         label="Patientèle médecin traitant des médecins associés", min_value=0, max_value=200_000, initial=4000
     )
     professionnels = forms.IntegerField(label="Professionnels de santé associés", min_value=0, max_value=500, initial=13)
+
+
+class CahierForm(forms.Form):
+    titre = forms.CharField(label="Intitulé", max_length=200)
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="Le texte de l'ARS dont viennent ces règles : intitulé, date, adresse de publication.",
+    )
+    min_generalistes = forms.IntegerField(label="Médecins généralistes au minimum", min_value=0, max_value=20)
+    min_auxiliaires = forms.IntegerField(label="Auxiliaires médicaux au minimum", min_value=0, max_value=20)
+    salaries_moins_que_associes = forms.BooleanField(label="Moins de salariés que d'associés (règle des SISA)", required=False)
+    items = forms.CharField(
+        label="Exigences du projet de santé",
+        help_text="Une par ligne : « Catégorie | Libellé ». Une exigence garde les réponses des projets tant que son "
+        "libellé ne change pas.",
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )

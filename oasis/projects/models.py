@@ -17,6 +17,7 @@ from oasis.projects.enums import (
     MemberStatus,
     PartnerKind,
     ProjectKind,
+    ProjetDeSanteStatus,
     Stage,
     TerritoryCondition,
     ZoneCondition,
@@ -51,6 +52,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    def served_codes(self) -> list[str]:
+        """INSEE codes of the communes the project serves (its main commune when none is listed), sorted."""
+        return sorted(self.communes_desservies.values_list("code_insee", flat=True)) or [self.commune_principale_id]
 
     @property
     def overdue(self) -> bool:
@@ -327,3 +332,29 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.numero}"
+
+
+class ProjetDeSante(models.Model):
+    """One version of a project's projet de santé: the draft being written (one at most), or a submitted version,
+    which no longer changes. ``sections`` maps each section key (oasis.projects.projet_de_sante.SECTIONS) to its
+    text."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="projet_de_sante")
+    numero = models.PositiveIntegerField("version")
+    status = models.CharField("état", max_length=20, choices=ProjetDeSanteStatus.choices, default=ProjetDeSanteStatus.BROUILLON)
+    sections = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "version du projet de santé"
+        ordering = ["project", "-numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "numero"], name="unique_projet_de_sante_version"),
+            models.UniqueConstraint(fields=["project"], condition=models.Q(status="brouillon"), name="one_projet_de_sante_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Projet de santé de {self.project} v{self.numero}"

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.urls import reverse
 
+from oasis.accounts.enums import Role
+from oasis.accounts.models import role_of
 from oasis.formatting import date_longue
 from oasis.notifications.enums import Event
 from oasis.notifications.services import Message, notify
 from oasis.projects.enums import FINAL, Stage
-from oasis.projects.models import Comment, DocumentVersion, Project, ProjectGuest, ProjectTransition
+from oasis.projects.models import Comment, DocumentVersion, Project, ProjectGuest, ProjectTransition, ProjetDeSante
 from oasis.projects.perms import audience
 
 
@@ -66,12 +68,14 @@ def document_added(version: DocumentVersion) -> int:
 
 def invited(invitation: ProjectGuest) -> int:
     project = invitation.project
+    if role_of(invitation.user) == Role.PORTEUR:
+        rights = "écrire son projet de santé, y déposer des documents et le commenter"
+    else:
+        rights = "lire le projet et le commenter"
     message = Message(
         Event.INVITATION,
         f"Vous êtes invité(e) à suivre le projet « {project.nom} »",
-        f"Invitation de {_author(invitation.invited_by)} : vous pouvez lire le projet et le commenter."
-        if invitation.invited_by
-        else "",
+        f"Invitation de {_author(invitation.invited_by)} : vous pouvez {rights}." if invitation.invited_by else "",
         _page(project),
         f"invitation:{invitation.pk}",
     )
@@ -93,3 +97,18 @@ def overdue_actions(today: date) -> int:
         )
         told += notify(audience(project, restricted=True), message)
     return told
+
+
+def projet_de_sante_submitted(version: ProjetDeSante) -> int:
+    project = version.project
+    message = Message(
+        Event.DOCUMENT,
+        f"{project.nom} : projet de santé soumis (version {version.numero})",
+        f"Soumis par {_author(version.submitted_by)}." if version.submitted_by else "",
+        reverse("projet_de_sante_version", args=[project.pk, version.numero]),
+        f"projet-de-sante:{version.pk}",
+    )
+    recipients = audience(project)
+    if version.submitted_by_id:
+        recipients = recipients.exclude(pk=version.submitted_by_id)
+    return notify(recipients, message)

@@ -7,6 +7,8 @@
 - CPAM: the projects of their région: read, comment (opinions);
 - URPS, Ordre, Préfecture: the projects of their région they are invited to (ProjectGuest): read, comment;
 - commune / EPCI: the projects of their own organisation: read, comment, upload documents;
+- porteur (the professionals, SISA or association carrying a project): the projects they were given access to
+  (ProjectGuest): read, comment, upload documents, write and submit the projet de santé;
 - professionnel, anonymous, anyone else: nothing (404, never data).
 Documents marked restricted stay with the Département (and administrators).
 """
@@ -21,7 +23,7 @@ from django.db.models import Q, QuerySet
 from oasis.accounts.enums import INVITED_ROLES, Role
 from oasis.accounts.models import role_of
 from oasis.projects.enums import COMMITTEE_DECISIONS, PAUSED
-from oasis.projects.models import Project
+from oasis.projects.models import Project, ProjectGuest
 from oasis.territories.models import Departement
 
 INSTRUCTING = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS)
@@ -40,6 +42,8 @@ def visible_projects(user: Any) -> QuerySet[Project]:
         return projects.filter(region_id=profile.region_id)
     if role in INVITED_ROLES and profile is not None:
         return projects.filter(region_id=profile.region_id, guests__user=user)
+    if role == Role.PORTEUR:
+        return projects.filter(guests__user=user)
     if role == Role.COLLECTIVITE and profile is not None:
         return projects.filter(collectivite_niveau=profile.collectivite_niveau, collectivite_code=profile.collectivite_code)
     return projects.none()
@@ -69,7 +73,15 @@ def can_edit(user: Any, project: Project) -> bool:
 
 
 def can_comment(user: Any, project: Project) -> bool:
-    commenting = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE, *INVITED_ROLES)
+    commenting = (
+        Role.ADMINISTRATEUR,
+        Role.DEPARTEMENT,
+        Role.ARS,
+        Role.CPAM,
+        Role.COLLECTIVITE,
+        Role.PORTEUR,
+        *INVITED_ROLES,
+    )
     return role_of(user) in commenting and can_view(user, project)
 
 
@@ -87,8 +99,13 @@ def can_move_to(user: Any, project: Project, stage: str) -> bool:
 
 
 def can_upload(user: Any, project: Project) -> bool:
-    """Documents: those who instruct the project and its own commune or EPCI."""
-    return role_of(user) in (*INSTRUCTING, Role.COLLECTIVITE) and can_view(user, project)
+    """Documents: those who instruct the project, its own commune or EPCI, its porteurs."""
+    return role_of(user) in (*INSTRUCTING, Role.COLLECTIVITE, Role.PORTEUR) and can_view(user, project)
+
+
+def can_write_projet_de_sante(user: Any, project: Project) -> bool:
+    """The projet de santé is the porteurs' text; those who instruct the project may help write it."""
+    return role_of(user) in (*INSTRUCTING, Role.PORTEUR) and can_view(user, project)
 
 
 def can_see_restricted(user: Any, project: Project) -> bool:
@@ -98,6 +115,11 @@ def can_see_restricted(user: Any, project: Project) -> bool:
 
 def can_invite(user: Any, project: Project) -> bool:
     return can_edit(user, project)
+
+
+def carriers(project: Project) -> QuerySet[ProjectGuest]:
+    """The porteurs' accounts given access to the project."""
+    return project.guests.filter(user__profile__role=Role.PORTEUR).select_related("user__profile", "invited_by")
 
 
 def invitable(project: Project) -> QuerySet[Any]:
@@ -122,6 +144,7 @@ def audience(project: Project, *, restricted: bool = False) -> QuerySet[Any]:
             departement
             | Q(profile__role__in=(Role.ARS, Role.CPAM), profile__region_id=project.region_id)
             | Q(profile__role__in=INVITED_ROLES, profile__region_id=project.region_id, project_invitations__project=project)
+            | Q(profile__role=Role.PORTEUR, project_invitations__project=project)
             | Q(
                 profile__role=Role.COLLECTIVITE,
                 profile__collectivite_niveau=project.collectivite_niveau,

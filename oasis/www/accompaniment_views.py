@@ -18,7 +18,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from oasis.projects import dashboard, documents, funding, perms
+from oasis.accounts.enums import Role
+from oasis.projects import carriers, dashboard, documents, funding, perms
 from oasis.projects.enums import ActionKind, Stage
 from oasis.projects.forms import (
     AciForm,
@@ -80,7 +81,8 @@ def _partners_page(request: HttpRequest, project: Project, error: str = "", **fo
             "partners": project.partners.prefetch_related("contacts"),
             "actions": project.actions.select_related("created_by"),
             "can_edit": perms.can_edit(request.user, project),
-            "guests": project.guests.select_related("user__profile", "invited_by"),
+            "guests": project.guests.exclude(user__profile__role=Role.PORTEUR).select_related("user__profile", "invited_by"),
+            "carriers": perms.carriers(project),
             "invitable": perms.invitable(project) if perms.can_invite(request.user, project) else [],
             "partner_form": forms.get("partner_form", PartnerForm()),
             "contact_form": ContactForm(),
@@ -125,6 +127,35 @@ def guest_invite(request: HttpRequest, pk: int) -> HttpResponse:
         return _partners_page(request, project, error="Choisissez le compte à inviter.")
     return _apply(
         request, project, lambda: invite_guest(request.user, project, guest_id), "partners", "Partenaire invité sur le projet."
+    )
+
+
+@login_required
+@require_POST
+def carrier_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    email = request.POST.get("email", "")
+    if not email.strip():
+        return _partners_page(request, project, error="Indiquez l'adresse électronique du porteur.")
+    return _apply(
+        request,
+        project,
+        lambda: carriers.give_access(request.user, project, email),
+        "partners",
+        "Accès donné au porteur : il reçoit un courriel pour choisir son mot de passe s'il n'a pas encore de compte.",
+    )
+
+
+@login_required
+@require_POST
+def carrier_resend(request: HttpRequest, pk: int, access_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(
+        request,
+        project,
+        lambda: carriers.resend_access_link(request.user, project, access_id),
+        "partners",
+        "Lien renvoyé au porteur.",
     )
 
 

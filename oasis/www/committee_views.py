@@ -18,9 +18,9 @@ from oasis.committees import services
 from oasis.committees.files import project_file
 from oasis.committees.forms import DecisionForm, SessionForm
 from oasis.committees.models import Session, SessionStatus
-from oasis.pdf import PdfUnavailable, html_to_pdf
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
+from oasis.www.downloads import pdf_file
 from oasis.www.messages import confirmed, form_errors
 
 
@@ -171,22 +171,12 @@ def committee_file(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     return render(request, "www/committees/files.html", {"session": session, "files": [project_file(item)], "for_pdf": False})
 
 
-def _pdf(html: str, name: str) -> HttpResponse:
-    try:
-        document = html_to_pdf(html)
-    except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def committee_files_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     files = [project_file(item) for item in session.items.select_related("project__commune_principale")]
     html = render_to_string("www/committees/files.html", {"session": session, "files": files, "for_pdf": True})
-    return _pdf(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
+    return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
 
 
 @login_required
@@ -199,4 +189,4 @@ def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "for_pdf": True,
     }
-    return _pdf(render_to_string("www/committees/minutes.html", context), f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
+    return pdf_file(render_to_string("www/committees/minutes.html", context), f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from oasis.csvfiles import CsvDialect, dialect_named, to_csv
+from oasis.pdf import PdfUnavailable, html_to_pdf
 
 
 def csv_dialect(request: HttpRequest) -> CsvDialect:
@@ -22,3 +23,14 @@ def csv_file(text: str, filename: str) -> HttpResponse:
 
 def csv_table(request: HttpRequest, filename: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> HttpResponse:
     return csv_file(to_csv(header, rows, csv_dialect(request)), filename)
+
+
+def pdf_file(html: str, filename: str) -> HttpResponse:
+    """The page rendered as a PDF attachment; 503 with the reason when the machine cannot render PDF."""
+    try:
+        document = html_to_pdf(html)
+    except PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -14,7 +14,17 @@ from oasis.notifications.models import Notification
 
 # Roles that see projects (oasis.projects.perms.visible_projects gives the others nothing).
 PROJECT_ROLES = frozenset(
-    {Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.COLLECTIVITE, Role.URPS, Role.ORDRE, Role.PREFECTURE}
+    {
+        Role.ADMINISTRATEUR,
+        Role.DEPARTEMENT,
+        Role.ARS,
+        Role.CPAM,
+        Role.COLLECTIVITE,
+        Role.URPS,
+        Role.ORDRE,
+        Role.PREFECTURE,
+        Role.PORTEUR,
+    }
 )
 # Roles that may see sessions of the comité régional de sélection (oasis.committees.services.visible_sessions).
 COMMITTEE_ROLES = frozenset({Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.URPS, Role.ORDRE, Role.PREFECTURE})
@@ -39,7 +49,7 @@ def _items(request: HttpRequest, role: str | None) -> list[NavItem]:
         entries.append(("Projets", reverse("projects"), reverse("projects")))
     if role in COMMITTEE_ROLES:
         entries.append(("Comités", reverse("committees"), reverse("committees")))
-    if role is not None:
+    if role is not None and role != Role.PORTEUR:  # a porteur's account opens their project, nothing else
         label = "Mon dossier et offres" if role == Role.PROFESSIONNEL else "Recrutement"
         entries.append((label, reverse("recruitment"), "/recrutement/"))
     entries.append(("Sources", reverse("sources"), reverse("sources")))

@@ -5,6 +5,7 @@ from oasis.accounts.views import OasisLoginView
 from oasis.www import (
     accompaniment_views,
     account_views,
+    cahier_views,
     committee_views,
     diagnostic_views,
     jobs_views,
@@ -13,6 +14,7 @@ from oasis.www import (
     planning_views,
     portal_views,
     projects_views,
+    projet_de_sante_views,
     recruitment_views,
     views,
 )
@@ -63,6 +65,10 @@ urlpatterns = [
     path("comites/<int:pk>/decisions/<int:item_id>/", committee_views.committee_decide, name="committee_decide"),
     path("comites/<int:pk>/application/", committee_views.committee_apply, name="committee_apply"),
     path("comites/<int:pk>/dossiers/<int:item_id>/", committee_views.committee_file, name="committee_file"),
+    path("cahiers-des-charges/", cahier_views.cahier_list, name="cahiers"),
+    path("cahiers-des-charges/<str:region_code>/", cahier_views.cahier_detail, name="cahier_detail"),
+    path("cahiers-des-charges/<str:region_code>/enregistrer/", cahier_views.cahier_save, name="cahier_save"),
+    path("cahiers-des-charges/<str:region_code>/retour-par-defaut/", cahier_views.cahier_remove, name="cahier_remove"),
     path("comites/<int:pk>/dossier.pdf", committee_views.committee_files_pdf, name="committee_files_pdf"),
     path("comites/<int:pk>/proces-verbal.pdf", committee_views.committee_minutes_pdf, name="committee_minutes_pdf"),
     path("projets/", projects_views.project_list, name="projects"),
@@ -82,6 +88,22 @@ urlpatterns = [
     path("projets/<int:pk>/partenaires/", accompaniment_views.project_partners, name="project_partners"),
     path("projets/<int:pk>/partenaires/ajout/", accompaniment_views.partner_add, name="partner_add"),
     path("projets/<int:pk>/invitations/", accompaniment_views.guest_invite, name="guest_invite"),
+    path("projets/<int:pk>/porteurs/", accompaniment_views.carrier_add, name="carrier_add"),
+    path("projets/<int:pk>/porteurs/<int:access_id>/lien/", accompaniment_views.carrier_resend, name="carrier_resend"),
+    path("projets/<int:pk>/projet-de-sante/", projet_de_sante_views.projet_de_sante, name="projet_de_sante"),
+    path(
+        "projets/<int:pk>/projet-de-sante/enregistrer/", projet_de_sante_views.projet_de_sante_save, name="projet_de_sante_save"
+    ),
+    path(
+        "projets/<int:pk>/projet-de-sante/v<int:numero>/",
+        projet_de_sante_views.projet_de_sante_version,
+        name="projet_de_sante_version",
+    ),
+    path(
+        "projets/<int:pk>/projet-de-sante/v<int:numero>/pdf/",
+        projet_de_sante_views.projet_de_sante_pdf,
+        name="projet_de_sante_pdf",
+    ),
     path("projets/<int:pk>/invitations/<int:invitation_id>/retrait/", accompaniment_views.guest_revoke, name="guest_revoke"),
     path("projets/<int:pk>/partenaires/<int:partner_id>/retrait/", accompaniment_views.partner_remove, name="partner_remove"),
     path("projets/<int:pk>/partenaires/<int:partner_id>/contacts/", accompaniment_views.contact_add, name="contact_add"),

@@ -9,11 +9,14 @@ from datetime import date
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from oasis.accounts.enums import Role
 from oasis.committees.services import SessionData, add_to_agenda, create_session
+from oasis.projects import projet_de_sante as pds
+from oasis.projects.models import ProjectGuest
 from oasis.projects.services import add_comment, add_member
 from oasis.recruitment.services import VacancyData, create_vacancy
 from tests.committees.conftest import file_project
-from tests.projects.conftest import PASSWORD
+from tests.projects.conftest import PASSWORD, make_user
 from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
@@ -59,6 +62,12 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
         SessionData(date=date(2027, 5, 12), copresident_ars="Mme Martin", copresident_prefecture="M. Durand"),
     )
     item = add_to_agenda(cast["ars_na"], session, project.pk)
+    porteur = make_user("sisa@lussac.test", Role.PORTEUR, organisation="SISA de Lussac")
+    ProjectGuest.objects.create(project=project, user=porteur, invited_by=cast["vienne"])
+    texts = {section.key: f"Rubrique {section.titre} : texte de la SISA." for section in pds.SECTIONS}
+    pds.save_draft(porteur, project, texts)
+    pds.submit(porteur, project)
+    pds.save_draft(porteur, project, dict(texts, horaires="Du lundi au samedi midi."))
     vacancy = create_vacancy(
         cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny")
     )
@@ -67,6 +76,7 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
         "ars": cast["ars_na"],
         "collectivite": cast["lussac"],
         "professionnel": cast["medecin"],
+        "porteur": porteur,
     }
     return {
         "users": users,
@@ -93,6 +103,8 @@ def _role_pages(role: str, world: dict) -> list[str]:
         f"/projets/{p}/financement/",
         f"/projets/{p}/aci/",
         f"/projets/{p}/documents/",
+        f"/projets/{p}/projet-de-sante/",
+        f"/projets/{p}/projet-de-sante/v1/",
         "/projets/",
         "/projets/tableau-de-bord/",
     ]
@@ -114,9 +126,19 @@ def _role_pages(role: str, world: dict) -> list[str]:
             "/recrutement/campagnes/",
         ]
     if role == "ars":
-        return [*project_pages, *world["committee"], "/comites/nouveau/", "/projets/nouveau/", "/recrutement/postes/"]
+        return [
+            *project_pages,
+            *world["committee"],
+            "/comites/nouveau/",
+            "/cahiers-des-charges/",
+            "/cahiers-des-charges/75/",
+            "/projets/nouveau/",
+            "/recrutement/postes/",
+        ]
     if role == "collectivite":
-        return [*project_pages, "/recrutement/postes/"]
+        return [*project_pages, "/cahiers-des-charges/75/", "/recrutement/postes/"]
+    if role == "porteur":
+        return [*project_pages, f"/projets/{p}/projet-de-sante/v2/", f"/projets/{p}/projet-de-sante/?diagnostic=1"]
     return ["/recrutement/postes/", "/recrutement/dispositifs/"]
 
 
@@ -157,7 +179,7 @@ def _check(page, url: str, shot: str, artifacts) -> list[str]:  # type: ignore[n
 def test_every_page_is_accessible_and_fits_the_screen(live_server, browser, world, artifacts, viewport):
     (artifacts / "pages").mkdir(exist_ok=True)
     problems: list[str] = []
-    for role in ("public", "departement", "ars", "collectivite", "professionnel"):
+    for role in ("public", "departement", "ars", "collectivite", "professionnel", "porteur"):
         context = browser.new_context(locale="fr-FR", viewport=VIEWPORTS[viewport])
         page = context.new_page()
         if role != "public":

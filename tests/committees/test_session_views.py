@@ -101,3 +101,19 @@ def test_a_whole_session_through_the_pages_with_dossier_and_minutes(client, cast
     assert "Procès-verbal du comité régional de sélection" in minutes
     assert "Mme Martin, directrice de l'offre de soins" in minutes and "France Assos Santé" in minutes
     assert "À revoir (comité)" in minutes and "Équipe à compléter" in minutes and "Validé par le comité" in minutes
+
+
+def test_the_dossier_cites_the_last_submitted_projet_de_sante_never_a_draft(client, cast, filed, session):
+    from oasis.projects import projet_de_sante as pds
+
+    item = services.add_to_agenda(cast["ars_na"], session, filed.pk)
+    client.force_login(cast["ars_na"])
+    page = client.get(reverse("committee_file", args=[session.pk, item.pk])).content.decode()
+    assert "Aucune version soumise dans OASIS" in page
+    texts = {section.key: "Texte." for section in pds.SECTIONS}
+    pds.save_draft(cast["vienne"], filed, texts)
+    pds.submit(cast["vienne"], filed)
+    pds.save_draft(cast["vienne"], filed, dict(texts, horaires="Nouveaux horaires"))
+    page = client.get(reverse("committee_file", args=[session.pk, item.pk])).content.decode()
+    assert "Version 1 soumise le" in page and "Version 2" not in page
+    assert reverse("projet_de_sante_pdf", args=[filed.pk, 1]) in page

@@ -50,6 +50,7 @@ def fil_ariane(*parts: str) -> dict[str, object]:
 
 PROJECT_TABS = (
     ("detail", "Fiche et étapes", "project_detail"),
+    ("projet_de_sante", "Projet de santé", "projet_de_sante"),
     ("partners", "Partenaires et actions", "project_partners"),
     ("funding", "Plan de financement", "project_funding"),
     ("aci", "Simulateur ACI", "project_aci"),

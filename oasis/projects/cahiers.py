@@ -1,0 +1,130 @@
+"""Each région's cahier des charges, entered by its ARS from its own official text: the minimum team, the SISA rule
+and the requirements of the projet de santé, with the text they come from. A région without one uses the national
+default. Conformity (oasis.projects.conformity) reads whichever applies to the project's région."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from oasis.accounts.enums import Role
+from oasis.accounts.models import role_of
+from oasis.audit.services import record
+from oasis.projects.models import CahierDesCharges
+from oasis.projects.services import NotAllowed
+from oasis.territories.models import Region
+
+MAX_MINIMUM = 20
+MAX_ITEMS = 60
+ITEM_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class RulesData:
+    titre: str
+    source: str
+    min_generalistes: int
+    min_auxiliaires: int
+    salaries_moins_que_associes: bool
+    items_text: str
+    """One requirement per line: « Catégorie | Libellé »."""
+
+
+def can_edit(user: Any, region_code: str) -> bool:
+    """The ARS of the région (and administrators)."""
+    role = role_of(user)
+    return role == Role.ADMINISTRATEUR or (role == Role.ARS and user.profile.region_id == region_code)
+
+
+def national_default() -> CahierDesCharges | None:
+    return CahierDesCharges.objects.filter(region__isnull=True).first()
+
+
+def regional(region_code: str) -> CahierDesCharges | None:
+    return CahierDesCharges.objects.filter(region_id=region_code).first()
+
+
+def items_as_text(cahier: CahierDesCharges) -> str:
+    return "\n".join(f"{item['categorie']} {ITEM_SEPARATOR} {item['libelle']}" for item in cahier.items)
+
+
+def parse_items(text: str, previous: list[dict[str, str]]) -> list[dict[str, str]]:
+    """« Catégorie | Libellé » lines to items. A requirement keeps its code while its wording stays the same, so the
+    answers already recorded on projects stay attached to it; a new wording gets a new code."""
+    codes = {item["libelle"]: item["code"] for item in previous}
+    items: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        categorie, separator, libelle = (part.strip() for part in line.partition(ITEM_SEPARATOR))
+        if not separator or not categorie or not libelle:
+            expected = f"« Catégorie {ITEM_SEPARATOR} Libellé »"
+            raise ValueError(f"Ligne {number} des exigences : écrivez {expected} (lu : « {line.strip()} »).")
+        code = codes.get(libelle) or slugify(libelle)[:60]
+        if not code or code in seen:
+            raise ValueError(f"Ligne {number} des exigences : « {libelle} » figure déjà dans la liste.")
+        seen.add(code)
+        items.append({"code": code, "categorie": categorie[:100], "libelle": libelle[:300]})
+    if not items:
+        raise ValueError("Indiquez au moins une exigence du projet de santé.")
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"{len(items)} exigences : {MAX_ITEMS} au plus.")
+    return items
+
+
+def save_regional(user: Any, region_code: str, data: RulesData) -> CahierDesCharges:
+    """Create or replace the région's rule set; audited with what it was before."""
+    if not can_edit(user, region_code):
+        raise NotAllowed("Seule l'ARS de la région fixe son cahier des charges.")
+    region = Region.objects.filter(pk=region_code).first()
+    if region is None:
+        raise ValueError(f"Région inconnue : {region_code}.")
+    if not data.source.strip():
+        raise ValueError("Indiquez la source : le texte de l'ARS (intitulé, date, adresse) dont viennent ces règles.")
+    for label, value in (("médecins généralistes", data.min_generalistes), ("auxiliaires médicaux", data.min_auxiliaires)):
+        if not 0 <= value <= MAX_MINIMUM:
+            raise ValueError(f"Nombre minimum de {label} : entre 0 et {MAX_MINIMUM} (lu : {value}).")
+    with transaction.atomic():
+        cahier = regional(region_code) or CahierDesCharges(region=region)
+        before = _snapshot(cahier) if cahier.pk else None
+        cahier.items = parse_items(data.items_text, cahier.items if cahier.pk else _default_items())
+        cahier.titre = data.titre.strip()[:200] or f"Cahier des charges de l'ARS {region.nom}"
+        cahier.source = data.source.strip()[:300]
+        cahier.min_generalistes = data.min_generalistes
+        cahier.min_auxiliaires = data.min_auxiliaires
+        cahier.salaries_moins_que_associes = data.salaries_moins_que_associes
+        cahier.save()
+        record(user, "cahier_des_charges.modification", cahier, {"avant": before, "apres": _snapshot(cahier)})
+    return cahier
+
+
+def remove_regional(user: Any, region_code: str) -> None:
+    """Back to the national default for the région."""
+    if not can_edit(user, region_code):
+        raise NotAllowed("Seule l'ARS de la région fixe son cahier des charges.")
+    cahier = regional(region_code)
+    if cahier is None:
+        raise ValueError("La région applique déjà les règles par défaut.")
+    with transaction.atomic():
+        record(user, "cahier_des_charges.suppression", cahier, {"avant": _snapshot(cahier)})
+        cahier.delete()
+
+
+def _default_items() -> list[dict[str, str]]:
+    default = national_default()
+    return list(default.items) if default is not None else []
+
+
+def _snapshot(cahier: CahierDesCharges) -> dict[str, Any]:
+    return {
+        "titre": cahier.titre,
+        "source": cahier.source,
+        "min_generalistes": cahier.min_generalistes,
+        "min_auxiliaires": cahier.min_auxiliaires,
+        "salaries_moins_que_associes": cahier.salaries_moins_que_associes,
+        "items": cahier.items,
+    }

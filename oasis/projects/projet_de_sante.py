@@ -1,0 +1,171 @@
+"""The projet de santé, written by the porteurs section by section: saved as a draft, submitted, versioned.
+
+A submitted version never changes: writing again opens the next version's draft, starting from the last text.
+What each section covers follows the content expected of a projet de santé (article L.6323-3 CSP, cahier des charges
+of the maisons de santé, ARS guides): territory and population, needs, professionals, access to care,
+coordination, prevention, students, information system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from oasis.audit.services import record
+from oasis.diagnostics.services import Diagnosis
+from oasis.formatting import date_longue, fr_number
+from oasis.projects import notifications, perms
+from oasis.projects.enums import ProjetDeSanteStatus
+from oasis.projects.models import Project, ProjetDeSante
+from oasis.projects.services import NotAllowed
+
+MAX_SECTION_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    titre: str
+    aide: str
+    required: bool = True
+
+
+SECTIONS = (
+    Section("territoire", "Territoire et population", "Les communes desservies, leurs habitants, leur âge, leur accès."),
+    Section(
+        "besoins",
+        "Besoins de santé du territoire",
+        "Ce que montre le diagnostic : offre et besoins par profession, zonage, populations fragiles.",
+    ),
+    Section(
+        "professionnels",
+        "Professionnels et leurs engagements",
+        "Qui exerce dans la structure, à quel titre, et ce que chacun s'engage à faire (l'équipe est rappelée ci-dessous).",
+    ),
+    Section("horaires", "Horaires d'ouverture", "Amplitude d'ouverture en semaine et le samedi matin."),
+    Section("permanence", "Permanence des soins", "Participation à la permanence des soins ambulatoires (PDSA)."),
+    Section("soins_non_programmes", "Soins non programmés", "Comment les demandes du jour sont reçues."),
+    Section(
+        "coordination",
+        "Coordination",
+        "Réunions de concertation, protocoles pluriprofessionnels, fonction de coordination.",
+    ),
+    Section("prevention", "Prévention et éducation thérapeutique", "Programmes de prévention, actions de santé publique, ETP."),
+    Section("etudiants", "Accueil d'étudiants", "Maîtres de stage, stages proposés, logement des stagiaires.", required=False),
+    Section(
+        "systeme_information",
+        "Système d'information",
+        "Dossier patient partagé (labellisé ANS), messagerie sécurisée, agenda.",
+    ),
+)
+SECTION_KEYS = tuple(section.key for section in SECTIONS)
+
+
+def _clean(sections: Mapping[str, str]) -> dict[str, str]:
+    unknown = sorted(set(sections) - set(SECTION_KEYS))
+    if unknown:
+        raise ValueError(f"Rubrique inconnue du projet de santé : {', '.join(unknown)}.")
+    cleaned = {key: str(sections.get(key, "")).strip().replace("\r\n", "\n") for key in SECTION_KEYS}
+    too_long = [section.titre for section in SECTIONS if len(cleaned[section.key]) > MAX_SECTION_CHARS]
+    if too_long:
+        raise ValueError(f"Rubrique trop longue ({fr_number(MAX_SECTION_CHARS)} caractères au plus) : {', '.join(too_long)}.")
+    return cleaned
+
+
+def save_draft(user: Any, project: Project, sections: Mapping[str, str]) -> ProjetDeSante:
+    """Save the text as the open draft, opening the next version's draft if the last one was submitted."""
+    if not perms.can_write_projet_de_sante(user, project):
+        raise NotAllowed("Votre rôle ne permet pas d'écrire le projet de santé de ce projet.")
+    cleaned = _clean(sections)
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time per project
+        draft = project.projet_de_sante.filter(status=ProjetDeSanteStatus.BROUILLON).first()
+        if draft is None:
+            numero = (project.projet_de_sante.aggregate(n=Max("numero"))["n"] or 0) + 1
+            draft = ProjetDeSante(project=project, numero=numero)
+            before: dict[str, str] = {}
+        else:
+            before = dict(draft.sections)
+        draft.sections = cleaned
+        draft.updated_by = user
+        draft.updated_at = timezone.now()
+        draft.save()
+        changed = [key for key in SECTION_KEYS if cleaned[key] != before.get(key, "")]
+        record(user, "projet.projet_de_sante.brouillon", project, {"version": draft.numero, "rubriques": changed})
+    return draft
+
+
+def missing_sections(version: ProjetDeSante) -> list[str]:
+    """Titles of the required sections left empty."""
+    return [section.titre for section in SECTIONS if section.required and not version.sections.get(section.key, "").strip()]
+
+
+def submit(user: Any, project: Project) -> ProjetDeSante:
+    """Submit the open draft: it becomes a version that no longer changes, and those following the project are
+    told."""
+    if not perms.can_write_projet_de_sante(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de soumettre le projet de santé de ce projet.")
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        draft = project.projet_de_sante.filter(status=ProjetDeSanteStatus.BROUILLON).first()
+        if draft is None:
+            raise ValueError("Aucun brouillon à soumettre : enregistrez d'abord le projet de santé.")
+        missing = missing_sections(draft)
+        if missing:
+            raise ValueError(f"Complétez avant de soumettre : {', '.join(missing)}.")
+        draft.status = ProjetDeSanteStatus.SOUMIS
+        draft.submitted_by = user
+        draft.submitted_at = timezone.now()
+        draft.save(update_fields=["status", "submitted_by", "submitted_at"])
+        record(user, "projet.projet_de_sante.soumission", project, {"version": draft.numero})
+        notifications.projet_de_sante_submitted(draft)
+    return draft
+
+
+def changed_since_previous(version: ProjetDeSante) -> list[str]:
+    """Titles of the sections whose text differs from the version before (all of them for the first)."""
+    previous = version.project.projet_de_sante.filter(numero__lt=version.numero).order_by("-numero").first()
+    before = previous.sections if previous is not None else {}
+    return [section.titre for section in SECTIONS if version.sections.get(section.key, "") != before.get(section.key, "")]
+
+
+def needs_from_diagnosis(diagnosis: Diagnosis) -> str:
+    """A first text for the « besoins » section from the diagnosis of the project's territory: population, and per
+    profession the count, the density, the official APL with its source and OASIS's estimate, labelled as such."""
+    demography = diagnosis.demography
+    lines = [
+        f"Territoire : {diagnosis.territory.nom}, {fr_number(demography.nombre_communes)} "
+        f"commune{'s' if demography.nombre_communes > 1 else ''}, "
+        f"{fr_number(demography.population)} habitants."
+    ]
+    if diagnosis.social.part_75_ans_et_plus is not None:
+        lines.append(
+            f"Part des 75 ans ou plus : {fr_number(diagnosis.social.part_75_ans_et_plus, 1)} % (INSEE, bassins de vie 2022)."
+        )
+    for profession in diagnosis.professions:
+        parts = [f"{fr_number(profession.nombre)} professionnel(s)"]
+        if profession.pour_10000 is not None:
+            parts.append(f"{fr_number(profession.pour_10000, 1)} pour 10 000 habitants")
+        if profession.officiel is not None and profession.officiel.apl is not None:
+            parts.append(
+                f"APL officielle {fr_number(profession.officiel.apl, 1)} {profession.officiel.unite} "
+                f"({profession.officiel.source})"
+            )
+        if profession.apl is not None:
+            parts.append(f"APL estimée par OASIS {fr_number(profession.apl, 1)} {profession.unite}")
+        if profession.part_sous_dotee is not None:
+            share = fr_number(profession.part_sous_dotee * 100)
+            parts.append(f"{share} % des habitants en commune sous-dense (estimation OASIS)")
+        lines.append(f"- {profession.label} : {', '.join(parts)}.")
+    bpe = diagnosis.datasets.get("bpe")
+    lines.append(
+        f"Source : état des lieux OASIS du {date_longue(diagnosis.generated_at)}"
+        + (f", professionnels {bpe.millesime}" if bpe is not None else "")
+        + f", paramètres {diagnosis.parameters_version}."
+    )
+    return "\n".join(lines)
