@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, str] = {
     "projet.action.suppression": "Suppression d'une action d'accompagnement",
     "projet.document.depot": "Dépôt d'un document",
     "projet.document.version": "Nouvelle version d'un document",
+    "projet.document.demande": "Demande d'un document",
+    "projet.document.demande.retrait": "Retrait d'une demande de document",
     "projet.document.lecture": "Consultation d'un document",
     "projet.document.suppression": "Suppression d'un document",
     "comite.creation": "Création d'une séance du comité",

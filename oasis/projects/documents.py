@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -11,11 +12,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from oasis.audit.services import record
+from oasis.formatting import date_longue
 from oasis.projects import notifications, perms
 from oasis.projects.enums import DocumentKind
-from oasis.projects.models import Document, DocumentVersion, Project
+from oasis.projects.models import Document, DocumentRequest, DocumentVersion, Project
 from oasis.projects.services import NotAllowed
 
 ZIP = b"PK\x03\x04"
@@ -95,10 +98,24 @@ def _store(document: Document, user: Any, name: str, content: bytes, kind: FileT
     return version
 
 
-def upload(user: Any, project: Project, kind: str, titre: str, name: str, content: bytes, restreint: bool = False) -> Document:
-    """A new document with its first version."""
+def upload(
+    user: Any,
+    project: Project,
+    kind: str,
+    titre: str,
+    name: str,
+    content: bytes,
+    restreint: bool = False,
+    answers: int | None = None,
+) -> Document:
+    """A new document with its first version; ``answers``: the open request (DocumentRequest) it answers."""
     if not perms.can_upload(user, project):
         raise NotAllowed("Votre rôle ne permet pas de déposer un document.")
+    demande = None
+    if answers is not None:
+        demande = project.document_requests.filter(pk=answers, answered_at__isnull=True).first()
+        if demande is None:
+            raise ValueError("Cette demande de document n'existe pas ou a déjà reçu sa réponse.")
     if kind not in DocumentKind.values:
         raise ValueError(f"Type de document inconnu : « {kind} ».")
     if restreint and not perms.can_see_restricted(user, project):
@@ -107,9 +124,44 @@ def upload(user: Any, project: Project, kind: str, titre: str, name: str, conten
     with transaction.atomic():
         document = Document.objects.create(project=project, kind=kind, titre=titre.strip() or name, restreint=restreint)
         version = _store(document, user, name, content, file_type)
-        record(user, "projet.document.depot", project, {"document": document.pk, "version": 1, "sha256": version.sha256})
+        details = {"document": document.pk, "version": 1, "sha256": version.sha256}
+        if demande is not None:
+            demande.document, demande.answered_at = document, timezone.now()
+            demande.save(update_fields=["document", "answered_at"])
+            details["demande"] = demande.pk
+        record(user, "projet.document.depot", project, details)
         notifications.document_added(version)
     return document
+
+
+def request_document(user: Any, project: Project, kind: str, titre: str, due: date | None) -> DocumentRequest:
+    """Ask the porteurs and the commune for a document; those following the project are told."""
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de demander un document.")
+    if kind not in DocumentKind.values:
+        raise ValueError(f"Type de document inconnu : « {kind} ».")
+    if not titre.strip():
+        raise ValueError("Indiquez le document demandé.")
+    if due is not None and due < timezone.localdate():
+        raise ValueError(f"L'échéance du {date_longue(due)} est déjà passée.")
+    with transaction.atomic():
+        demande = DocumentRequest.objects.create(
+            project=project, kind=kind, titre=titre.strip()[:200], due=due, requested_by=user
+        )
+        record(user, "projet.document.demande", project, {"demande": demande.pk, "titre": demande.titre})
+        notifications.document_requested(demande)
+    return demande
+
+
+def withdraw_request(user: Any, project: Project, request_id: int) -> None:
+    if not perms.can_edit(user, project):
+        raise NotAllowed("Votre rôle ne permet pas de retirer une demande de document.")
+    demande = project.document_requests.filter(pk=request_id, answered_at__isnull=True).first()
+    if demande is None:
+        raise ValueError("Cette demande de document n'existe pas ou a déjà reçu sa réponse.")
+    with transaction.atomic():
+        record(user, "projet.document.demande.retrait", project, {"demande": demande.pk, "titre": demande.titre})
+        demande.delete()
 
 
 def add_version(user: Any, project: Project, document_id: int, name: str, content: bytes) -> DocumentVersion:

@@ -113,6 +113,13 @@ class DocumentForm(forms.Form):
     titre = forms.CharField(label="Titre", max_length=200, required=False)
     fichier = forms.FileField(label="Fichier")
     restreint = forms.BooleanField(label="Réservé au Département", required=False)
+    demande = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class DocumentRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
+    titre = forms.CharField(label="Document demandé", max_length=200)
+    due = forms.DateField(label="Attendu le", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class VersionForm(forms.Form):

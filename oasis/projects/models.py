@@ -315,6 +315,27 @@ class Document(models.Model):
         return self.titre
 
 
+class DocumentRequest(models.Model):
+    """A document that those who instruct the project ask its porteurs or its commune for; answered by the upload
+    that names it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="document_requests")
+    kind = models.CharField("type", max_length=30, choices=DocumentKind.choices)
+    titre = models.CharField(max_length=200)
+    due = models.DateField("attendu le", null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "document demandé"
+        ordering = ["answered_at", "due", "requested_at"]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     numero = models.PositiveIntegerField()

@@ -13,7 +13,15 @@ from oasis.formatting import date_longue
 from oasis.notifications.enums import Event
 from oasis.notifications.services import Message, notify
 from oasis.projects.enums import FINAL, Stage
-from oasis.projects.models import Comment, DocumentVersion, Project, ProjectGuest, ProjectTransition, ProjetDeSante
+from oasis.projects.models import (
+    Comment,
+    DocumentRequest,
+    DocumentVersion,
+    Project,
+    ProjectGuest,
+    ProjectTransition,
+    ProjetDeSante,
+)
 from oasis.projects.perms import audience
 
 
@@ -111,4 +119,22 @@ def projet_de_sante_submitted(version: ProjetDeSante) -> int:
     recipients = audience(project)
     if version.submitted_by_id:
         recipients = recipients.exclude(pk=version.submitted_by_id)
+    return notify(recipients, message)
+
+
+def document_requested(request: DocumentRequest) -> int:
+    project = request.project
+    due = f" avant le {date_longue(request.due)}" if request.due else ""
+    message = Message(
+        Event.DOCUMENT,
+        f"{project.nom} : document demandé « {request.titre} »{due}",
+        f"Demandé par {_author(request.requested_by)} : déposez-le dans l'onglet Documents du projet."
+        if request.requested_by
+        else "",
+        reverse("project_documents", args=[project.pk]),
+        f"document-demande:{request.pk}",
+    )
+    recipients = audience(project)
+    if request.requested_by_id:
+        recipients = recipients.exclude(pk=request.requested_by_id)
     return notify(recipients, message)

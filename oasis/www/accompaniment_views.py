@@ -27,6 +27,7 @@ from oasis.projects.forms import (
     ContactForm,
     CostForm,
     DocumentForm,
+    DocumentRequestForm,
     FundingLineForm,
     PartnerForm,
     VersionForm,
@@ -359,7 +360,9 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Documents ------------------------------------------------------------------------------------------------------
 
 
-def _documents_page(request: HttpRequest, project: Project, error: str = "") -> HttpResponse:
+def _documents_page(
+    request: HttpRequest, project: Project, error: str = "", request_form: DocumentRequestForm | None = None
+) -> HttpResponse:
     return render(
         request,
         "www/project_documents.html",
@@ -371,6 +374,8 @@ def _documents_page(request: HttpRequest, project: Project, error: str = "") -> 
             "can_edit": perms.can_edit(request.user, project),
             "form": DocumentForm(),
             "version_form": VersionForm(),
+            "request_form": request_form or DocumentRequestForm(),
+            "requests": project.document_requests.select_related("requested_by", "document"),
             "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
             "max_mo": settings.OASIS_DOCUMENT_MAX_BYTES // 2**20,
             "error": error,
@@ -399,9 +404,37 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _apply(
         request,
         project,
-        lambda: documents.upload(request.user, project, data["kind"], data["titre"], upload.name, content, data["restreint"]),
+        lambda: documents.upload(
+            request.user, project, data["kind"], data["titre"], upload.name, content, data["restreint"], data["demande"]
+        ),
         "documents",
         "Document déposé.",
+    )
+
+
+@login_required
+@require_POST
+def document_request(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = DocumentRequestForm(request.POST)
+    if not form.is_valid():
+        return _documents_page(request, project, error=form_errors(form), request_form=form)
+    data = form.cleaned_data
+    return _apply(
+        request,
+        project,
+        lambda: documents.request_document(request.user, project, data["kind"], data["titre"], data["due"]),
+        "documents",
+        "Document demandé : les porteurs et la commune sont prévenus.",
+    )
+
+
+@login_required
+@require_POST
+def document_request_withdraw(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _apply(
+        request, project, lambda: documents.withdraw_request(request.user, project, request_id), "documents", "Demande retirée."
     )
 
 

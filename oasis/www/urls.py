@@ -121,6 +121,12 @@ urlpatterns = [
         name="funding_line_remove",
     ),
     path("projets/<int:pk>/aci/", accompaniment_views.project_aci, name="project_aci"),
+    path("projets/<int:pk>/documents/demandes/", accompaniment_views.document_request, name="document_request"),
+    path(
+        "projets/<int:pk>/documents/demandes/<int:request_id>/retrait/",
+        accompaniment_views.document_request_withdraw,
+        name="document_request_withdraw",
+    ),
     path("projets/<int:pk>/documents/", accompaniment_views.project_documents, name="project_documents"),
     path("projets/<int:pk>/documents/depot/", accompaniment_views.document_upload, name="document_upload"),
     path("projets/<int:pk>/documents/<int:document_id>/version/", accompaniment_views.document_version, name="document_version"),

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from oasis.accounts.enums import Role
 from oasis.committees.services import SessionData, add_to_agenda, create_session
+from oasis.projects import documents
 from oasis.projects import projet_de_sante as pds
 from oasis.projects.models import ProjectGuest
 from oasis.projects.services import add_comment, add_member
@@ -68,6 +69,7 @@ def world(cast, project, vienne_medecine, student):  # noqa: F811
     pds.save_draft(porteur, project, texts)
     pds.submit(porteur, project)
     pds.save_draft(porteur, project, dict(texts, horaires="Du lundi au samedi midi."))
+    documents.request_document(cast["vienne"], project, "statuts", "Statuts de la SISA", None)
     vacancy = create_vacancy(
         cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie de Chauvigny")
     )
