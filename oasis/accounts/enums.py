@@ -13,7 +13,7 @@ class Role(models.TextChoices):
     ORDRE = "ordre", "Ordre professionnel"
     PREFECTURE = "prefecture", "Préfecture"
     PROFESSIONNEL = "professionnel", "Professionnel de santé ou étudiant"
-    PORTEUR = "porteur", "Porteur de projet (professionnels, SISA, association)"
+    PORTEUR = "porteur", "Porteur de projet"
 
 
 INVITED_ROLES = (Role.URPS, Role.ORDRE, Role.PREFECTURE)

@@ -13,6 +13,7 @@ from oasis.accounts.enums import Role
 from oasis.audit.models import AuditEvent
 from oasis.notifications.enums import Event
 from oasis.notifications.models import Notification
+from oasis.notifications.services import send_immediate
 from oasis.projects import carriers, perms
 from oasis.projects.models import ProjectGuest
 from oasis.projects.services import NewProject, NotAllowed, create_project
@@ -90,11 +91,15 @@ def test_a_new_porteur_gets_an_account_and_a_link_to_choose_a_password(
     assert client.get(reverse("projet_de_sante", args=[other_project.pk])).status_code == 404
 
 
-def test_an_existing_porteur_is_told_in_oasis_and_bad_addresses_are_refused(cast, project, other_project, porteur):
+def test_an_existing_porteur_is_told_by_email_and_bad_addresses_are_refused(cast, project, other_project, porteur, smtp):
     access = carriers.give_access(cast["vienne"], other_project, "SISA@lussac.test")
     assert access.user == porteur and perms.can_view(porteur, other_project)
     told = Notification.objects.get(recipient=porteur, event=Event.INVITATION)
     assert "écrire son projet de santé" in told.body
+    assert send_immediate() == 1
+    [mail] = smtp.to("sisa@lussac.test")
+    assert mail.subject == "[OASIS] Vous êtes invité(e) à suivre le projet « Centre de santé de Chauvigny »"
+    assert "écrire son projet de santé" in mail.text
     with pytest.raises(ValueError, match="déjà accès"):
         carriers.give_access(cast["vienne"], project, "sisa@lussac.test")
     with pytest.raises(ValueError, match="invalide : « pas-une-adresse »"):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='profile',
             name='role',
-            field=models.CharField(choices=[('administrateur', 'Administrateur'), ('departement', 'Chargé(e) de mission du Département'), ('ars', 'Agence régionale de santé'), ('cpam', "Caisse primaire d'assurance maladie"), ('collectivite', "Élu(e) ou agent d'une commune ou d'un EPCI"), ('urps', 'Union régionale des professionnels de santé (URPS)'), ('ordre', 'Ordre professionnel'), ('prefecture', 'Préfecture'), ('professionnel', 'Professionnel de santé ou étudiant'), ('porteur', 'Porteur de projet (professionnels, SISA, association)')], max_length=20),
+            field=models.CharField(choices=[('administrateur', 'Administrateur'), ('departement', 'Chargé(e) de mission du Département'), ('ars', 'Agence régionale de santé'), ('cpam', "Caisse primaire d'assurance maladie"), ('collectivite', "Élu(e) ou agent d'une commune ou d'un EPCI"), ('urps', 'Union régionale des professionnels de santé (URPS)'), ('ordre', 'Ordre professionnel'), ('prefecture', 'Préfecture'), ('professionnel', 'Professionnel de santé ou étudiant'), ('porteur', 'Porteur de projet')], max_length=20),
         ),
     ]
