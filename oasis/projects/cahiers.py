@@ -21,6 +21,16 @@ MAX_MINIMUM = 20
 MAX_ITEMS = 60
 ITEM_SEPARATOR = "|"
 
+NOT_THE_REGIONS_ARS = "Seule l'ARS de la région fixe son cahier des charges."
+UNKNOWN_REGION = "Région inconnue : {code}."
+SOURCE_REQUIRED = "Indiquez la source : le texte de l'ARS (intitulé, date, adresse) dont viennent ces règles."
+MINIMUM_OUT_OF_BOUNDS = "Nombre minimum de {label} : entre 0 et {limit} (lu : {value})."
+BAD_LINE = "Ligne {number} des exigences : écrivez « Catégorie " + ITEM_SEPARATOR + " Libellé » (lu : « {line} »)."
+DUPLICATE_LINE = "Ligne {number} des exigences : « {libelle} » figure déjà dans la liste."
+NO_ITEMS = "Indiquez au moins une exigence du projet de santé."
+TOO_MANY_ITEMS = "{count} exigences : {limit} au plus."
+ALREADY_DEFAULT = "La région applique déjà les règles par défaut."
+
 
 @dataclass(frozen=True)
 class RulesData:
@@ -62,32 +72,31 @@ def parse_items(text: str, previous: list[dict[str, str]]) -> list[dict[str, str
             continue
         categorie, separator, libelle = (part.strip() for part in line.partition(ITEM_SEPARATOR))
         if not separator or not categorie or not libelle:
-            expected = f"« Catégorie {ITEM_SEPARATOR} Libellé »"
-            raise ValueError(f"Ligne {number} des exigences : écrivez {expected} (lu : « {line.strip()} »).")
+            raise ValueError(BAD_LINE.format(number=number, line=line.strip()))
         code = codes.get(libelle) or slugify(libelle)[:60]
         if not code or code in seen:
-            raise ValueError(f"Ligne {number} des exigences : « {libelle} » figure déjà dans la liste.")
+            raise ValueError(DUPLICATE_LINE.format(number=number, libelle=libelle))
         seen.add(code)
         items.append({"code": code, "categorie": categorie[:100], "libelle": libelle[:300]})
     if not items:
-        raise ValueError("Indiquez au moins une exigence du projet de santé.")
+        raise ValueError(NO_ITEMS)
     if len(items) > MAX_ITEMS:
-        raise ValueError(f"{len(items)} exigences : {MAX_ITEMS} au plus.")
+        raise ValueError(TOO_MANY_ITEMS.format(count=len(items), limit=MAX_ITEMS))
     return items
 
 
 def save_regional(user: Any, region_code: str, data: RulesData) -> CahierDesCharges:
     """Create or replace the région's rule set; audited with what it was before."""
     if not can_edit(user, region_code):
-        raise NotAllowed("Seule l'ARS de la région fixe son cahier des charges.")
+        raise NotAllowed(NOT_THE_REGIONS_ARS)
     region = Region.objects.filter(pk=region_code).first()
     if region is None:
-        raise ValueError(f"Région inconnue : {region_code}.")
+        raise ValueError(UNKNOWN_REGION.format(code=region_code))
     if not data.source.strip():
-        raise ValueError("Indiquez la source : le texte de l'ARS (intitulé, date, adresse) dont viennent ces règles.")
+        raise ValueError(SOURCE_REQUIRED)
     for label, value in (("médecins généralistes", data.min_generalistes), ("auxiliaires médicaux", data.min_auxiliaires)):
         if not 0 <= value <= MAX_MINIMUM:
-            raise ValueError(f"Nombre minimum de {label} : entre 0 et {MAX_MINIMUM} (lu : {value}).")
+            raise ValueError(MINIMUM_OUT_OF_BOUNDS.format(label=label, limit=MAX_MINIMUM, value=value))
     with transaction.atomic():
         cahier = regional(region_code) or CahierDesCharges(region=region)
         before = _snapshot(cahier) if cahier.pk else None
@@ -105,10 +114,10 @@ def save_regional(user: Any, region_code: str, data: RulesData) -> CahierDesChar
 def remove_regional(user: Any, region_code: str) -> None:
     """Back to the national default for the région."""
     if not can_edit(user, region_code):
-        raise NotAllowed("Seule l'ARS de la région fixe son cahier des charges.")
+        raise NotAllowed(NOT_THE_REGIONS_ARS)
     cahier = regional(region_code)
     if cahier is None:
-        raise ValueError("La région applique déjà les règles par défaut.")
+        raise ValueError(ALREADY_DEFAULT)
     with transaction.atomic():
         record(user, "cahier_des_charges.suppression", cahier, {"avant": _snapshot(cahier)})
         cahier.delete()

@@ -28,26 +28,33 @@ from oasis.projects import notifications, perms
 from oasis.projects.models import Project, ProjectGuest
 from oasis.projects.services import NotAllowed
 
+NOT_INSTRUCTING = "Votre rôle ne permet pas de donner accès à ce projet."
+INVALID_EMAIL = "Adresse électronique invalide : « {email} »."
+OTHER_ROLE = (
+    "Le compte {email} existe déjà avec un autre rôle : un porteur de projet a son propre compte, avec une autre adresse."
+)
+INACTIVE = "Le compte {email} est désactivé : l'administrateur doit le réactiver."
+ALREADY = "{email} a déjà accès à ce projet."
+NO_ACCESS = "Accès introuvable."
+PASSWORD_CHOSEN = "{email} a déjà choisi son mot de passe : « Mot de passe oublié » le lui renvoie."
+
 
 def give_access(user: Any, project: Project, email: str) -> ProjectGuest:
     """Give the porteur whose address is ``email`` access to ``project``, creating their account if needed."""
     if not perms.can_invite(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de donner accès à ce projet.")
+        raise NotAllowed(NOT_INSTRUCTING)
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ValueError(f"Adresse électronique invalide : « {email} ».") from error
+        raise ValueError(INVALID_EMAIL.format(email=email)) from error
     carrier = get_user_model().objects.filter(username__iexact=email).select_related("profile").first()
     if carrier is not None and role_of(carrier) != Role.PORTEUR:
-        raise ValueError(
-            f"Le compte {email} existe déjà avec un autre rôle : un porteur de projet a son propre compte, "
-            "avec une autre adresse."
-        )
+        raise ValueError(OTHER_ROLE.format(email=email))
     if carrier is not None and not carrier.is_active:
-        raise ValueError(f"Le compte {email} est désactivé : l'administrateur doit le réactiver.")
+        raise ValueError(INACTIVE.format(email=email))
     if carrier is not None and project.guests.filter(user=carrier).exists():
-        raise ValueError(f"{email} a déjà accès à ce projet.")
+        raise ValueError(ALREADY.format(email=email))
     with transaction.atomic():
         created = carrier is None
         if carrier is None:
@@ -66,12 +73,12 @@ def give_access(user: Any, project: Project, email: str) -> ProjectGuest:
 def resend_access_link(user: Any, project: Project, access_id: int) -> ProjectGuest:
     """Send the link again to a porteur who has not chosen a password yet (the first one expired or got lost)."""
     if not perms.can_invite(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de donner accès à ce projet.")
+        raise NotAllowed(NOT_INSTRUCTING)
     access = perms.carriers(project).filter(pk=access_id).first()
     if access is None:
-        raise ValueError("Accès introuvable.")
+        raise ValueError(NO_ACCESS)
     if access.user.has_usable_password():
-        raise ValueError(f"{access.user.email} a déjà choisi son mot de passe : « Mot de passe oublié » le lui renvoie.")
+        raise ValueError(PASSWORD_CHOSEN.format(email=access.user.email))
     record(user, "projet.porteur.lien", project, {"porteur": access.user_id})
     transaction.on_commit(lambda: send_access_link_task.enqueue(access.pk))
     return access

@@ -45,6 +45,12 @@ ACCEPTED: dict[str, FileType] = {
 }
 
 
+REQUEST_CLOSED = "Cette demande de document n'existe pas ou a déjà reçu sa réponse."
+REQUEST_NO_TITLE = "Indiquez le document demandé."
+REQUEST_DUE_PAST = "L'échéance du {due} est déjà passée."
+UNKNOWN_KIND = "Type de document inconnu : « {kind} »."
+
+
 class RejectedFile(ValueError):
     """The upload is refused; the message names the file and the reason."""
 
@@ -115,9 +121,9 @@ def upload(
     if answers is not None:
         demande = project.document_requests.filter(pk=answers, answered_at__isnull=True).first()
         if demande is None:
-            raise ValueError("Cette demande de document n'existe pas ou a déjà reçu sa réponse.")
+            raise ValueError(REQUEST_CLOSED)
     if kind not in DocumentKind.values:
-        raise ValueError(f"Type de document inconnu : « {kind} ».")
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
     if restreint and not perms.can_see_restricted(user, project):
         raise NotAllowed("Seul le Département peut réserver un document.")
     file_type = check_file(name, content)
@@ -139,11 +145,11 @@ def request_document(user: Any, project: Project, kind: str, titre: str, due: da
     if not perms.can_edit(user, project):
         raise NotAllowed("Votre rôle ne permet pas de demander un document.")
     if kind not in DocumentKind.values:
-        raise ValueError(f"Type de document inconnu : « {kind} ».")
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
     if not titre.strip():
-        raise ValueError("Indiquez le document demandé.")
+        raise ValueError(REQUEST_NO_TITLE)
     if due is not None and due < timezone.localdate():
-        raise ValueError(f"L'échéance du {date_longue(due)} est déjà passée.")
+        raise ValueError(REQUEST_DUE_PAST.format(due=date_longue(due)))
     with transaction.atomic():
         demande = DocumentRequest.objects.create(
             project=project, kind=kind, titre=titre.strip()[:200], due=due, requested_by=user
@@ -158,7 +164,7 @@ def withdraw_request(user: Any, project: Project, request_id: int) -> None:
         raise NotAllowed("Votre rôle ne permet pas de retirer une demande de document.")
     demande = project.document_requests.filter(pk=request_id, answered_at__isnull=True).first()
     if demande is None:
-        raise ValueError("Cette demande de document n'existe pas ou a déjà reçu sa réponse.")
+        raise ValueError(REQUEST_CLOSED)
     with transaction.atomic():
         record(user, "projet.document.demande.retrait", project, {"demande": demande.pk, "titre": demande.titre})
         demande.delete()

@@ -26,6 +26,12 @@ from oasis.projects.services import NotAllowed
 
 MAX_SECTION_CHARS = 20_000
 
+NOT_WRITER = "Votre rôle ne permet pas d'écrire le projet de santé de ce projet."
+UNKNOWN_SECTION = "Rubrique inconnue du projet de santé : {keys}."
+SECTION_TOO_LONG = "Rubrique trop longue ({limit} caractères au plus) : {titles}."
+NO_DRAFT = "Aucun brouillon à soumettre : enregistrez d'abord le projet de santé."
+INCOMPLETE = "Complétez avant de soumettre : {titles}."
+
 
 @dataclass(frozen=True)
 class Section:
@@ -69,18 +75,18 @@ SECTION_KEYS = tuple(section.key for section in SECTIONS)
 def _clean(sections: Mapping[str, str]) -> dict[str, str]:
     unknown = sorted(set(sections) - set(SECTION_KEYS))
     if unknown:
-        raise ValueError(f"Rubrique inconnue du projet de santé : {', '.join(unknown)}.")
+        raise ValueError(UNKNOWN_SECTION.format(keys=", ".join(unknown)))
     cleaned = {key: str(sections.get(key, "")).strip().replace("\r\n", "\n") for key in SECTION_KEYS}
     too_long = [section.titre for section in SECTIONS if len(cleaned[section.key]) > MAX_SECTION_CHARS]
     if too_long:
-        raise ValueError(f"Rubrique trop longue ({fr_number(MAX_SECTION_CHARS)} caractères au plus) : {', '.join(too_long)}.")
+        raise ValueError(SECTION_TOO_LONG.format(limit=fr_number(MAX_SECTION_CHARS), titles=", ".join(too_long)))
     return cleaned
 
 
 def save_draft(user: Any, project: Project, sections: Mapping[str, str]) -> ProjetDeSante:
     """Save the text as the open draft, opening the next version's draft if the last one was submitted."""
     if not perms.can_write_projet_de_sante(user, project):
-        raise NotAllowed("Votre rôle ne permet pas d'écrire le projet de santé de ce projet.")
+        raise NotAllowed(NOT_WRITER)
     cleaned = _clean(sections)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time per project
@@ -109,15 +115,15 @@ def submit(user: Any, project: Project) -> ProjetDeSante:
     """Submit the open draft: it becomes a version that no longer changes, and those following the project are
     told."""
     if not perms.can_write_projet_de_sante(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de soumettre le projet de santé de ce projet.")
+        raise NotAllowed(NOT_WRITER)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         draft = project.projet_de_sante.filter(status=ProjetDeSanteStatus.BROUILLON).first()
         if draft is None:
-            raise ValueError("Aucun brouillon à soumettre : enregistrez d'abord le projet de santé.")
+            raise ValueError(NO_DRAFT)
         missing = missing_sections(draft)
         if missing:
-            raise ValueError(f"Complétez avant de soumettre : {', '.join(missing)}.")
+            raise ValueError(INCOMPLETE.format(titles=", ".join(missing)))
         draft.status = ProjetDeSanteStatus.SOUMIS
         draft.submitted_by = user
         draft.submitted_at = timezone.now()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from oasis.accounts.enums import Role
 from oasis.audit.models import AuditEvent
+from oasis.formatting import date_longue
 from oasis.notifications.enums import Event
 from oasis.notifications.models import Notification
 from oasis.notifications.services import send_immediate
@@ -45,8 +46,9 @@ def test_a_request_is_told_by_email_and_closed_by_the_upload_that_answers_it(cas
     assert asked.document == document and asked.answered_at is not None
     depot = AuditEvent.objects.get(action="projet.document.depot")
     assert depot.details["demande"] == asked.pk
-    with pytest.raises(ValueError, match="déjà reçu sa réponse"):
+    with pytest.raises(ValueError) as refused:
         documents.upload(porteur, project, "statuts", "Encore", "statuts-2.pdf", PDF + b"%2", answers=asked.pk)
+    assert str(refused.value) == documents.REQUEST_CLOSED
 
 
 @pytest.mark.parametrize(("days", "accepted"), [(-1, False), (0, True), (1, True)])
@@ -55,15 +57,18 @@ def test_the_due_date_may_be_today_but_not_past(cast, project, days, accepted):
     if accepted:
         assert documents.request_document(cast["vienne"], project, "autre", "Plan des locaux", due).due == due
     else:
-        with pytest.raises(ValueError, match="déjà passée"):
+        with pytest.raises(ValueError) as refused:
             documents.request_document(cast["vienne"], project, "autre", "Plan des locaux", due)
+        assert str(refused.value) == documents.REQUEST_DUE_PAST.format(due=date_longue(due))
 
 
 def test_bad_requests_are_refused(cast, project):
-    with pytest.raises(ValueError, match="Type de document inconnu : « bilan »"):
+    with pytest.raises(ValueError) as refused:
         documents.request_document(cast["vienne"], project, "bilan", "Bilan", None)
-    with pytest.raises(ValueError, match="Indiquez le document demandé"):
+    assert str(refused.value) == documents.UNKNOWN_KIND.format(kind="bilan")
+    with pytest.raises(ValueError) as refused:
         documents.request_document(cast["vienne"], project, "autre", "   ", None)
+    assert str(refused.value) == documents.REQUEST_NO_TITLE
     assert not DocumentRequest.objects.exists()
 
 
