@@ -51,6 +51,12 @@ def test_distance_and_date_fall_linearly():
     assert one(date_gap_days=np.array([400.0]))["date"] == 0
 
 
+def test_a_limit_under_one_minute_still_falls_linearly():
+    # Half a minute at most, a quarter of a minute away: half the points (the span's floor only guards a zero limit).
+    assert one(minutes=np.array([0.25]), max_minutes=np.array([0.5]))["distance"] == pytest.approx(W.distance / 2)
+    assert one(minutes=np.array([0.0]), max_minutes=np.array([0.0]))["distance"] == 0
+
+
 def test_misses_score_nothing():
     points = one(
         territory_match=np.array([False]),
