@@ -106,6 +106,9 @@ def test_keys_of_distinct_links_never_collide():
     assert matrix.tolist() == [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]]
     assert passage_matrix([0], [0], [1.0], (2, 4)).shape == (2, 4)  # rows and columns without links are kept
     assert passage_matrix([0], [0], [1.0], (2, 4)).toarray()[1].tolist() == [0.0, 0.0, 0.0, 0.0]
+    # More origins than destinations: (0, 1) and (2, 0) would merge under row / n + column.
+    tall = passage_matrix([0, 2], [1, 0], [1.0, 1.0], (3, 2)).toarray()
+    assert tall.tolist() == [[0.0, 1.0], [0.0, 0.0], [1.0, 0.0]]
 
 
 def test_apportioning_an_origin_split_in_two_with_nothing_left_over():

@@ -44,13 +44,3 @@ def test_single_precision_inputs_are_computed_in_double_precision():
     radius = equivalent_radius_km(areas)
     assert radius.dtype == np.float64
     assert list(radius) == list(np.sqrt(areas.astype(np.float64) / np.pi))
-
-
-def test_simplification_keeps_the_shape_and_drops_collinear_points():
-    from oasis.core.geometry import simplify_line, simplify_polygon_rings
-
-    line = [[0, 0], [1, 0.001], [2, 0], [2, 2], [0, 2], [0, 0]]
-    assert simplify_line(line, 0.01).tolist() == [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]
-    assert simplify_line(line, 0.0001).shape[0] == 6
-    tiny = [[0, 0], [0.0001, 0], [0, 0.0001], [0, 0]]
-    assert simplify_polygon_rings([tiny], 1.0) == [tiny]
