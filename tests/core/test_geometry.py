@@ -4,6 +4,8 @@ tolerance are dropped; chords off the origin, diagonal chords and closed loops; 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -21,13 +23,13 @@ def distance_to_chord(point: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 
 def test_every_dropped_vertex_is_within_the_tolerance_of_its_kept_neighbours_chord():
     rng = np.random.default_rng(7)
-    line = np.cumsum(rng.normal(size=(200, 2)), axis=0) + [0.34, 46.58]
+    line = np.cumsum(rng.normal(size=(200, 2)), axis=0) + np.array([0.34, 46.58])
     tolerance = 0.8
     kept = simplify_line(line, tolerance)
     indices = [int(np.flatnonzero((line == vertex).all(axis=1))[0]) for vertex in kept]
     assert indices[0] == 0 and indices[-1] == len(line) - 1 and indices == sorted(indices)
     assert 2 < len(kept) < len(line)
-    for left, right in zip(indices, indices[1:], strict=False):
+    for left, right in itertools.pairwise(indices):
         for dropped in range(left + 1, right):
             assert distance_to_chord(line[dropped], line[left], line[right]) <= tolerance
 
