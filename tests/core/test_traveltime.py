@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from oasis.core.geo import haversine_km
-from oasis.core.traveltime import TravelTimes, estimate_travel_times, from_dense, neighbour_pairs, road_minutes
+from oasis.core.traveltime import (
+    TravelTimes,
+    estimate_travel_times,
+    from_dense,
+    nearest_distance_km,
+    neighbour_pairs,
+    road_minutes,
+)
 
 
 def random_points(seed, n=300):
@@ -158,3 +165,53 @@ def test_estimate_at_its_edges():
 def test_no_neighbour_gives_typed_empty_arrays():
     first, second, distance = neighbour_pairs(np.array([0.0, 0.2]), np.array([45.0, 45.0]), 1.0)
     assert (first.dtype, second.dtype, distance.dtype, distance.shape) == (np.int64, np.int64, np.float64, (0,))
+    assert first.shape == second.shape == (0,)
+
+
+def _pairs(times: TravelTimes) -> list[tuple[int, int, float]]:
+    return sorted(zip(times.origin.tolist(), times.destination.tolist(), times.minutes.tolist(), strict=True))
+
+
+def test_single_precision_inputs_are_computed_in_double_precision():
+    # Coordinates, areas or speeds read as float32 must give exactly what their float64 values give: a float32 step
+    # inside would change the last digits of every distance and time.
+    rng = np.random.default_rng(3)
+    single = [rng.uniform(low, high, 30).astype(np.float32) for low, high in ((0, 1), (46, 47), (5, 80), (30, 70))]
+    double = [values.astype(np.float64) for values in single]
+    options = {"max_minutes": 40.0, "detour_factor": 1.3}
+    assert _pairs(estimate_travel_times(*single, **options)) == _pairs(estimate_travel_times(*double, **options))
+    lon32, lat32, area32, speed32 = single
+    lon64, lat64, _, speed64 = double
+    for got, expected in zip(neighbour_pairs(lon32, lat32, 30.0), neighbour_pairs(lon64, lat64, 30.0), strict=True):
+        assert got.tolist() == expected.tolist()
+    targets = rng.uniform(size=30) < 0.3
+    assert nearest_distance_km(lon32, lat32, targets).tolist() == nearest_distance_km(lon64, lat64, targets).tolist()
+    distances = area32  # any float32 kilometres
+    assert (
+        road_minutes(distances, speed32, speed32[::-1], 1.3).tolist()
+        == road_minutes(distances.astype(np.float64), speed64, speed64[::-1], 1.3).tolist()
+    )
+    dense = from_dense(np.array([[0.0, 12.5], [12.5, 0.0]], dtype=np.float32), 20.0)
+    assert dense.minutes.dtype == np.float64
+
+
+def test_an_unknown_area_is_a_point():
+    lon, lat, speed = np.array([0.0, 0.1]), np.array([46.0, 46.0]), np.array([50.0, 50.0])
+    options = {"max_minutes": 30.0, "detour_factor": 1.3}
+    unknown = estimate_travel_times(lon, lat, np.array([np.nan, 20.0]), speed, **options)
+    point = estimate_travel_times(lon, lat, np.array([0.0, 20.0]), speed, **options)
+    assert _pairs(unknown) == _pairs(point)
+    assert (0, 0, 0.0) in _pairs(point)
+
+
+def test_targets_given_as_zeros_and_ones_are_a_mask():
+    lon, lat = np.array([0.0, 1.0, 2.0]), np.array([46.0, 46.0, 46.0])
+    as_bool = nearest_distance_km(lon, lat, np.array([False, True, False]))
+    assert nearest_distance_km(lon, lat, np.array([0, 1, 0])).tolist() == as_bool.tolist()
+    assert as_bool[1] == 0.0 and as_bool[0] == pytest.approx(as_bool[2])
+
+
+def test_a_dense_matrix_keeps_fractional_minutes_whatever_fills_the_gaps():
+    times = from_dense(np.array([[0.0, 12.5], [12.5, 0.0]]), 20.0)
+    assert times.to_dense(missing=0).tolist() == [[0.0, 12.5], [12.5, 0.0]]
+    assert from_dense([[0.0, 25.0], [25.0, 0.0]], 20.0).to_dense(missing=-1).tolist() == [[0.0, -1.0], [-1.0, 0.0]]
