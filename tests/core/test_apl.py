@@ -147,6 +147,7 @@ def test_drees_activity_caps():
     assert counted_activity(acts, caps).tolist() == [0, 0, 3600, 3600, 4200, 6000, 6000]
     assert counted_activity([9000, 100], caps, centre_de_sante=[True, False]).tolist() == [9000, 0]
     assert counted_activity([100], caps, newly_installed=[True]).tolist() == [5400]
+    assert counted_activity([100, 4200], caps, newly_installed=[True, False]).tolist() == [5400, 4200]
 
 
 def test_aggregation_is_weighted_by_standardised_population():
@@ -160,6 +161,7 @@ def test_aggregation_is_weighted_by_standardised_population():
 
 def test_classify():
     assert classify([0.1, 0.5, 0.99, 1.0, 2.0], [0.5, 1.0]).tolist() == [0, 1, 1, 2, 2]
+    assert classify([0.7], [0.5, 1.0]).dtype == np.int64  # classes index arrays
 
 
 @pytest.mark.parametrize(
