@@ -5,6 +5,8 @@ Those who may write it (porteurs, the Département, the ARS) see the draft; the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -89,37 +91,24 @@ def projet_de_sante_save(request: HttpRequest, pk: int) -> HttpResponse:
     return confirmed(request, done, redirect("projet_de_sante", project.pk))
 
 
-def _version(request: HttpRequest, project: Project, numero: int) -> ProjetDeSante:
+def _version_context(request: HttpRequest, pk: int, numero: int) -> dict[str, Any]:
+    """The version if the user may read it (404 otherwise), with what its page and its PDF show."""
+    project = _project(request, pk)
     version = _readable(request, project).filter(numero=numero).first()
     if version is None:
         raise Http404("Version introuvable.")
-    return version
+    return {"project": project, "version": version, "sections": _sections(version.sections), "team": project.team.all()}
 
 
 @login_required
 def projet_de_sante_version(request: HttpRequest, pk: int, numero: int) -> HttpResponse:
-    project = _project(request, pk)
-    version = _version(request, project, numero)
-    context = {
-        "project": project,
-        "tab": "projet_de_sante",
-        "version": version,
-        "sections": _sections(version.sections),
-        "changed": pds.changed_since_previous(version),
-        "team": project.team.all(),
-    }
+    context = _version_context(request, pk, numero)
+    context |= {"tab": "projet_de_sante", "changed": pds.changed_since_previous(context["version"])}
     return render(request, "www/projet_de_sante_version.html", context)
 
 
 @login_required
 def projet_de_sante_pdf(request: HttpRequest, pk: int, numero: int) -> HttpResponse:
-    project = _project(request, pk)
-    version = _version(request, project, numero)
-    context = {
-        "project": project,
-        "version": version,
-        "sections": _sections(version.sections),
-        "team": project.team.all(),
-    }
+    context = _version_context(request, pk, numero)
     html = render_to_string("www/projet_de_sante_print.html", context)
-    return pdf_file(html, f"projet-de-sante-{project.pk}-v{version.numero}.pdf")
+    return pdf_file(html, f"projet-de-sante-{pk}-v{numero}.pdf")
