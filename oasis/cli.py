@@ -1,8 +1,8 @@
 """The ``oasis`` command: a thin front over Django management commands.
 
-``oasis data build|load|import|update …``, ``oasis apl …`` and ``oasis serve …`` map to the
-management commands ``build_bundle``, ``load_bundle``, ``import_reference``, ``update_references``, ``compute_apl``
-and ``serve``; any other word is a
+``oasis data build|load|import|update …``, ``oasis aides synchroniser``, ``oasis demarches synchroniser``,
+``oasis apl …`` and ``oasis serve …`` map to the management commands ``build_bundle``, ``load_bundle``,
+``import_reference``, ``update_references``, ``sync_aides``, ``sync_demarches``, ``compute_apl`` and ``serve``; any other word is a
 Django management command (``oasis migrate``, ``oasis createsuperuser``…).
 """
 
@@ -16,6 +16,8 @@ ALIASES = {
     ("data", "load"): "load_bundle",
     ("data", "import"): "import_reference",
     ("data", "update"): "update_references",
+    ("aides", "synchroniser"): "sync_aides",
+    ("demarches", "synchroniser"): "sync_demarches",
 }
 SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}  # oasis diagnostic is its own name
 

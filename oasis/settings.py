@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "oasis.planning",
     "oasis.audit",
     "oasis.accounts",
+    "oasis.connectors",
     "oasis.projects",
     "oasis.recruitment",
     "oasis.notifications",
@@ -215,6 +216,19 @@ OASIS_REFERENCE_URLS = {
     "zonage": env_list("OASIS_URL_ZONAGE", ""),
 }
 OASIS_DOWNLOAD_TIMEOUT_SECONDS = env_int("OASIS_DELAI_TELECHARGEMENT", 120)
+
+# Connectors to outside services (docs/connecteurs.md): each call times out, transient failures are retried.
+OASIS_CONNECTOR_TIMEOUT_SECONDS = env_int("OASIS_CONNECTEURS_DELAI_SECONDES", 30)
+OASIS_CONNECTOR_RETRIES = env_int("OASIS_CONNECTEURS_ESSAIS", 3)
+OASIS_CONNECTOR_BACKOFF_SECONDS = float(env_int("OASIS_CONNECTEURS_ATTENTE_SECONDES", 2))
+OASIS_AIDES_TERRITOIRES_URL = env_str("OASIS_AIDES_TERRITOIRES_URL", "https://aides-territoires.beta.gouv.fr")
+OASIS_AIDES_TERRITOIRES_KEY = env_str("OASIS_AIDES_TERRITOIRES_CLE", "")
+OASIS_AIDES_TERRITOIRES_SEARCHES = env_list("OASIS_AIDES_TERRITOIRES_RECHERCHES", "santé,médecin")
+OASIS_DS_URL = env_str("OASIS_DS_URL", "https://www.demarches-simplifiees.fr/api/v2/graphql")
+OASIS_DS_SITE = env_str("OASIS_DS_SITE", "https://www.demarches-simplifiees.fr")
+OASIS_DS_TOKEN = env_str("OASIS_DS_JETON", "")
+OASIS_DS_DEMARCHES = [int(n) for n in env_list("OASIS_DS_DEMARCHES", "") if n.strip()]
+OASIS_DS_MAPPING_FILE = env_str("OASIS_DS_CORRESPONDANCE", "")
 
 # Project documents: never served from a public URL, only through the permission-checked download view.
 MEDIA_ROOT = Path(env_str("OASIS_DOCUMENTS_DIR", str(OASIS_HOME / "documents")))

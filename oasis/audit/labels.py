@@ -7,6 +7,8 @@ ACTION_LABELS: dict[str, str] = {
     "compte.mot_de_passe.modification": "Changement du mot de passe",
     "compte.mot_de_passe.reinitialisation": "Réinitialisation du mot de passe par courriel",
     "projet.creation": "Création du projet",
+    "projet.creation_ds": "Création du projet depuis un dossier Démarches simplifiées",
+    "projet.dossier_ds_etat": "Nouvel état du dossier Démarches simplifiées",
     "projet.etape": "Changement d'étape",
     "projet.cahier_des_charges": "Mise à jour du cahier des charges",
     "projet.commentaire": "Commentaire ou avis",

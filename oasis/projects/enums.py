@@ -153,3 +153,13 @@ class DocumentKind(models.TextChoices):
 class ProjetDeSanteStatus(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     SOUMIS = "soumis", "Soumis"
+
+
+class DossierState(models.TextChoices):
+    """States of a Démarches simplifiées dossier (API v2 ``DossierState``)."""
+
+    EN_CONSTRUCTION = "en_construction", "En construction"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    ACCEPTE = "accepte", "Accepté"
+    REFUSE = "refuse", "Refusé"
+    SANS_SUITE = "sans_suite", "Classé sans suite"

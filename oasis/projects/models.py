@@ -12,6 +12,7 @@ from oasis.projects.enums import (
     ActionKind,
     Carrier,
     DocumentKind,
+    DossierState,
     FundingNature,
     MemberProfession,
     MemberStatus,
@@ -233,6 +234,14 @@ class FundingTool(models.Model):
     conditions = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
     ordre = models.PositiveSmallIntegerField(default=0)
+    aide = models.OneToOneField(
+        "connectors.Aide",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outil",
+        help_text="l'aide d'Aides-territoires dont cet outil est issu (périmètre, date limite et état y sont suivis)",
+    )
 
     class Meta:
         ordering = ["ordre", "nom"]
@@ -379,3 +388,40 @@ class ProjetDeSante(models.Model):
 
     def __str__(self) -> str:
         return f"Projet de santé de {self.project} v{self.numero}"
+
+
+class DossierDemarche(models.Model):
+    """The Démarches simplifiées dossier a project came from, as the last synchronisation saw it."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="dossier_ds")
+    demarche = models.PositiveIntegerField("démarche")
+    numero = models.PositiveIntegerField("numéro de dossier")
+    etat = models.CharField("état", max_length=20, choices=DossierState.choices)
+    depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+    modifie_le = models.DateTimeField("dernière modification", null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["demarche", "numero"], name="un_projet_par_dossier_ds")]
+        verbose_name = "dossier Démarches simplifiées"
+        verbose_name_plural = "dossiers Démarches simplifiées"
+
+    def __str__(self) -> str:
+        return f"Dossier n° {self.numero} (démarche {self.demarche})"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.OASIS_DS_SITE}/procedures/{self.demarche}/dossiers/{self.numero}"
+
+
+class DossierStateChange(models.Model):
+    """A state of the dossier on Démarches simplifiées, dated as the service dates it."""
+
+    dossier = models.ForeignKey(DossierDemarche, on_delete=models.CASCADE, related_name="states")
+    etat = models.CharField("état", max_length=20, choices=DossierState.choices)
+    le = models.DateTimeField()
+    motivation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["le", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "etat", "le"], name="un_etat_ds_par_date")]
+        verbose_name = "changement d'état du dossier"
