@@ -2,7 +2,8 @@
 
 ``oasis data build|load|import|update …``, ``oasis aides synchroniser``, ``oasis demarches synchroniser``,
 ``oasis apl …`` and ``oasis serve …`` map to the management commands ``build_bundle``, ``load_bundle``,
-``import_reference``, ``update_references``, ``sync_aides``, ``sync_demarches``, ``compute_apl`` and ``serve``; any other word is a
+``import_reference``, ``update_references``, ``sync_aides``, ``sync_demarches``, ``compute_apl`` and
+``serve``; any other word is a
 Django management command (``oasis migrate``, ``oasis createsuperuser``…).
 """
 

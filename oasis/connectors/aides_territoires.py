@@ -26,6 +26,7 @@ from oasis.connectors.http import ConnectorError, call, session
 from oasis.connectors.models import Aide
 from oasis.connectors.perimeters import resolve
 from oasis.connectors.runs import tracked
+from oasis.connectors.signals import aides_stored
 from oasis.territories.text import search_key
 
 SERVICE = "Aides-territoires"
@@ -183,4 +184,5 @@ def synchronise(by: Any = None, client: Client | None = None, today: date | None
         records = fetch(client, settings.OASIS_AIDES_TERRITOIRES_SEARCHES)
         with transaction.atomic():
             run.changes = store(records, today or timezone.localdate())
+            aides_stored.send(sender=Aide)
         return run.changes

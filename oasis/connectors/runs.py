@@ -32,3 +32,11 @@ def tracked(connector: str, source: str, by: Any = None) -> Iterator[SyncRun]:
     finally:
         run.finished_at = timezone.now()
         run.save()
+
+
+def last_success(connector: str, source: str | None = None) -> SyncRun | None:
+    """The last synchronisation of a connector (and source) that succeeded."""
+    runs = SyncRun.objects.filter(connector=connector, status=SyncStatus.REUSSIE)
+    if source is not None:
+        runs = runs.filter(source=source)
+    return runs.order_by("-started_at").first()

@@ -5,3 +5,9 @@ class ProjectsConfig(AppConfig):
     name = "oasis.projects"
     label = "projects"
     verbose_name = "Projets de maisons et centres de santé"
+
+    def ready(self) -> None:
+        from oasis.connectors.signals import aides_stored
+        from oasis.projects.aides import feed_funding_tools
+
+        aides_stored.connect(feed_funding_tools, dispatch_uid="projects.feed_funding_tools")

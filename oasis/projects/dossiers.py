@@ -21,10 +21,9 @@ from django.utils.dateparse import parse_datetime
 
 from oasis.audit.services import record
 from oasis.connectors.demarches_simplifiees import Client
-from oasis.connectors.enums import Connector, SyncStatus
+from oasis.connectors.enums import Connector
 from oasis.connectors.http import ConnectorError
-from oasis.connectors.models import SyncRun
-from oasis.connectors.runs import tracked
+from oasis.connectors.runs import last_success, tracked
 from oasis.projects.enums import Carrier, DossierState, ProjectKind
 from oasis.projects.models import DossierDemarche, DossierStateChange, Project, ProjectTransition
 from oasis.territories.models import Commune
@@ -195,13 +194,7 @@ def apply(demarche: int, dossier: dict[str, Any], fields_of: dict[str, str], cha
 
 
 def _since(demarche: int) -> datetime | None:
-    last = (
-        SyncRun.objects.filter(
-            connector=Connector.DEMARCHES_SIMPLIFIEES, source=f"démarche {demarche}", status=SyncStatus.REUSSIE
-        )
-        .order_by("-started_at")
-        .first()
-    )
+    last = last_success(Connector.DEMARCHES_SIMPLIFIEES, f"démarche {demarche}")
     return last.started_at - OVERLAP if last else None
 
 

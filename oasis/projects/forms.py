@@ -97,11 +97,10 @@ class FundingLineForm(forms.Form):
     verse = _amount("Montant versé (€)")
     verse_le = _date("Versé le")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tools: Any, **kwargs: Any) -> None:
+        """``tools``: the tools offered to the project (its catalogue and the aids of its perimeter)."""
         super().__init__(*args, **kwargs)
-        from oasis.projects.models import FundingTool
-
-        self.fields["tool"].choices = list(FundingTool.objects.values_list("code", "nom"))  # type: ignore[attr-defined]
+        self.fields["tool"].choices = [(tool.code, tool.nom) for tool in tools]  # type: ignore[attr-defined]
 
 
 class CostForm(forms.Form):

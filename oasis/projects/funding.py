@@ -10,10 +10,13 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from oasis.audit.services import record
+from oasis.connectors.enums import AideStatus
+from oasis.connectors.models import Aide
 from oasis.core.aci import AciResult, AciRules, simulate
-from oasis.formatting import euros, fr_number
+from oasis.formatting import date_longue, euros, fr_number
 from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, TerritoryCondition, ZoneCondition
 from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
 from oasis.projects.services import require_edit
@@ -81,13 +84,26 @@ def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
         reasons.append("commune urbaine (réservé aux communes rurales)")
     if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:
         reasons.append("commune rurale (réservé aux communes urbaines)")
+    if tool.aide is not None and tool.aide.statut == AideStatus.EXPIREE:
+        reasons.append(f"date limite de dépôt passée ({date_longue(tool.aide.date_limite)})")
+    if tool.aide is not None and tool.aide.statut == AideStatus.RETIREE:
+        reasons.append("aide retirée d'Aides-territoires")
     return Eligibility(tool, not reasons, reasons)
 
 
+def offered_tools(project: Project) -> QuerySet[FundingTool]:
+    """The catalogue's tools, those of the aids whose perimeter holds the project's main commune, and any tool its
+    plan already uses."""
+    in_perimeter = Q(aide__isnull=True) | Q(aide__in=Aide.objects.covering(project.commune_principale))
+    used = Q(pk__in=project.funding.values("tool_id"))
+    return FundingTool.objects.filter(in_perimeter | used).select_related("aide")
+
+
 def mobilisable_tools(project: Project) -> tuple[ProjectSituation, list[Eligibility]]:
-    """Every tool of the catalogue, eligible ones first (the "présentation des outils financiers mobilisables")."""
+    """Every tool of the catalogue, and those of Aides-territoires whose perimeter holds the project's main commune,
+    eligible ones first (the "présentation des outils financiers mobilisables")."""
     facts = situation(project)
-    rows = [eligibility(tool, facts) for tool in FundingTool.objects.all()]
+    rows = [eligibility(tool, facts) for tool in offered_tools(project)]
     return facts, sorted(rows, key=lambda row: not row.eligible)
 
 

@@ -425,3 +425,6 @@ class DossierStateChange(models.Model):
         ordering = ["le", "pk"]
         constraints = [models.UniqueConstraint(fields=["dossier", "etat", "le"], name="un_etat_ds_par_date")]
         verbose_name = "changement d'état du dossier"
+
+    def __str__(self) -> str:
+        return f"{self.get_etat_display()} le {self.le:%d/%m/%Y}"

@@ -19,6 +19,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
+from oasis.connectors.enums import Connector
+from oasis.connectors.runs import last_success
 from oasis.projects import carriers, dashboard, documents, funding, perms
 from oasis.projects.enums import ActionKind, Stage
 from oasis.projects.forms import (
@@ -258,8 +260,9 @@ def _funding_page(request: HttpRequest, project: Project, error: str = "", line_
             "plan": funding.summarise(project, lines),
             "facts": facts,
             "tools": tools,
+            "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_edit": perms.can_edit(request.user, project),
-            "line_form": line_form or FundingLineForm(),
+            "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools]),
             "cost_form": CostForm(initial={"cout_total": project.cout_total}),
             "error": error,
         },
@@ -295,7 +298,7 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
     """Add a line, or change line ``line_id``."""
     project = _project(request, pk)
     _require_edit(request, project)
-    form = FundingLineForm(request.POST)
+    form = FundingLineForm(request.POST, tools=funding.offered_tools(project))
     if not form.is_valid():
         return _funding_page(request, project, error=form_errors(form), line_form=form)
     entry = funding.LineEntry(**form.cleaned_data)

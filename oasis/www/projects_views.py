@@ -17,7 +17,7 @@ from oasis.projects import perms
 from oasis.projects.conformity import NO_RULES, evaluate
 from oasis.projects.enums import BOARD_ORDER, PAUSED, MemberProfession, MemberStatus, Stage
 from oasis.projects.forms import CommentForm, MoveForm, NextActionForm, ProjectForm
-from oasis.projects.models import Project
+from oasis.projects.models import DossierDemarche, Project
 from oasis.projects.services import (
     InvalidTransition,
     NewProject,
@@ -105,6 +105,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": moves,
             "paused_stages": PAUSED,
             "transitions": project.transitions.select_related("by"),
+            "dossier_ds": DossierDemarche.objects.filter(project=project).prefetch_related("states").first(),
             "comments": project.comments.select_related("author"),
             "can_comment": perms.can_comment(request.user, project),
             "can_edit": perms.can_edit(request.user, project),

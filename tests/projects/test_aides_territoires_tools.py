@@ -1,0 +1,77 @@
+"""Aids imported from the Aides-territoires stand-in become the funding tools of the projects in their perimeter."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from oasis.connectors.aides_territoires import synchronise
+from oasis.projects.funding import mobilisable_tools
+from oasis.projects.models import FundingLine, FundingTool
+from tests.connectors.standins import AidesTerritoires, aid, serving
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def service(settings):  # type: ignore[no-untyped-def]
+    standin = AidesTerritoires(
+        [
+            aid(1, "Création de maisons de santé", "Vienne (Département)", ["Communes"], subvention_rate_upper_bound=40),
+            aid(2, "Installation des médecins", "Vienne (Département)", ["Entreprises privées"]),
+            aid(3, "Équipement des centres de santé", "France", ["Associations"], submission_deadline="2026-11-27"),
+            aid(4, "Santé en Gironde", "Gironde (Département)", ["Communes"]),
+            aid(5, "Maisons de santé du Grand Poitiers", "CU du Grand Poitiers (EPCI)", ["Communes"]),
+        ]
+    )
+    with serving(standin):
+        settings.OASIS_AIDES_TERRITOIRES_URL = standin.base_url
+        settings.OASIS_AIDES_TERRITOIRES_KEY = AidesTerritoires.API_KEY
+        settings.OASIS_AIDES_TERRITOIRES_SEARCHES = ["santé"]
+        settings.OASIS_CONNECTOR_BACKOFF_SECONDS = 0
+        yield standin
+
+
+def _rows(project) -> dict[str, tuple[bool, list[str]]]:  # type: ignore[no-untyped-def]
+    return {row.tool.code: (row.eligible, row.reasons) for row in mobilisable_tools(project)[1] if row.tool.aide_id}
+
+
+def test_a_project_is_offered_the_aids_of_its_perimeter(service, project, client, cast):
+    synchronise(today=TODAY)
+    # Lussac-les-Châteaux (86140) is in the Vienne, not in Gironde nor in the Grand Poitiers; aid 2 is for professionals.
+    assert _rows(project) == {
+        "at-1": (True, []),
+        "at-3": (
+            False,
+            ["porteur Commune (réservé à : Association de professionnels)", "date limite de dépôt passée (27 novembre 2026)"],
+        ),
+    }
+    tool = FundingTool.objects.get(code="at-1")
+    assert (tool.nom, tool.financeur, tool.porteurs, str(tool.taux_max)) == (
+        "Création de maisons de santé",
+        "Département de la Vienne",
+        ["commune"],
+        "40.00",
+    )
+    client.force_login(cast["vienne"])
+    page = client.get(reverse("project_funding", args=[project.pk])).content.decode()
+    assert re.search(r'data-outil="at-1" data-eligible="oui"', page)
+    assert "at-4" not in page and "at-5" not in page and "at-2" not in page
+    response = client.post(
+        reverse("funding_line_add", args=[project.pk]), {"tool": "at-1", "demande": "150000", "objet": "Travaux"}
+    )
+    assert response.status_code == 302
+    assert FundingLine.objects.get(project=project).tool == tool
+
+
+def test_a_withdrawn_aid_keeps_its_tool_and_says_so(service, project, cast):
+    synchronise(today=TODAY)
+    FundingLine.objects.create(project=project, tool=FundingTool.objects.get(code="at-1"), demande=1000)
+    service.aids = service.aids[1:]
+    synchronise(today=TODAY)
+    synchronise(today=TODAY)
+    assert FundingTool.objects.filter(code__startswith="at-").count() == 4
+    assert _rows(project)["at-1"] == (False, ["aide retirée d'Aides-territoires"])
