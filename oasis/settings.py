@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,22 @@ CONTENT_SECURITY_POLICY = {
 # Locked: five failures for one account from one address, for 15 minutes. Someone else cannot lock a colleague
 # out from another address, and one person's typos do not lock the office sharing their address.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ProConnect, the State's sign-in for public agents (OpenID Connect), beside passwords: on when a client id is set.
+# Without a client id, the ProConnect pages answer 404 and the login page does not offer it.
+OASIS_PROCONNECT = bool(env_str("OASIS_PROCONNECT_CLIENT_ID", ""))
+AUTHENTICATION_BACKENDS.append("oasis.accounts.proconnect.ProConnectBackend")
+_PROCONNECT_URL = env_str("OASIS_PROCONNECT_URL", "https://auth.proconnect.gouv.fr/api/v2").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OASIS_PROCONNECT_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OASIS_PROCONNECT_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name siret uid"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{_PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{_PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{_PROCONNECT_URL}/jwks"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_TIMEOUT = env_int("OASIS_CONNECTEURS_DELAI_SECONDES", 30)
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?proconnect=echec"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ACTION_LABELS: dict[str, str] = {
     "compte.creation": "Création du compte",
+    "compte.creation_proconnect": "Création du compte à la première connexion ProConnect",
     "compte.mot_de_passe.modification": "Changement du mot de passe",
     "compte.mot_de_passe.reinitialisation": "Réinitialisation du mot de passe par courriel",
     "projet.creation": "Création du projet",

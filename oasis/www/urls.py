@@ -1,6 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from oasis.accounts import proconnect
 from oasis.accounts.views import OasisLoginView
 from oasis.www import (
     accompaniment_views,
@@ -35,6 +36,8 @@ urlpatterns = [
     path("epci/", views.epci_list, name="epci_list"),
     path("connexion/", OasisLoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("proconnect/connexion/", proconnect.SignIn.as_view(), name="oidc_authentication_init"),
+    path("proconnect/retour/", proconnect.Callback.as_view(), name="oidc_authentication_callback"),
     path("compte/", account_views.account, name="account"),
     path("compte/notifications/lues/", account_views.notifications_read, name="notifications_read"),
     path("compte/notifications/<int:pk>/", account_views.notification_open, name="notification_open"),

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +20,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Raw:
+    """An answer that is not JSON: a signed token, a redirection."""
+
+    body: str
+    content_type: str = "text/plain"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class StandIn:
@@ -53,9 +63,12 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = standin.failures.pop(0), {"detail": "indisponible"}
         else:
             status, payload = standin.answer(method, url.path, parse_qs(url.query), dict(self.headers), body)
-        data = json.dumps(payload).encode()
+        raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload), "application/json")
+        data = raw.body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", raw.content_type)
+        for name, value in raw.headers.items():
+            self.send_header(name, value)
         if status == 429:
             self.send_header("Retry-After", "0")
         self.send_header("Content-Length", str(len(data)))
@@ -261,3 +274,75 @@ class DemarchesSimplifiees(StandIn):
                 }
             }
         }
+
+
+# --- ProConnect (OpenID Connect) -----------------------------------------------------------------------------------
+
+
+class ProConnect(StandIn):
+    """An OpenID Connect provider shaped as ProConnect documents it: ``/authorize`` redirects back with a code,
+    ``/token`` gives an RS256 ID token carrying the nonce, ``/userinfo`` answers a signed JWT
+    (``application/jwt``), ``/jwks`` publishes the key."""
+
+    CLIENT_ID = "oasis-test"
+    CLIENT_SECRET = "secret-de-test"
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        import jwt
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        super().__init__()
+        self.claims = claims
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.jwk = {
+            **json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key())),
+            "kid": "cle-1",
+            "alg": "RS256",
+            "use": "sig",
+        }
+        self.nonces: dict[str, str] = {}
+        self.issued: set[str] = set()
+
+    def _sign(self, payload: dict[str, Any]) -> str:
+        import jwt
+
+        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": "cle-1"})
+
+    def answer(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
+        now = int(time.time())
+        if path == "/api/v2/authorize":
+            if query.get("client_id") != [self.CLIENT_ID] or query.get("response_type") != ["code"]:
+                return 400, {"error": "invalid_request"}
+            code = f"code-{len(self.nonces) + 1}"
+            self.nonces[code] = query["nonce"][0]
+            target = f"{query['redirect_uri'][0]}?code={code}&state={query['state'][0]}"
+            return 302, Raw("", headers={"Location": target})
+        if path == "/api/v2/token" and method == "POST":
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            if (form.get("client_id"), form.get("client_secret")) != (self.CLIENT_ID, self.CLIENT_SECRET):
+                return 401, {"error": "invalid_client"}
+            nonce = self.nonces.pop(form.get("code", ""), None)
+            if nonce is None:
+                return 400, {"error": "invalid_grant"}
+            access = f"acces-{form['code']}"
+            self.issued.add(access)
+            claims = {
+                "iss": self.base_url + "/api/v2",
+                "aud": self.CLIENT_ID,
+                "sub": self.claims["sub"],
+                "iat": now,
+                "exp": now + 60,
+                "nonce": nonce,
+                "acr": "eidas1",
+            }
+            return 200, {"access_token": access, "token_type": "Bearer", "expires_in": 60, "id_token": self._sign(claims)}
+        if path == "/api/v2/userinfo":
+            if headers.get("Authorization", "").removeprefix("Bearer ") not in self.issued:
+                return 401, {"error": "invalid_token"}
+            signed = self._sign({**self.claims, "iss": self.base_url + "/api/v2", "aud": self.CLIENT_ID, "iat": now})
+            return 200, Raw(signed, "application/jwt")
+        if path == "/api/v2/jwks":
+            return 200, {"keys": [self.jwk]}
+        return 404, {"error": "not_found"}
