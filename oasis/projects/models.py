@@ -23,6 +23,7 @@ from oasis.projects.enums import (
     TerritoryCondition,
     ZoneCondition,
 )
+from oasis.references.validators import validate_rpps
 
 
 class Project(models.Model):
@@ -119,6 +120,7 @@ class TeamMember(models.Model):
     profession = models.CharField(max_length=30, choices=MemberProfession.choices)
     status = models.CharField("statut", max_length=20, choices=MemberStatus.choices)
     label = models.CharField("nom ou mention", max_length=200, blank=True)
+    rpps = models.CharField("numéro RPPS", max_length=11, blank=True, validators=[validate_rpps])
 
     class Meta:
         ordering = ["profession", "pk"]

@@ -23,6 +23,7 @@ from oasis.projects.models import (
     ProjectTransition,
     TeamMember,
 )
+from oasis.references.validators import checked_rpps
 from oasis.territories.models import Commune
 
 
@@ -210,11 +211,13 @@ def time_per_stage(project: Project) -> list[tuple[str, float]]:
     return spans
 
 
-def add_member(user: Any, project: Project, profession: str, status: str, label: str = "") -> TeamMember:
+def add_member(user: Any, project: Project, profession: str, status: str, label: str = "", rpps: str = "") -> TeamMember:
+    """Add a member; a malformed RPPS number raises ``ValueError(RPPS_FORMAT)``."""
     if not perms.can_edit(user, project):
         raise NotAllowed("Votre rôle ne permet pas de modifier l'équipe.")
+    rpps = checked_rpps(rpps)
     with transaction.atomic():
-        member = TeamMember.objects.create(project=project, profession=profession, status=status, label=label.strip())
+        member = TeamMember.objects.create(project=project, profession=profession, status=status, label=label.strip(), rpps=rpps)
         record(user, "projet.equipe.ajout", project, {"profession": profession, "statut": status})
     return member
 

@@ -6,6 +6,7 @@ from django import forms
 
 from oasis.recruitment.enums import AidKind, Mode, PipelineStage, Profession, Situation, VacancyStatus
 from oasis.recruitment.models import AidScheme
+from oasis.references.validators import validate_rpps
 from oasis.territories.fields import TerritoryField, TerritoryListField
 from oasis.territories.models import Departement
 
@@ -52,6 +53,14 @@ class CandidateForm(forms.Form):
     email = forms.EmailField(label="Courriel", required=False)
     telephone = forms.RegexField(label="Téléphone", regex=r"^[0-9 +().-]{0,30}$", max_length=30, required=False)
     profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    rpps = forms.CharField(
+        label="Numéro RPPS",
+        max_length=11,
+        required=False,
+        validators=[validate_rpps],
+        help_text="11 chiffres, pour un professionnel diplômé : vérifié dans l'Annuaire santé.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     situation = forms.ChoiceField(label="Situation", choices=Situation.choices)
     annee_etudes = forms.IntegerField(label="Année d'études", min_value=1, max_value=12, required=False)
     etablissement = forms.CharField(label="Faculté ou école", max_length=200, required=False)

@@ -20,6 +20,7 @@ from oasis.recruitment.enums import (
     Situation,
     VacancyStatus,
 )
+from oasis.references.validators import validate_rpps
 
 
 class AidScheme(models.Model):
@@ -102,6 +103,7 @@ class Candidate(models.Model):
     email = models.EmailField(blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     profession = models.CharField(max_length=30, choices=Profession.choices)
+    rpps = models.CharField("numéro RPPS", max_length=11, blank=True, validators=[validate_rpps])
     situation = models.CharField(max_length=20, choices=Situation.choices)
     annee_etudes = models.PositiveSmallIntegerField("année d'études", null=True, blank=True)
     etablissement = models.CharField("faculté ou école", max_length=200, blank=True)

@@ -34,6 +34,7 @@ from oasis.recruitment.models import (
     Visit,
 )
 from oasis.references.services import ZoningStatus, zoning_status
+from oasis.references.validators import checked_rpps
 from oasis.territories.models import Commune, Departement
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
@@ -84,6 +85,7 @@ class CandidateData:
     prenom: str
     profession: str
     situation: str
+    rpps: str = ""
     email: str = ""
     telephone: str = ""
     annee_etudes: int | None = None
@@ -116,6 +118,7 @@ def _professional_account(email: str) -> Any:
 def _apply_data(candidate: Candidate, data: CandidateData) -> None:
     candidate.nom, candidate.prenom = data.nom.strip(), data.prenom.strip()
     candidate.profession, candidate.situation = data.profession, data.situation
+    candidate.rpps = checked_rpps(data.rpps)
     candidate.email, candidate.telephone = data.email.strip(), data.telephone.strip()
     candidate.annee_etudes, candidate.etablissement = data.annee_etudes, data.etablissement.strip()
     candidate.territoires_preferes = _checked_territories(data.territoires_preferes)
@@ -233,6 +236,7 @@ def export_candidate(user: Any, candidate: Candidate) -> dict[str, Any]:
             "email": candidate.email,
             "telephone": candidate.telephone,
             "profession": candidate.profession,
+            "rpps": candidate.rpps,
             "situation": candidate.situation,
             "annee_etudes": candidate.annee_etudes,
             "etablissement": candidate.etablissement,

@@ -133,6 +133,29 @@ class RppsCount(models.Model):
         return f"{self.commune_id} {self.profession} {self.mode} : {self.personnes}"
 
 
+class RppsActivite(models.Model):
+    """One activity of a health professional in the latest Annuaire santé extract (public data of the open extract),
+    kept so that an RPPS number a candidate or a team member gives can be checked. Only the latest extract's are
+    kept; only the professions OASIS works with."""
+
+    reference = models.ForeignKey(ReferenceImport, on_delete=models.CASCADE, related_name="rpps_activities")
+    rpps = models.CharField("numéro RPPS", max_length=11, db_index=True)
+    nom = models.CharField("nom d'exercice", max_length=120)
+    prenom = models.CharField("prénom d'exercice", max_length=120)
+    profession = models.CharField(max_length=120)
+    savoir_faire = models.CharField("savoir-faire", max_length=200, blank=True)
+    mode = models.CharField("mode d'exercice", max_length=60, blank=True)
+    lieu = models.CharField("lieu d'exercice", max_length=300, blank=True)
+    commune = models.ForeignKey("territories.Commune", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = "activité de l'Annuaire santé"
+        verbose_name_plural = "activités de l'Annuaire santé"
+
+    def __str__(self) -> str:
+        return f"{self.rpps} {self.profession}"
+
+
 class FinessStructure(models.Model):
     """A maison de santé, centre de santé or CPTS as registered in FINESS."""
 

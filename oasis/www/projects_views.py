@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from oasis.projects.services import (
     set_next_action,
     time_per_stage,
 )
+from oasis.references.annuaire import check
 from oasis.www.messages import confirmed
 
 
@@ -111,7 +113,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": perms.can_edit(request.user, project),
             "audit": history(project)[:50] if perms.can_edit(request.user, project) else [],
             "spans": [(Stage(stage).label, days) for stage, days in time_per_stage(project)],
-            "team": project.team.all(),
+            "team": [(member, check(member.rpps, member.get_profession_display())) for member in project.team.all()],
             "conformity": conformity,
             "served": served,
             "served_codes": ",".join(sorted(commune.code_insee for commune in served)),
@@ -181,9 +183,14 @@ def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     if profession not in MemberProfession.values or status not in MemberStatus.values:
         return HttpResponse("Profession ou statut inconnu.", status=400, content_type="text/plain; charset=utf-8")
     try:
-        add_member(request.user, project, profession, status, request.POST.get("label", "")[:200])
+        add_member(
+            request.user, project, profession, status, request.POST.get("label", "")[:200], request.POST.get("rpps", "").strip()
+        )
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("project_detail", project.pk)
     return confirmed(request, "Membre ajouté à l'équipe.", redirect("project_detail", project.pk))
 
 

@@ -43,6 +43,7 @@ from oasis.recruitment.forms import (
 )
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Placement, Vacancy, Visit
 from oasis.recruitment.portal import send_campaign
+from oasis.references.annuaire import check
 from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound
 from oasis.www.downloads import csv_table
@@ -181,6 +182,7 @@ def _candidate_data(form: CandidateForm) -> services.CandidateData:
         prenom=data["prenom"],
         profession=data["profession"],
         situation=data["situation"],
+        rpps=data["rpps"],
         email=data["email"],
         telephone=data["telephone"],
         annee_etudes=data["annee_etudes"],
@@ -242,6 +244,7 @@ def _candidate_page(request: HttpRequest, candidate: Candidate, error: str = "")
         "www/recruitment_candidate.html",
         {
             "candidate": candidate,
+            "rpps_check": check(candidate.rpps, candidate.get_profession_display()),
             "modes_labels": [Mode(mode).label for mode in candidate.modes if mode in Mode.values],
             "manage": manage,
             "agreements": candidate.agreements.select_related("scheme").with_unpaid(),

@@ -4,7 +4,9 @@ UTF-8, ``|``-separated with a trailing ``|``, one row per activity. Columns are 
 more may be appended). Each person is counted once per commune, profession and mode d'exercice; general practice is
 profession 10 with savoir-faire SM53, SM54 or SM26. The place is the commune code of the structure, else its postal
 code and town (``Bureau cedex``) through the COG. Rows that cannot be placed, and why, are counted in the import record.
-No name or identifier of a practitioner is kept. See ``common`` for the contract.
+For the professions OASIS works with, the activities of RPPS-identified professionals of the latest extract are also
+kept (number, name, profession, specialty, mode, place: all public in the open extract), to check the RPPS number a
+candidate or a team member gives; an import replaces those of the previous extract. See ``common`` for the contract.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from oasis.references.importers.common import (
     no_progress,
     previous_import,
 )
-from oasis.references.models import ReferenceImport, RppsCount
+from oasis.references.models import ReferenceImport, RppsActivite, RppsCount
 from oasis.supply.enums import Equipement
 
 SOURCE = "Agence du numérique en santé, Annuaire santé (extraction en libre accès, RPPS/ADELI)"
@@ -45,6 +47,19 @@ POSTAL = "Code postal (coord. structure)"
 TOWN = "Bureau cedex (coord. structure)"
 TOWN_LABEL = "Libellé commune (coord. structure)"
 REQUIRED = (PERSON, PROFESSION, SAVOIR_FAIRE, MODE, COMMUNE, POSTAL, TOWN)
+IDENTITY = (
+    "Type d'identifiant PP",
+    "Nom d'exercice",
+    "Prénom d'exercice",
+    "Libellé profession",
+    "Libellé savoir-faire",
+    "Libellé mode exercice",
+    "Raison sociale site",
+)
+"""Kept for the RPPS check when present (the extract may drop or rename them: they are optional)."""
+RPPS_TYPE = "8"
+CHECKED_PROFESSIONS = frozenset({"10", "21", "40", "50", "60", "70", "91"})
+"""Physicians, pharmacists, dentists, midwives, nurses, physiotherapists, speech therapists."""
 
 GENERAL_PRACTICE = frozenset({"SM53", "SM54", "SM26"})
 PROFESSIONS = {
@@ -90,7 +105,7 @@ def _rows(stream: IO[bytes], path: Path) -> Iterator[tuple[int, dict[str, str]]]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise DataFileError(path, 1, f"{NOT_AN_EXTRACT} : {MISSING_COLUMNS} {', '.join(missing)}")
-    index = {name: header.index(name) for name in (*REQUIRED, TOWN_LABEL) if name in header}
+    index = {name: header.index(name) for name in (*REQUIRED, TOWN_LABEL, *IDENTITY) if name in header}
     width = len(header)
     for line, raw in enumerate(stream, start=2):
         values = _decode(raw, path, line).split("|")
@@ -116,6 +131,7 @@ def import_rpps(path: Path, *, dry_run: bool = False, progress: Progress = no_pr
     resolver = CommuneResolver()
     stream, name = _open(path)
     persons: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    activities: list[RppsActivite] = []
     outcome: Counter[str] = Counter()
     unplaced: Counter[str] = Counter()
     with stream:
@@ -129,6 +145,9 @@ def import_rpps(path: Path, *, dry_run: bool = False, progress: Progress = no_pr
                     unplaced[f"{row[COMMUNE] or row[POSTAL]} {row.get(TOWN_LABEL) or row[TOWN]}".strip()] += 1
             else:
                 outcome["placees"] += 1
+            activity = _activity(row, code)
+            if activity is not None:
+                activities.append(activity)
             profession = _profession(row)
             if profession is None:
                 outcome["hors_champ"] += 1
@@ -171,10 +190,32 @@ def import_rpps(path: Path, *, dry_run: bool = False, progress: Progress = no_pr
             ],
             batch_size=2000,
         )
+        RppsActivite.objects.all().delete()
+        for activity in activities:
+            activity.reference = reference
+        RppsActivite.objects.bulk_create(activities, batch_size=2000)
         reference.duration_seconds = time.perf_counter() - started
         reference.save(update_fields=["duration_seconds"])
     progress(1)
     return report
+
+
+def _activity(row: dict[str, str], code: str | None) -> RppsActivite | None:
+    """The activity of an RPPS-identified professional of a checked profession, else None."""
+    if row.get("Type d'identifiant PP", RPPS_TYPE) != RPPS_TYPE or row[PROFESSION] not in CHECKED_PROFESSIONS:
+        return None
+    rpps = row[PERSON][1:] if len(row[PERSON]) == 12 else row[PERSON]
+    town = row.get(TOWN_LABEL) or row[TOWN]
+    return RppsActivite(
+        rpps=rpps[:11],
+        nom=row.get("Nom d'exercice", "")[:120],
+        prenom=row.get("Prénom d'exercice", "")[:120],
+        profession=row.get("Libellé profession", row[PROFESSION])[:120],
+        savoir_faire=row.get("Libellé savoir-faire", "")[:200],
+        mode=row.get("Libellé mode exercice", "")[:60],
+        lieu=", ".join(part for part in (row.get("Raison sociale site", ""), town) if part)[:300],
+        commune_id=code,
+    )
 
 
 def _place(resolver: CommuneResolver, row: dict[str, str]) -> str | None:
