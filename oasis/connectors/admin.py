@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
 from django.utils.html import format_html_join
 
+from oasis.connectors.enums import Connector
 from oasis.connectors.models import Aide, SyncRun
 from oasis.connectors.summary import LABELS, describe
+from oasis.connectors.tasks import synchronise_now
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -18,8 +26,39 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+def sources() -> list[tuple[str, str, str]]:
+    """What can be synchronised on this instance: (connector, source, label)."""
+    found = []
+    if settings.OASIS_AIDES_TERRITOIRES_KEY:
+        found.append((Connector.AIDES_TERRITOIRES, settings.OASIS_AIDES_TERRITOIRES_URL, "Aides-territoires"))
+    for number in settings.OASIS_DS_DEMARCHES:
+        found.append((Connector.DEMARCHES_SIMPLIFIEES, f"démarche {number}", f"Démarches simplifiées, démarche {number}"))
+    return found
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnly):
+    change_list_template = "admin/connectors/syncrun/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        sync = path("synchroniser/", self.admin_site.admin_view(self.synchronise_view), name="connectors_syncrun_synchroniser")
+        return [sync, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        return super().changelist_view(request, {**(extra_context or {}), "sources": sources()})
+
+    def synchronise_view(self, request: HttpRequest) -> HttpResponse:
+        """Queue one synchronisation for the worker (POST only); its run appears in the list when it starts."""
+        if request.method != "POST" or not request.user.is_superuser:
+            raise PermissionDenied
+        chosen = next((s for s in sources() if f"{s[0]}|{s[1]}" == request.POST.get("source")), None)
+        if chosen is None:
+            messages.error(request, "Source inconnue ou non configurée.")
+        else:
+            synchronise_now.enqueue(chosen[0], chosen[1], request.user.pk)
+            messages.success(request, f"Synchronisation « {chosen[2]} » demandée : elle s'affichera ici dès son début.")
+        return redirect("admin:connectors_syncrun_changelist")
+
     list_display = ("started_at", "connector", "source", "status", "summary", "error")
     list_filter = ("connector", "status")
     fields = ("connector", "source", "started_at", "finished_at", "status", "by", "error", "details")

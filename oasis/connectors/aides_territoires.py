@@ -186,3 +186,8 @@ def synchronise(by: Any = None, client: Client | None = None, today: date | None
             run.changes = store(records, today or timezone.localdate())
             aides_stored.send(sender=Aide)
         return run.changes
+
+
+def synchronise_source(source: str, by: Any) -> dict[str, list[str]]:
+    """The registry's entry: Aides-territoires has one source, its configured address."""
+    return synchronise(by=by)

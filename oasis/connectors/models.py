@@ -48,6 +48,19 @@ class AideQuerySet(models.QuerySet["Aide"]):
             | models.Q(perimetre_echelle=PerimeterScale.REGION, perimetre_code=commune.region_id)  # type: ignore[attr-defined]
         )
 
+    def within_departement(self, code: str, region: str) -> AideQuerySet:
+        """Aids that apply somewhere in a département: France, its région, itself, or one of its EPCIs or communes."""
+        from oasis.territories.models import Commune
+
+        communes = Commune.objects.filter(departement_id=code)
+        return self.filter(
+            models.Q(perimetre_echelle=PerimeterScale.NATIONAL)
+            | models.Q(perimetre_echelle=PerimeterScale.REGION, perimetre_code=region)
+            | models.Q(perimetre_echelle=PerimeterScale.DEPARTEMENT, perimetre_code=code)
+            | models.Q(perimetre_echelle=PerimeterScale.EPCI, perimetre_code__in=communes.values("epci_id"))
+            | models.Q(perimetre_echelle=PerimeterScale.COMMUNE, perimetre_code__in=communes.values("code_insee"))
+        )
+
     def for_professionals(self) -> AideQuerySet:
         return self.filter(pour_professionnels=True)
 

@@ -11,3 +11,9 @@ class ProjectsConfig(AppConfig):
         from oasis.projects.aides import feed_funding_tools
 
         aides_stored.connect(feed_funding_tools, dispatch_uid="projects.feed_funding_tools")
+
+        from oasis.connectors.enums import Connector
+        from oasis.connectors.registry import register
+        from oasis.projects.dossiers import synchronise_source
+
+        register(Connector.DEMARCHES_SIMPLIFIEES, synchronise_source)

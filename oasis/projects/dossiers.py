@@ -211,3 +211,8 @@ def synchronise(demarche: int, by: Any = None, client: Client | None = None) -> 
                 apply(demarche, dossier, fields_of, changes)
         run.changes = changes
         return changes
+
+
+def synchronise_source(source: str, by: Any) -> dict[str, list[str]]:
+    """The connectors' registry entry: ``source`` is « démarche N »."""
+    return synchronise(int(source.rsplit(" ", 1)[-1]), by=by)

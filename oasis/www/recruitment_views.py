@@ -16,13 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
+from oasis.connectors.enums import AideStatus, Connector
+from oasis.connectors.models import Aide
+from oasis.connectors.runs import last_success
 from oasis.projects.perms import visible_projects
 from oasis.recruitment import dashboard, matching, perms, services
 from oasis.recruitment.enums import AgreementStatus, Mode, Profession, VacancyStatus
@@ -112,6 +115,15 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
 # --- Aid schemes --------------------------------------------------------------------------------------------------
 
 
+def _published_aids(user: Any) -> QuerySet[Aide]:
+    """The aids of Aides-territoires open to professionals, in the officer's département when they have one."""
+    aides = Aide.objects.for_professionals().exclude(statut=AideStatus.RETIREE).order_by("date_limite", "nom")
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.departement_id:
+        aides = aides.within_departement(profile.departement_id, profile.departement.region_id)
+    return aides
+
+
 @login_required
 def schemes(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) is None:
@@ -122,6 +134,8 @@ def schemes(request: HttpRequest) -> HttpResponse:
         {
             "local": AidScheme.objects.exclude(kind="nationale").select_related("departement"),
             "national": AidScheme.objects.filter(kind="nationale"),
+            "aides": _published_aids(request.user),
+            "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_configure": perms.can_manage_candidates(request.user),
             "professions": dict(Profession.choices),
         },

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from oasis.connectors.aides_territoires import synchronise
+from oasis.connectors.models import Aide
 from oasis.projects.funding import mobilisable_tools
 from oasis.projects.models import FundingLine, FundingTool
 from tests.connectors.standins import AidesTerritoires, aid, serving
@@ -30,7 +31,7 @@ def service(settings):  # type: ignore[no-untyped-def]
     with serving(standin):
         settings.OASIS_AIDES_TERRITOIRES_URL = standin.base_url
         settings.OASIS_AIDES_TERRITOIRES_KEY = AidesTerritoires.API_KEY
-        settings.OASIS_AIDES_TERRITOIRES_SEARCHES = ["santé"]
+        settings.OASIS_AIDES_TERRITOIRES_SEARCHES = ["santé", "installation"]
         settings.OASIS_CONNECTOR_BACKOFF_SECONDS = 0
         yield standin
 
@@ -41,6 +42,7 @@ def _rows(project) -> dict[str, tuple[bool, list[str]]]:  # type: ignore[no-unty
 
 def test_a_project_is_offered_the_aids_of_its_perimeter(service, project, client, cast):
     synchronise(today=TODAY)
+    assert Aide.objects.count() == 5
     # Lussac-les-Châteaux (86140) is in the Vienne, not in Gironde nor in the Grand Poitiers; aid 2 is for professionals.
     assert _rows(project) == {
         "at-1": (True, []),
@@ -75,3 +77,15 @@ def test_a_withdrawn_aid_keeps_its_tool_and_says_so(service, project, cast):
     synchronise(today=TODAY)
     assert FundingTool.objects.filter(code__startswith="at-").count() == 4
     assert _rows(project)["at-1"] == (False, ["aide retirée d'Aides-territoires"])
+
+
+def test_the_aids_for_professionals_are_shown_with_the_schemes(service, cast, client):
+    service.aids.append(aid(6, "Installation en Gironde", "Gironde (Département)", ["Entreprises privées"]))
+    service.aids.append(aid(7, "Installation des sages-femmes", "France", ["Particuliers"], submission_deadline="2027-03-31"))
+    synchronise(today=TODAY)
+    client.force_login(cast["vienne"])
+    page = client.get(reverse("schemes")).content.decode()
+    table = page.split('id="table-aides-territoires"', 1)[1].split("</table>", 1)[0]
+    # The Vienne officer: the Vienne's and France's aids for professionals, not the Gironde's nor the communes'.
+    assert "Installation des médecins" in table and "Installation des sages-femmes" in table and "31 mars 2027" in table
+    assert "Installation en Gironde" not in table and "Création de maisons de santé" not in table
