@@ -71,7 +71,7 @@ class _OnlyWhenConfigured:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not settings.OASIS_PROCONNECT:
             raise Http404("ProConnect n'est pas configuré sur cette instance.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
 
 
 class SignIn(_OnlyWhenConfigured, OIDCAuthenticationRequestView):  # type: ignore[misc]

@@ -25,10 +25,13 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 def sources() -> list[tuple[str, str, str]]:
     """What can be synchronised on this instance: (connector, source, label)."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     if settings.OASIS_AIDES_TERRITOIRES_KEY:
         found.append((Connector.AIDES_TERRITOIRES, settings.OASIS_AIDES_TERRITOIRES_URL, "Aides-territoires"))
     for number in settings.OASIS_DS_DEMARCHES:

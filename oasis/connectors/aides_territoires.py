@@ -183,9 +183,10 @@ def synchronise(by: Any = None, client: Client | None = None, today: date | None
         client = client or Client(base_url, settings.OASIS_AIDES_TERRITOIRES_KEY)
         records = fetch(client, settings.OASIS_AIDES_TERRITOIRES_SEARCHES)
         with transaction.atomic():
-            run.changes = store(records, today or timezone.localdate())
+            changes = store(records, today or timezone.localdate())
             aides_stored.send(sender=Aide)
-        return run.changes
+        run.changes = changes
+        return changes
 
 
 def synchronise_source(source: str, by: Any) -> dict[str, list[str]]:

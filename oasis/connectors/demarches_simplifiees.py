@@ -83,7 +83,7 @@ class Client:
         demarche_data = (answer.get("data") or {}).get("demarche")
         if not demarche_data:
             raise ConnectorError(f"{SERVICE} : démarche {demarche} introuvable ou non accessible avec ce jeton.")
-        return demarche_data
+        return dict(demarche_data)
 
     def dossiers(self, demarche: int, updated_since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """The dossiers of a démarche changed since ``updated_since`` (all when ``None``), oldest first."""

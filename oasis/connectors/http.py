@@ -57,7 +57,9 @@ def call(http: requests.Session, service: str, method: str, url: str, **kwargs: 
             ) from error
         raise ConnectorError(f"{service} : service injoignable ({url}) : {error.__class__.__name__}.") from error
     if response.status_code in (401, 403):
-        raise ConnectorError(f"{service} : jeton refusé (HTTP {response.status_code}). Vérifiez le jeton configuré.")
+        raise ConnectorError(
+            f"{service} : jeton refusé (HTTP {response.status_code}). Vérifiez la clé d'API ou le jeton configuré."
+        )
     if response.status_code == 429:
         raise ConnectorError(f"{service} : trop de requêtes (HTTP 429), limite du service atteinte ; réessayez plus tard.")
     if response.status_code >= 400:

@@ -13,7 +13,7 @@ from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile, role_of
 from oasis.accounts.proconnect import WAITING_FOR_ROLE
 from oasis.audit.models import AuditEvent
-from tests.connectors.standins import ProConnect, serving
+from tests.connectors.standins import ProConnect, configure_proconnect, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,7 @@ AGENT = {
 @pytest.fixture
 def provider(settings):  # type: ignore[no-untyped-def]
     with serving(ProConnect(AGENT)) as standin:
-        base = f"{standin.base_url}/api/v2"
-        settings.OASIS_PROCONNECT = True
-        settings.OIDC_RP_CLIENT_ID = ProConnect.CLIENT_ID
-        settings.OIDC_RP_CLIENT_SECRET = ProConnect.CLIENT_SECRET
-        settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/authorize"
-        settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
-        settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
-        settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
+        configure_proconnect(settings, standin)
         yield standin
 
 

@@ -346,3 +346,15 @@ class ProConnect(StandIn):
         if path == "/api/v2/jwks":
             return 200, {"keys": [self.jwk]}
         return 404, {"error": "not_found"}
+
+
+def configure_proconnect(settings: Any, standin: ProConnect) -> None:
+    """Point OASIS's ProConnect settings at the stand-in."""
+    base = f"{standin.base_url}/api/v2"
+    settings.OASIS_PROCONNECT = True
+    settings.OIDC_RP_CLIENT_ID = ProConnect.CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = ProConnect.CLIENT_SECRET
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
