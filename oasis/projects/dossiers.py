@@ -25,7 +25,8 @@ from oasis.connectors.enums import Connector
 from oasis.connectors.http import ConnectorError
 from oasis.connectors.runs import last_success, tracked
 from oasis.projects.enums import Carrier, DossierState, ProjectKind
-from oasis.projects.models import DossierDemarche, DossierStateChange, Project, ProjectTransition
+from oasis.projects.models import DossierDemarche, DossierStateChange, Project
+from oasis.projects.services import open_project
 from oasis.territories.models import Commune
 from oasis.territories.text import search_key
 
@@ -140,28 +141,21 @@ def _states(dossier: dict[str, Any]) -> list[tuple[str, datetime, str]]:
 
 
 def _create_project(demarche: int, number: int, found: ProjectFacts) -> Project:
-    commune = found.commune
-    project = Project.objects.create(
+    return open_project(
+        None,
+        found.commune,
+        [found.commune],
+        f"Création depuis le dossier Démarches simplifiées n° {number} (démarche {demarche})",
+        "projet.creation_ds",
+        {"demarche": demarche, "dossier": number},
         nom=found.nom,
         kind=found.kind,
         carrier=found.carrier,
         carrier_name=found.carrier_name,
-        commune_principale=commune,
-        departement_id=commune.departement_id,
-        region_id=commune.region_id,
         collectivite_niveau="commune",
-        collectivite_code=commune.pk,
+        collectivite_code=found.commune.pk,
         cout_total=found.cout,
     )
-    project.communes_desservies.set([commune])
-    ProjectTransition.objects.create(
-        project=project,
-        from_stage="",
-        to_stage=project.stage,
-        reason=f"Création depuis le dossier Démarches simplifiées n° {number} (démarche {demarche})",
-    )
-    record(None, "projet.creation_ds", project, {"demarche": demarche, "dossier": number, "commune": commune.pk})
-    return project
 
 
 def apply(demarche: int, dossier: dict[str, Any], fields_of: dict[str, str], changes: dict[str, list[str]]) -> None:

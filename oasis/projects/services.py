@@ -81,25 +81,44 @@ def create_project(user: Any, data: NewProject) -> Project:
     if data.collectivite_niveau == "commune" and not Commune.objects.filter(pk=data.collectivite_code).exists():
         raise ValueError(f"Commune bénéficiaire inconnue : « {data.collectivite_code} ».")
     with transaction.atomic():
-        project = Project.objects.create(
+        return open_project(
+            user,
+            commune,
+            served,
+            "Création du projet",
+            "projet.creation",
             nom=data.nom,
             kind=data.kind,
             carrier=data.carrier,
             carrier_name=data.carrier_name,
-            commune_principale=commune,
-            departement_id=commune.departement_id,
-            region_id=commune.region_id,
             collectivite_niveau=data.collectivite_niveau,
             collectivite_code=data.collectivite_code,
             next_action=data.next_action,
             next_action_due=data.next_action_due,
-            created_by=user,
         )
-        project.communes_desservies.set(served or [commune])
-        ProjectTransition.objects.create(
-            project=project, from_stage="", to_stage=project.stage, by=user, reason="Création du projet"
-        )
-        record(user, "projet.creation", project, {"etape": project.stage, "commune": commune.pk})
+
+
+def open_project(
+    user: Any,
+    commune: Commune,
+    served: list[Commune],
+    reason: str,
+    action: str,
+    details: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Project:
+    """A new project at its first stage, with its territory, the first line of its history and its audit event (``user``
+    None: created by a synchronisation). The caller holds the transaction and has checked the facts."""
+    project = Project.objects.create(
+        commune_principale=commune,
+        departement_id=commune.departement_id,
+        region_id=commune.region_id,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        **fields,
+    )
+    project.communes_desservies.set(served or [commune])
+    ProjectTransition.objects.create(project=project, from_stage="", to_stage=project.stage, by=project.created_by, reason=reason)
+    record(user, action, project, {"etape": project.stage, "commune": commune.pk, **(details or {})})
     return project
 
 

@@ -85,6 +85,7 @@ def test_the_aids_for_professionals_are_shown_with_the_schemes(service, cast, cl
     synchronise(today=TODAY)
     client.force_login(cast["vienne"])
     page = client.get(reverse("schemes")).content.decode()
+    assert "<title>Dispositifs d'aide" in page and page.count('id="table-aides-territoires"') == 1
     table = page.split('id="table-aides-territoires"', 1)[1].split("</table>", 1)[0]
     # The Vienne officer: the Vienne's and France's aids for professionals, not the Gironde's nor the communes'.
     assert "Installation des médecins" in table and "Installation des sages-femmes" in table and "31 mars 2027" in table
