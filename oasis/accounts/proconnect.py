@@ -48,7 +48,11 @@ class ProConnectBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         }
 
     def create_user(self, claims: dict[str, Any]) -> Any:
+        """A new account without a role; none (sign-in refused) when a deactivated account holds that address."""
         email = claims["email"].strip()
+        if get_user_model().objects.filter(username=email.lower()).exists():
+            logger.warning("Connexion ProConnect refusée : le compte %s est désactivé.", email)
+            return None
         user = get_user_model().objects.create_user(username=email.lower(), email=email, **self._names(claims))
         user.set_unusable_password()
         user.save(update_fields=["password"])

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from oasis.connectors.enums import AideStatus, Connector
+from oasis.connectors.enums import AideStatus, Connector, PerimeterScale
 from oasis.connectors.http import ConnectorError, call, session
 from oasis.connectors.models import Aide
 from oasis.connectors.perimeters import resolve
@@ -157,7 +157,7 @@ def store(records: dict[int, AidRecord], today: date) -> dict[str, list[str]]:
     for identifiant, record in records.items():
         values = {**record.fields, "statut": _status(record, today)}
         aide = existing.get(identifiant)
-        if not values["perimetre_code"] and values["perimetre_echelle"] != "national":
+        if not values["perimetre_code"] and values["perimetre_echelle"] != PerimeterScale.NATIONAL:
             changes["perimetres_inconnus"].append(f"{values['nom']} ({values['perimetre'] or 'sans périmètre'})")
         if aide is None:
             Aide.objects.create(**values, vue_le=now)

@@ -38,7 +38,7 @@ def _conditions(aide: Aide) -> str:
 
 
 def tool_values(aide: Aide) -> dict[str, Any]:
-    engineering = any("ingenierie" in t.lower().replace("é", "e") for t in aide.types)
+    engineering = any("ingenierie" in search_key(kind) for kind in aide.types)
     return {
         "code": f"at-{aide.identifiant}",
         "nom": aide.nom[:200],

@@ -67,6 +67,15 @@ def test_an_existing_account_is_matched_by_email_and_keeps_its_role(provider, cl
     assert role_of(user) == Role.DEPARTEMENT and user.has_usable_password()
 
 
+def test_a_deactivated_account_is_not_signed_in_nor_duplicated(provider, client):
+    get_user_model().objects.create_user(
+        username="claire.martin@vienne.gouv.fr", email="claire.martin@vienne.gouv.fr", is_active=False
+    )
+    response = sign_in(client)
+    assert response["Location"] == "/connexion/?proconnect=echec"
+    assert get_user_model().objects.count() == 1 and "_auth_user_id" not in client.session
+
+
 def test_a_forged_state_is_refused(provider, client):
     client.get(reverse("oidc_authentication_init"))
     response = client.get(reverse("oidc_authentication_callback") + "?code=code-1&state=forge")
