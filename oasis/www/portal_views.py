@@ -14,6 +14,7 @@ from oasis.diagnostics.services import cached_diagnosis
 from oasis.recruitment import portal
 from oasis.recruitment.enums import Profession
 from oasis.recruitment.forms import PortalSignupForm
+from oasis.connectors.models import Aide
 from oasis.recruitment.services import CandidateData, aids_at
 from oasis.territories.services import get_territory
 
@@ -48,6 +49,7 @@ def portal_vacancy(request: HttpRequest, pk: int) -> HttpResponse:
         "vacancy": vacancy,
         "zoning": zoning,
         "aids": aids,
+        "published_aids": Aide.objects.for_professionals().open().covering(vacancy.commune).order_by("date_limite", "nom"),
         "diagnosis": cached_diagnosis(place),
     }
     return render(request, "www/portal/vacancy.html", context)

@@ -90,3 +90,18 @@ def test_the_aids_for_professionals_are_shown_with_the_schemes(service, cast, cl
     # The Vienne officer: the Vienne's and France's aids for professionals, not the Gironde's nor the communes'.
     assert "Installation des médecins" in table and "Installation des sages-femmes" in table and "31 mars 2027" in table
     assert "Installation en Gironde" not in table and "Création de maisons de santé" not in table
+
+
+def test_a_public_vacancy_shows_the_open_aids_for_professionals_of_its_place(service, cast, client):
+    from oasis.recruitment.services import VacancyData, create_vacancy
+
+    service.aids.append(aid(7, "Installation des sages-femmes", "France", ["Particuliers"], submission_deadline="2026-01-31"))
+    synchronise(today=TODAY)
+    vacancy = create_vacancy(
+        cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
+    )
+    page = client.get(reverse("portal_vacancy", args=[vacancy.pk])).content.decode()
+    listed = page.split('id="aides-territoires"', 1)[1].split("</ul>", 1)[0]
+    # Chauvigny is in the Vienne: its professionals' aid is listed; the expired national one and the communes' are not.
+    assert "Installation des médecins" in listed
+    assert "Installation des sages-femmes" not in listed and "Création de maisons de santé" not in listed
