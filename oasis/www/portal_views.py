@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.addresses import client_address
+from oasis.connectors.models import Aide
 from oasis.diagnostics.services import cached_diagnosis
 from oasis.recruitment import portal
 from oasis.recruitment.enums import Profession
 from oasis.recruitment.forms import PortalSignupForm
-from oasis.connectors.models import Aide
 from oasis.recruitment.services import CandidateData, aids_at
 from oasis.territories.services import get_territory
 
