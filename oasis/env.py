@@ -42,3 +42,11 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: str) -> list[int]:
+    items = env_list(name, default)
+    bad = [item for item in items if not item.isdigit()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}={os.environ.get(name)!r} : nombres entiers séparés par des virgules attendus")
+    return [int(item) for item in items]

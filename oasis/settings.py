@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from oasis.env import env_bool, env_choice, env_int, env_list, env_str
+from oasis.env import env_bool, env_choice, env_int, env_int_list, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = PACKAGE_DIR.parent
@@ -244,7 +244,7 @@ OASIS_AIDES_TERRITOIRES_SEARCHES = env_list("OASIS_AIDES_TERRITOIRES_RECHERCHES"
 OASIS_DS_URL = env_str("OASIS_DS_URL", "https://www.demarches-simplifiees.fr/api/v2/graphql")
 OASIS_DS_SITE = env_str("OASIS_DS_SITE", "https://www.demarches-simplifiees.fr")
 OASIS_DS_TOKEN = env_str("OASIS_DS_JETON", "")
-OASIS_DS_DEMARCHES = [int(n) for n in env_list("OASIS_DS_DEMARCHES", "") if n.strip()]
+OASIS_DS_DEMARCHES = env_int_list("OASIS_DS_DEMARCHES", "")
 OASIS_DS_MAPPING_FILE = env_str("OASIS_DS_CORRESPONDANCE", "")
 
 # Project documents: never served from a public URL, only through the permission-checked download view.

@@ -45,11 +45,25 @@ def _same_profession(declared: str, profession: str, savoir_faire: str) -> bool:
     return declared.split()[0][:6] == profession.split()[0][:6] if profession else False
 
 
+def check_all(numbers: list[tuple[str, str]]) -> list[RppsCheck | None]:
+    """The Annuaire santé's answer for each (RPPS number, declared profession), None for an empty number; two queries
+    whatever the number of people (a team's page lists them all)."""
+    wanted = {rpps for rpps, _ in numbers if rpps}
+    if not wanted:
+        return [None] * len(numbers)
+    by_number: dict[str, list[RppsActivite]] = {}
+    for activity in RppsActivite.objects.filter(rpps__in=wanted).select_related("reference").order_by("pk"):
+        by_number.setdefault(activity.rpps, []).append(activity)
+    # The activities kept are the latest import's; a number without any is said unknown to that extract.
+    latest = ReferenceImport.objects.latest_of(ReferenceKind.RPPS)
+    return [
+        RppsCheck(rpps, by_number[rpps][0].reference if rpps in by_number else latest, by_number.get(rpps, []), declared)
+        if rpps
+        else None
+        for rpps, declared in numbers
+    ]
+
+
 def check(rpps: str, declared_profession: str = "") -> RppsCheck | None:
-    """The Annuaire santé's answer for a number (None for an empty one)."""
-    if not rpps:
-        return None
-    activities = list(RppsActivite.objects.filter(rpps=rpps).select_related("reference", "commune").order_by("pk"))
-    # The activities kept are the latest import's; without them, say which extract did not know the number.
-    reference = activities[0].reference if activities else ReferenceImport.objects.latest_of(ReferenceKind.RPPS)
-    return RppsCheck(rpps, reference, activities, declared_profession)
+    """The Annuaire santé's answer for one number (None for an empty one)."""
+    return check_all([(rpps, declared_profession)])[0]

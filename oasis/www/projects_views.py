@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ from oasis.projects.services import (
     set_next_action,
     time_per_stage,
 )
-from oasis.references.annuaire import check
+from oasis.references.annuaire import RppsCheck, check_all
 from oasis.www.messages import confirmed
 
 
@@ -92,6 +93,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "www/project_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _team_with_checks(project: Project) -> list[tuple[Any, RppsCheck | None]]:
+    members = list(project.team.all())
+    return list(zip(members, check_all([(m.rpps, m.get_profession_display()) for m in members]), strict=True))
+
+
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
@@ -113,7 +119,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": perms.can_edit(request.user, project),
             "audit": history(project)[:50] if perms.can_edit(request.user, project) else [],
             "spans": [(Stage(stage).label, days) for stage, days in time_per_stage(project)],
-            "team": [(member, check(member.rpps, member.get_profession_display())) for member in project.team.all()],
+            "team": _team_with_checks(project),
             "conformity": conformity,
             "served": served,
             "served_codes": ",".join(sorted(commune.code_insee for commune in served)),

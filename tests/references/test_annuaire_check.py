@@ -202,3 +202,18 @@ def test_a_candidate_page_shows_the_annuaire_and_a_mismatch(officer, write, clie
         create_candidate(
             officer, "86", CandidateData(nom="A", prenom="B", profession="sage-femme", situation="etudiant", rpps="12"), True
         )
+
+
+def test_checking_a_whole_team_costs_two_queries(national, write, django_assert_num_queries):
+    from oasis.references.annuaire import check_all
+
+    run_import("rpps", _extract(write))
+    numbers = [(DOCTOR, "Médecin généraliste"), ("", ""), (NURSE, "Infirmier"), ("10109999999", "Infirmier")]
+    with django_assert_num_queries(2):
+        checks = check_all(numbers)
+    assert checks[1] is None
+    assert [(c.rpps, c.found, c.profession_matches) for c in checks if c] == [
+        (DOCTOR, True, True),
+        (NURSE, True, True),
+        ("10109999999", False, None),
+    ]
