@@ -158,8 +158,13 @@ class LoadResult:
     errors: list[str]  # "GET /path: message (n×)"
 
 
-def run_locust(url: str, locustfile: Path, *, users: int, seconds: int, workdir: Path) -> LoadResult:
-    """Run locust headless against ``url`` and read its aggregated statistics."""
+def run_locust(
+    url: str, locustfile: Path, *, users: int, seconds: int, workdir: Path, stop_timeout: int = 0
+) -> LoadResult:
+    """Run locust headless against ``url`` and read its aggregated statistics.
+
+    ``stop_timeout`` (s): how long each user may finish the request it is making when the run ends; 0 cuts it off.
+    """
     import csv
     import subprocess
     import sys
@@ -169,9 +174,9 @@ def run_locust(url: str, locustfile: Path, *, users: int, seconds: int, workdir:
     command = [
         str(locust), "-f", str(locustfile), "--headless", "--host", url, "--users", str(users),
         "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s", "--csv", str(prefix), "--only-summary",
-        "--exit-code-on-error", "0",
+        "--exit-code-on-error", "0", "--stop-timeout", str(stop_timeout),
     ]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True, timeout=seconds + 120)
+    subprocess.run(command, check=True, capture_output=True, timeout=seconds + stop_timeout + 120)
     with open(f"{prefix}_stats.csv", newline="") as stream:
         rows = list(csv.DictReader(stream))
     total = next(row for row in rows if row["Name"] == "Aggregated")
