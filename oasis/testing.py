@@ -158,9 +158,7 @@ class LoadResult:
     errors: list[str]  # "GET /path: message (n×)"
 
 
-def run_locust(
-    url: str, locustfile: Path, *, users: int, seconds: int, workdir: Path, stop_timeout: int = 0
-) -> LoadResult:
+def run_locust(url: str, locustfile: Path, *, users: int, seconds: int, workdir: Path, stop_timeout: int = 0) -> LoadResult:
     """Run locust headless against ``url`` and read its aggregated statistics.
 
     ``stop_timeout`` (s): how long each user may finish the request it is making when the run ends; 0 cuts it off.

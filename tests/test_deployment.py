@@ -73,8 +73,6 @@ def test_gunicorn_holds_the_main_mix_without_an_error(loaded_home, tmp_path):
     # is bench/load.py's business; here every user must get its answers, however slow the machine, and none fail:
     # each request under way when the run ends is let finish, so each of the 10 users has made one at least.
     with gunicorn_server(ROOT, loaded_home, workers=2) as url:
-        result = run_locust(
-            url, ROOT / "bench" / "locustfile.py", users=10, seconds=20, workdir=tmp_path, stop_timeout=120
-        )
+        result = run_locust(url, ROOT / "bench" / "locustfile.py", users=10, seconds=20, workdir=tmp_path, stop_timeout=120)
     assert result.requests >= 10
     assert result.failures == 0, result.errors
