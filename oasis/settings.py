@@ -123,6 +123,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("OASIS_SQLITE_PATH", str(OASIS_HOME / "oasis.sqlite3")),
             "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            # Tests use an in-memory database unless given a file, which `pytest --reuse-db` then keeps (mutation runs).
+            "TEST": {"NAME": env_str("OASIS_SQLITE_TEST_PATH", "") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -29,15 +29,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The test database, with the committed national bundle, the shipped official APL and the default APL runs."""
+    """The test database, with the committed national bundle, the shipped official APL and the default APL runs.
+
+    A database kept by ``--reuse-db`` (a file: ``OASIS_SQLITE_TEST_PATH``) has them already.
+    """
     from oasis.accessibility.runs import current_run
-    from oasis.datasets.load import load_bundle
+    from oasis.datasets.load import is_loaded, load_bundle
     from oasis.references.shipped import import_shipped
     from oasis.supply.enums import PROFESSIONS
 
     with django_db_blocker.unblock():
-        load_bundle()
-        import_shipped()
+        if not is_loaded():
+            load_bundle()
+            import_shipped()
+        _reseed_data_migrations()
         for profession in PROFESSIONS:
             current_run(profession.value)
 

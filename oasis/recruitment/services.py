@@ -290,12 +290,12 @@ def erase_candidate(user: Any, candidate: Candidate, reason: str) -> None:
 
 
 def purge_expired(today: date | None = None) -> list[int]:
-    """Erase the candidates whose retention period is over (none bound by an agreement); returns their numbers."""
+    """Erase the candidates whose retention period is over (none bound by an agreement); returns their numbers, in order."""
     today = today or date.today()
     due = Candidate.objects.expired(today).unbound()
     erased = []
     with transaction.atomic():
-        for candidate in due.select_for_update(of=("self",)):
+        for candidate in due.select_for_update(of=("self",)).order_by("pk"):
             record(None, "candidat.effacement", candidate, {"motif": "durée de conservation échue", "id": candidate.pk})
             erased.append(candidate.pk)
             candidate.delete()

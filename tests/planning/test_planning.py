@@ -1,10 +1,6 @@
 """Siting on real territories: the Vienne's three sites, explained, with their APL impact."""
 
-import csv
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
 
 from oasis.planning.services import PlanningOptions, plan
 from oasis.territories.services import get_territory
@@ -67,16 +63,6 @@ def test_bad_options():
         vienne(demande="touristes")
     with pytest.raises(ValueError, match="entre 1 et 50"):
         vienne(sites=0)
-
-
-def test_command_csv(tmp_path):
-    output = tmp_path / "sites.csv"
-    call_command("implantation", territoire="dep:86", sites=3, profession="generaliste", output=output, stdout=io.StringIO())
-    rows = list(csv.DictReader(io.StringIO(output.read_text())))
-    assert [row["rang"] for row in rows] == ["1", "2", "3"]
-    assert rows[0]["raisons"]
-    with pytest.raises(CommandError, match="Département inconnu"):
-        call_command("implantation", territoire="dep:00", stdout=io.StringIO())
 
 
 def test_page_errors_are_explained(client):

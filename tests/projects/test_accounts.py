@@ -1,12 +1,9 @@
-import io
+"""Accounts: login throttled per account and address (the site and the admin alike), passwords stored hashed."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from oasis.accounts.models import Profile
 from tests.projects.conftest import PASSWORD
 
 
@@ -54,27 +51,3 @@ def test_passwords_are_hashed(cast):
     stored = get_user_model().objects.get(username="cm@vienne.test").password
     assert PASSWORD not in stored and check_password(PASSWORD, stored)
     assert "PASSWORD_HASHERS" not in vars(oasis.settings)  # production: Django's default, PBKDF2 first
-
-
-@pytest.mark.django_db
-def test_create_account_command(monkeypatch, national):
-    monkeypatch.setattr("sys.stdin", io.StringIO("une-phrase-de-passe-solide-2026\n"))
-    call_command(
-        "create_account", email="cm2@vienne.test", role="departement", departement="86", password_stdin=True, stdout=io.StringIO()
-    )
-    profile = Profile.objects.get(user__username="cm2@vienne.test")
-    assert profile.departement_id == "86"
-    with pytest.raises(CommandError, match="rattaché à un département"):
-        monkeypatch.setattr("sys.stdin", io.StringIO("une-phrase-de-passe-solide-2026\n"))
-        call_command("create_account", email="x@vienne.test", role="departement", password_stdin=True, stdout=io.StringIO())
-    for option, code, message in (("departement", "99", "Département inconnu"), ("region", "00", "Région inconnue")):
-        with pytest.raises(CommandError, match=f"--{option} : {message}"):
-            monkeypatch.setattr("sys.stdin", io.StringIO("une-phrase-de-passe-solide-2026\n"))
-            call_command(
-                "create_account", email="y@vienne.test", role="ars", password_stdin=True, stdout=io.StringIO(), **{option: code}
-            )
-    assert not get_user_model().objects.filter(username="y@vienne.test").exists()
-    with pytest.raises(CommandError, match="existe déjà"):
-        call_command(
-            "create_account", email="cm2@vienne.test", role="ars", region="75", password_stdin=True, stdout=io.StringIO()
-        )

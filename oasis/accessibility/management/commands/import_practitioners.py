@@ -11,6 +11,10 @@ from oasis.accessibility.imports import import_practitioners
 from oasis.datasets.errors import DataFileError
 from oasis.supply.enums import PROFESSIONS
 
+FILE_REFUSED = "Fichier refusé, rien n'a été importé. {error}"
+IMPORTED = "{lignes} praticiens importés ({profession})."
+ALREADY_IMPORTED = "Fichier déjà importé le {date:%d/%m/%Y} : rien à faire."
+
 
 class Command(BaseCommand):
     help = "Importe l'activité par praticien (sans identité) qui remplace l'imputation BPE dans le calcul de l'APL."
@@ -24,8 +28,10 @@ class Command(BaseCommand):
         try:
             report = import_practitioners(options["fichier"], options["profession"], options["millesime"])
         except DataFileError as error:
-            raise CommandError(f"Fichier refusé, rien n'a été importé. {error}") from error
+            raise CommandError(FILE_REFUSED.format(error=error)) from error
         if report.created:
-            self.stdout.write(self.style.SUCCESS(f"{report.source.lignes} praticiens importés ({report.source.profession})."))
+            self.stdout.write(
+                self.style.SUCCESS(IMPORTED.format(lignes=report.source.lignes, profession=report.source.profession))
+            )
         else:
-            self.stdout.write(f"Fichier déjà importé le {report.source.imported_at:%d/%m/%Y} : rien à faire.")
+            self.stdout.write(ALREADY_IMPORTED.format(date=report.source.imported_at))

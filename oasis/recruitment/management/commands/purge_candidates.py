@@ -9,6 +9,10 @@ from django.core.management.base import BaseCommand
 from oasis.recruitment.portal import purge_unconfirmed
 from oasis.recruitment.services import purge_expired
 
+ERASED = "{count} fiche(s) effacée(s){numbers}."
+ERASED_NUMBERS = " : n° {numbers}"
+UNCONFIRMED_ERASED = "{count} demande(s) du portail jamais confirmée(s) effacée(s)."
+
 
 class Command(BaseCommand):
     help = (
@@ -18,6 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         erased = purge_expired()
-        self.stdout.write(f"{len(erased)} fiche(s) effacée(s)" + (f" : n° {', '.join(map(str, erased))}" if erased else "") + ".")
-        unconfirmed = purge_unconfirmed()
-        self.stdout.write(f"{unconfirmed} demande(s) du portail jamais confirmée(s) effacée(s).")
+        numbers = ERASED_NUMBERS.format(numbers=", ".join(map(str, erased))) if erased else ""
+        self.stdout.write(ERASED.format(count=len(erased), numbers=numbers))
+        self.stdout.write(UNCONFIRMED_ERASED.format(count=purge_unconfirmed()))

@@ -12,6 +12,9 @@ from oasis.datasets.errors import DataFileError
 from oasis.references.importers import IMPORTERS, run_import
 from oasis.references.reports import describe
 
+FILE_NOT_FOUND = "{path} : fichier introuvable"
+FILE_REFUSED = "Fichier refusé, la base est inchangée. {error}"
+
 
 class Command(BaseCommand):
     help = "Importe une référence officielle : APL de la DREES, Annuaire santé (RPPS), FINESS ou zonage de l'ARS."
@@ -27,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["fichier"]
         if not path.is_file():
-            raise CommandError(f"{path} : fichier introuvable")
+            raise CommandError(FILE_NOT_FOUND.format(path=path))
         kind = options["reference"]
         try:
             with tqdm(
@@ -36,6 +39,6 @@ class Command(BaseCommand):
                 report = run_import(kind, path, tvs=options["tvs"], dry_run=options["dry_run"], progress=bar.update)
                 bar.update(bar.total - bar.n)
         except DataFileError as error:
-            raise CommandError(f"Fichier refusé, la base est inchangée. {error}") from error
+            raise CommandError(FILE_REFUSED.format(error=error)) from error
         if options["verbosity"]:
             self.stdout.write(describe(report, dry_run=options["dry_run"]))

@@ -1,3 +1,6 @@
+"""``oasis apl`` (compute_apl): the APL as CSV with its provenance, as GeoJSON, for every commune, aggregated, for
+every profession at once; bad options refused by name."""
+
 import csv
 import io
 import json
@@ -5,15 +8,13 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from oasis.accessibility.models import Scenario
 from oasis.cli import translate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 
 
-def test_cli_aliases():
+def test_oasis_apl_is_compute_apl():
     assert translate(["apl", "--profession", "generaliste"]) == ["compute_apl", "--profession", "generaliste"]
-    assert translate(["scenario", "--comparer", "1", "2"]) == ["simulate_apl", "--comparer", "1", "2"]
 
 
 def test_apl_csv_for_a_departement(tmp_path):
@@ -63,20 +64,6 @@ def test_apl_all_communes_to_standard_output():
 def test_apl_errors(options, message):
     with pytest.raises(CommandError, match=message):
         call_command("compute_apl", profession="generaliste", stdout=io.StringIO(), **options)
-
-
-def test_scenarios_are_stored_and_compared():
-    out = io.StringIO()
-    call_command("simulate_apl", profession="generaliste", nom="A", structure=["86140:3"], stdout=out)
-    call_command("simulate_apl", profession="generaliste", nom="B", ajout=["86070:2"], retrait=["86194:1"], stdout=out)
-    first, second = Scenario.objects.order_by("pk")
-    table = io.StringIO()
-    call_command("simulate_apl", comparer=[first.pk, second.pk], stdout=table)
-    assert "habitants sortant de la sous-densité" in table.getvalue()
-    with pytest.raises(CommandError, match="inconnu"):
-        call_command("simulate_apl", comparer=[999_999], stdout=io.StringIO())
-    with pytest.raises(CommandError, match="CODE_INSEE:NOMBRE"):
-        call_command("simulate_apl", profession="generaliste", nom="C", ajout=["86070"], stdout=io.StringIO())
 
 
 def test_apl_aggregated_by_bassin_de_vie(tmp_path):

@@ -1,0 +1,106 @@
+"""Mutation testing by scope: `python scripts/mutation.py [SCOPE ...]` (`make mutation`, `make mutation SCOPES=...`).
+
+Each scope is a set of modules that carry rules users rely on and the test folders that guard them. It runs in its
+own folder, var/mutation/SCOPE/, with its own mutmut configuration (mutmut reads pyproject.toml from the current
+folder), so that one scope's results never invalidate another's. Django-side scopes keep their test database in a
+file reused by every mutant (`--reuse-db`, OASIS_SQLITE_TEST_PATH): a mutant then pays a connection, not the national
+data's load. They run one mutant at a time, since two would lock the same SQLite file.
+
+To look at a survivor: `cd var/mutation/SCOPE && ../../../.venv/bin/mutmut show NAME`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutation"
+
+
+@dataclass(frozen=True)
+class Scope:
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+    django: bool = True
+    timeout_multiplier: float = 5.0
+
+
+SCOPES = {
+    # The pure core's suite runs in about two seconds: a mutant still running after six is stuck (a solver, a loop).
+    "core": Scope(("oasis/core/*",), ("tests/core",), django=False, timeout_multiplier=3.0),
+    "financement": Scope(("oasis/projects/funding.py", "oasis/projects/conformity.py"), ("tests/projects",)),
+    "droits": Scope(("oasis/projects/perms.py", "oasis/recruitment/perms.py"), ("tests/projects", "tests/recruitment")),
+    "recrutement": Scope(("oasis/recruitment/services.py", "oasis/recruitment/matching.py"), ("tests/recruitment",)),
+    "diagnostic": Scope(("oasis/diagnostics/services.py",), ("tests/diagnostics",)),
+    "implantation": Scope(("oasis/planning/services.py",), ("tests/planning",)),
+    "references": Scope(("oasis/references/importers/*", "oasis/references/agreement.py"), ("tests/references",)),
+}
+
+MUTMUT_SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n)*", re.MULTILINE)
+
+
+def configuration(scope: Scope) -> str:
+    """The checkout's pyproject.toml with this scope's [tool.mutmut] section."""
+    pytest_args = ["-p", "no:cacheprovider", "-m", "not browser and not slow", "-q"]
+    if scope.django:
+        pytest_args.append("--reuse-db")
+    section = "\n".join(
+        [
+            "[tool.mutmut]",
+            'source_paths = ["oasis"]',
+            f"only_mutate = {json.dumps(list(scope.modules))}",
+            f"pytest_add_cli_args = {json.dumps(pytest_args)}",
+            f"pytest_add_cli_args_test_selection = {json.dumps(list(scope.tests))}",
+            f"timeout_multiplier = {scope.timeout_multiplier}",
+            "",
+        ]
+    )
+    text = MUTMUT_SECTION.sub("", (ROOT / "pyproject.toml").read_text())
+    return text.rstrip("\n") + "\n\n" + section
+
+
+def prepare(name: str, scope: Scope) -> Path:
+    """The scope's folder: its configuration, and the code and tests of the checkout (linked, not copied)."""
+    folder = WORK / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(configuration(scope))
+    for linked in ("oasis", "tests"):
+        link = folder / linked
+        if not link.is_symlink():
+            link.symlink_to(ROOT / linked, target_is_directory=True)
+    return folder
+
+
+def run(name: str, scope: Scope) -> None:
+    folder = prepare(name, scope)
+    environment = dict(os.environ, OASIS_HOME=str(folder / "home"))
+    if scope.django:
+        environment["OASIS_SQLITE_TEST_PATH"] = str(folder / "test.sqlite3")
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    command = [mutmut, "run", *(["--max-children", "1"] if scope.django else [])]
+    print(f"== {name} : {', '.join(scope.modules)} ← {', '.join(scope.tests)}", flush=True)
+    subprocess.run(command, cwd=folder, env=environment, check=False)
+    report = ROOT / "scripts" / "mutation_report.py"
+    subprocess.run([sys.executable, str(report)], cwd=folder, env=environment, check=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scopes", nargs="*", metavar="SCOPE", help=f"among {', '.join(SCOPES)}; all when none is given")
+    arguments = parser.parse_args(argv)
+    unknown = sorted(set(arguments.scopes) - set(SCOPES))
+    if unknown:
+        parser.error(f"portée inconnue : {', '.join(unknown)} (portées : {', '.join(SCOPES)})")
+    for name in arguments.scopes or SCOPES:
+        run(name, SCOPES[name])
+
+
+if __name__ == "__main__":
+    main()
