@@ -74,12 +74,10 @@ bench-apl: install-dev
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/apl.py
 
-## make mutation: mutation testing (mutmut) of the pure computation core; per-module scores in docs/mutation.md
+## make mutation [SCOPES="core financement …"]: mutation testing (mutmut) by scope, in var/mutation/; see docs/mutation.md
 mutation: install-dev
 	$(BIN)/pip install --quiet -e ".[dev,mutation]"
-	rm -rf mutants
-	$(BIN)/mutmut run || true
-	$(BIN)/python scripts/mutation_report.py
+	$(BIN)/python scripts/mutation.py $(SCOPES)
 
 clean:
-	rm -rf $(VENV) var mutants
+	rm -rf $(VENV) var

@@ -6,6 +6,7 @@ folder), so that one scope's results never invalidate another's. Django-side sco
 file reused by every mutant (`--reuse-db`, OASIS_SQLITE_TEST_PATH): a mutant then pays a connection, not the national
 data's load. They run one mutant at a time, since two would lock the same SQLite file.
 
+Each run starts afresh (the tests may have changed since); `--reprendre` goes on with an interrupted one.
 To look at a survivor: `cd var/mutation/SCOPE && ../../../.venv/bin/mutmut show NAME`.
 """
 
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -78,8 +80,10 @@ def prepare(name: str, scope: Scope) -> Path:
     return folder
 
 
-def run(name: str, scope: Scope) -> None:
+def run(name: str, scope: Scope, *, resume: bool = False) -> None:
     folder = prepare(name, scope)
+    if not resume:
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
     environment = dict(os.environ, OASIS_HOME=str(folder / "home"))
     if scope.django:
         environment["OASIS_SQLITE_TEST_PATH"] = str(folder / "test.sqlite3")
@@ -94,12 +98,13 @@ def run(name: str, scope: Scope) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scopes", nargs="*", metavar="SCOPE", help=f"among {', '.join(SCOPES)}; all when none is given")
+    parser.add_argument("--reprendre", action="store_true", help="keep the results of the last run; test what is left")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.scopes) - set(SCOPES))
     if unknown:
         parser.error(f"portée inconnue : {', '.join(unknown)} (portées : {', '.join(SCOPES)})")
     for name in arguments.scopes or SCOPES:
-        run(name, SCOPES[name])
+        run(name, SCOPES[name], resume=arguments.reprendre)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,20 @@ from oasis.supply.enums import Equipement
 
 ZERO = Decimal("0")
 
+# Refusals and warnings, in the words users read.
+UNKNOWN_TOOL = "Outil financier inconnu : « {code} »."
+NEGATIVE_AMOUNT = "Les montants ne peuvent pas être négatifs."
+PAID_OVER_GRANTED = "Le montant versé dépasse le montant accordé."
+GRANT_DATE_MISSING = "Indiquez la date de l'accord."
+PAYMENT_DATE_MISSING = "Indiquez la date du versement."
+LINE_NOT_FOUND = "Ligne du plan de financement introuvable."
+NEGATIVE_COST = "Le coût ne peut pas être négatif."
+NO_ACTIVE_BAREME = "Aucun barème ACI actif : un administrateur doit en activer un dans l'administration."
+NEGATIVE_ACI_INPUT = "La patientèle et le nombre de professionnels ne peuvent pas être négatifs."
+ACI_MSP_ONLY = "L'ACI des maisons de santé ne concerne que les MSP (les centres de santé relèvent de l'accord national)."
+ACI_SISA_ONLY = "Le contrat ACI est signé par une SISA : le porteur actuel n'en est pas une."
+ACI_BEFORE_VALIDATION = "Le projet de santé doit être validé par l'ARS avant la signature : simulation prévisionnelle."
+
 
 # --- The catalogue: which tools this project can mobilise -------------------------------------------------------
 
@@ -198,25 +212,30 @@ class LineEntry:
 def _check(entry: LineEntry) -> FundingTool:
     tool = FundingTool.objects.filter(code=entry.tool).first()
     if tool is None:
-        raise ValueError(f"Outil financier inconnu : « {entry.tool} ».")
+        raise ValueError(UNKNOWN_TOOL.format(code=entry.tool))
     amounts = [entry.demande, entry.accorde, entry.verse]
     if any(amount is not None and amount < 0 for amount in amounts):
-        raise ValueError("Les montants ne peuvent pas être négatifs.")
+        raise ValueError(NEGATIVE_AMOUNT)
     if entry.verse is not None and entry.verse > (entry.accorde if entry.accorde is not None else entry.demande):
-        raise ValueError("Le montant versé dépasse le montant accordé.")
+        raise ValueError(PAID_OVER_GRANTED)
     if entry.accorde is not None and entry.accorde_le is None:
-        raise ValueError("Indiquez la date de l'accord.")
+        raise ValueError(GRANT_DATE_MISSING)
     if entry.verse is not None and entry.verse_le is None:
-        raise ValueError("Indiquez la date du versement.")
+        raise ValueError(PAYMENT_DATE_MISSING)
     return tool
+
+
+def _amount(value: Decimal | None) -> str | None:
+    """An amount for the audit, in cents whether it was typed or read back: « 1000.00 », never « 1000 »."""
+    return None if value is None else f"{value:.2f}"
 
 
 def _line_state(line: FundingLine) -> dict[str, Any]:
     return {
         "outil": line.tool.code,
-        "demande": str(line.demande),
-        "accorde": None if line.accorde is None else str(line.accorde),
-        "verse": None if line.verse is None else str(line.verse),
+        "demande": _amount(line.demande),
+        "accorde": _amount(line.accorde),
+        "verse": _amount(line.verse),
         "dates": [str(d) if d else None for d in (line.demande_le, line.accorde_le, line.verse_le)],
     }
 
@@ -232,7 +251,7 @@ def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None
         else:
             found = project.funding.select_related("tool").filter(pk=line_id).first()
             if found is None:
-                raise ValueError("Ligne du plan de financement introuvable.")
+                raise ValueError(LINE_NOT_FOUND)
             line, before = found, _line_state(found)
         line.tool = tool
         for name in ("objet", "demande", "demande_le", "accorde", "accorde_le", "verse", "verse_le"):
@@ -246,7 +265,7 @@ def remove_line(user: Any, project: Project, line_id: int) -> None:
     require_edit(user, project)
     line = project.funding.select_related("tool").filter(pk=line_id).first()
     if line is None:
-        raise ValueError("Ligne du plan de financement introuvable.")
+        raise ValueError(LINE_NOT_FOUND)
     with transaction.atomic():
         record(user, "projet.financement.suppression", project, {"ligne": line.pk, "avant": _line_state(line)})
         line.delete()
@@ -255,15 +274,15 @@ def remove_line(user: Any, project: Project, line_id: int) -> None:
 def set_cost(user: Any, project: Project, cost: Decimal | None) -> None:
     require_edit(user, project)
     if cost is not None and cost < 0:
-        raise ValueError("Le coût ne peut pas être négatif.")
+        raise ValueError(NEGATIVE_COST)
     with transaction.atomic():
         record(
             user,
             "projet.cout",
             project,
             {
-                "avant": None if project.cout_total is None else str(project.cout_total),
-                "apres": None if cost is None else str(cost),
+                "avant": _amount(project.cout_total),
+                "apres": _amount(cost),
             },
         )
         project.cout_total = cost
@@ -284,7 +303,7 @@ class AciSimulation:
 def active_bareme() -> AciBareme:
     bareme = AciBareme.objects.filter(actif=True).order_by("-pk").first()
     if bareme is None:
-        raise ValueError("Aucun barème ACI actif : un administrateur doit en activer un dans l'administration.")
+        raise ValueError(NO_ACTIVE_BAREME)
     return bareme
 
 
@@ -304,7 +323,7 @@ def rules_of(bareme: AciBareme) -> AciRules:
 def simulate_aci(project: Project | None, patients: float, professionals: int, units: dict[str, float]) -> AciSimulation:
     """One year of ACI for the declared engagements (``units``: indicator code → units achieved, clipped to the max)."""
     if patients < 0 or professionals < 0:
-        raise ValueError("La patientèle et le nombre de professionnels ne peuvent pas être négatifs.")
+        raise ValueError(NEGATIVE_ACI_INPUT)
     bareme = active_bareme()
     indicators = bareme.indicateurs
     achieved = np.array([min(max(float(units.get(i["code"], 0)), 0.0), float(i.get("max", 1))) for i in indicators])
@@ -331,11 +350,9 @@ def simulate_aci(project: Project | None, patients: float, professionals: int, u
         warnings.append("Prérequis non remplis, aucune rémunération : " + " ; ".join(missing) + ".")
     if project is not None:
         if project.kind not in (ProjectKind.MSP, ProjectKind.MSP_MULTISITE):
-            warnings.append(
-                "L'ACI des maisons de santé ne concerne que les MSP (les centres de santé relèvent de l'accord national)."
-            )
+            warnings.append(ACI_MSP_ONLY)
         if project.carrier != "sisa":
-            warnings.append("Le contrat ACI est signé par une SISA : le porteur actuel n'en est pas une.")
+            warnings.append(ACI_SISA_ONLY)
         if project.stage not in (Stage.VALIDE, Stage.OUVERT, Stage.SUIVI):
-            warnings.append("Le projet de santé doit être validé par l'ARS avant la signature : simulation prévisionnelle.")
+            warnings.append(ACI_BEFORE_VALIDATION)
     return AciSimulation(bareme, result, rows, warnings)
