@@ -88,7 +88,7 @@ def can_publish_vacancy_in(user: Any, commune: Any) -> bool:
     if role == Role.COLLECTIVITE and profile is not None:
         if profile.collectivite_niveau == "epci":
             return bool(commune.epci_id == profile.collectivite_code)
-        return bool(commune.pk == profile.collectivite_code)
+        return profile.collectivite_code in (commune.pk, commune.commune_parent_id)  # Paris, Lyon, Marseille: theirs
     return False
 
 
