@@ -113,4 +113,10 @@ def test_those_told_of_what_happens_to_the_project(everyone, project):  # noqa: 
 
 def test_the_porteurs_and_the_partners_still_to_invite(everyone, project):  # noqa: F811
     assert [guest.user for guest in perms.carriers(project)] == [everyone["porteur_invited"]]
-    assert list(perms.invitable(project)) == [everyone["urps_not_invited"]]
+    departed = make_user("ancien@urps-na.test", Role.URPS, region_id="75")
+    departed.is_active = False
+    departed.save()
+    prefecture = make_user("pref@vienne.test", Role.PREFECTURE, region_id="75", organisation="Préfecture de la Vienne")
+    ordre = make_user("cdom@vienne.test", Role.ORDRE, region_id="75", organisation="Ordre des médecins")
+    # Active partners of the région not yet invited, by organisation then address; neither the CPAM nor the ARS.
+    assert list(perms.invitable(project)) == [everyone["urps_not_invited"], ordre, prefecture]
