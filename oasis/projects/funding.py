@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -20,6 +21,7 @@ from oasis.formatting import date_longue, euros, fr_number
 from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, TerritoryCondition, ZoneCondition
 from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
 from oasis.projects.services import require_edit
+from oasis.projects.validators import validate_aci_indicators
 from oasis.references.services import ZoningStatus, zoning_status
 from oasis.supply.enums import Equipement
 
@@ -34,6 +36,7 @@ PAYMENT_DATE_MISSING = "Indiquez la date du versement."
 LINE_NOT_FOUND = "Ligne du plan de financement introuvable."
 NEGATIVE_COST = "Le coût ne peut pas être négatif."
 NO_ACTIVE_BAREME = "Aucun barème ACI actif : un administrateur doit en activer un dans l'administration."
+INVALID_BAREME = "Barème ACI « {nom} » invalide : {error} Un administrateur doit le corriger dans l'administration."
 NEGATIVE_ACI_INPUT = "La patientèle et le nombre de professionnels ne peuvent pas être négatifs."
 ACI_MSP_ONLY = "L'ACI des maisons de santé ne concerne que les MSP (les centres de santé relèvent de l'accord national)."
 ACI_SISA_ONLY = "Le contrat ACI est signé par une SISA : le porteur actuel n'en est pas une."
@@ -304,6 +307,10 @@ def active_bareme() -> AciBareme:
     bareme = AciBareme.objects.filter(actif=True).order_by("-pk").first()
     if bareme is None:
         raise ValueError(NO_ACTIVE_BAREME)
+    try:
+        validate_aci_indicators(bareme.indicateurs)  # a table written outside the admin: refused by name, not guessed
+    except ValidationError as error:
+        raise ValueError(INVALID_BAREME.format(nom=bareme.nom, error=error.message)) from error
     return bareme
 
 
@@ -326,14 +333,14 @@ def simulate_aci(project: Project | None, patients: float, professionals: int, u
         raise ValueError(NEGATIVE_ACI_INPUT)
     bareme = active_bareme()
     indicators = bareme.indicateurs
-    achieved = np.array([min(max(float(units.get(i["code"], 0)), 0.0), float(i.get("max", 1))) for i in indicators])
+    achieved = np.array([min(max(float(units.get(i["code"], 0)), 0.0), float(i["max"])) for i in indicators])
     result = simulate(
-        fixed=np.array([float(i.get("fixe", 0)) for i in indicators]),
-        variable=np.array([float(i.get("variable", 0)) for i in indicators]),
+        fixed=np.array([float(i["fixe"]) for i in indicators]),
+        variable=np.array([float(i["variable"]) for i in indicators]),
         units=achieved,
-        prerequisite=np.array([bool(i.get("prerequis")) for i in indicators]),
-        socle=np.array([bool(i.get("socle")) for i in indicators]),
-        per_professional=np.array([bool(i.get("par_professionnel")) for i in indicators]),
+        prerequisite=np.array([i["prerequis"] for i in indicators], dtype=bool),
+        socle=np.array([i["socle"] for i in indicators], dtype=bool),
+        per_professional=np.array([i["par_professionnel"] for i in indicators], dtype=bool),
         patients=patients,
         professionals=professionals,
         rules=rules_of(bareme),
@@ -346,7 +353,7 @@ def simulate_aci(project: Project | None, patients: float, professionals: int, u
     ]
     warnings = []
     if not result.eligible:
-        missing = [i["libelle"] for i, u in zip(indicators, achieved, strict=True) if i.get("prerequis") and u <= 0]
+        missing = [i["libelle"] for i, u in zip(indicators, achieved, strict=True) if i["prerequis"] and u <= 0]
         warnings.append("Prérequis non remplis, aucune rémunération : " + " ; ".join(missing) + ".")
     if project is not None:
         if project.kind not in (ProjectKind.MSP, ProjectKind.MSP_MULTISITE):

@@ -23,6 +23,7 @@ from oasis.projects.enums import (
     TerritoryCondition,
     ZoneCondition,
 )
+from oasis.projects.validators import validate_aci_indicators
 from oasis.references.validators import validate_rpps
 
 
@@ -293,6 +294,7 @@ class AciBareme(models.Model):
     avance_minimum = models.DecimalField("avance minimale (€)", max_digits=10, decimal_places=2, default=12000)
     indicateurs = models.JSONField(
         default=list,
+        validators=[validate_aci_indicators],
         help_text='[{"code", "axe", "libelle", "socle", "prerequis", "fixe", "variable", "max", "par_professionnel"}]',
     )
 

@@ -11,10 +11,24 @@ from tests.projects.conftest import cast, fast_password_hashing, project  # noqa
 
 pytestmark = pytest.mark.django_db
 
+
+def indicator(code, libelle, *, fixe=0, variable=0, maximum=1, prerequis=False, socle=False, par_professionnel=False):
+    return {
+        "code": code,
+        "libelle": libelle,
+        "fixe": fixe,
+        "variable": variable,
+        "max": maximum,
+        "prerequis": prerequis,
+        "socle": socle,
+        "par_professionnel": par_professionnel,
+    }
+
+
 INDICATORS = [
-    {"code": "pre", "libelle": "Horaires d'ouverture", "prerequis": True, "socle": True, "fixe": 100, "max": 1},
-    {"code": "pre2", "libelle": "Système d'information", "prerequis": True, "socle": True, "fixe": 10, "max": 1},
-    {"code": "proto", "libelle": "Protocoles", "fixe": 0, "variable": 10, "max": 8},
+    indicator("pre", "Horaires d'ouverture", fixe=100, prerequis=True, socle=True),
+    indicator("pre2", "Système d'information", fixe=10, prerequis=True, socle=True, par_professionnel=True),
+    indicator("proto", "Protocoles", variable=10, maximum=8),
 ]
 
 
@@ -51,6 +65,15 @@ def test_every_field_of_the_table_makes_the_rules(bareme):
     assert funding.rules_of(bareme).ratio_cap == float("inf")
 
 
+def test_an_invalid_table_is_refused_by_name(bareme):
+    AciBareme.objects.filter(pk=bareme.pk).update(indicateurs=[{**INDICATORS[0], "max": "beaucoup"}])
+    with pytest.raises(ValueError) as raised:
+        funding.active_bareme()
+    assert str(raised.value) == funding.INVALID_BAREME.format(
+        nom="Barème d'essai", error="Indicateur n° 1 (pre) : « max » doit être un nombre positif ou nul."
+    )
+
+
 def test_the_newest_active_table_is_used_and_none_is_an_error(bareme):
     newer = AciBareme.objects.create(nom="Plus récent", indicateurs=INDICATORS)
     assert funding.active_bareme() == newer
@@ -65,9 +88,13 @@ def test_units_are_kept_between_nothing_and_their_maximum(bareme):
     assert [row["units"] for row in simulation.rows] == [1.0, 1.0, 0.0]
     simulation = funding.simulate_aci(None, 1000, 2, {"pre": 1, "pre2": 1, "proto": 12})
     assert [row["units"] for row in simulation.rows] == [1.0, 1.0, 8.0]
-    # 100 + 10 fixed points, 8 × 10 variable points at the reference patientèle: 190 points at 10 €.
+    # 100 + 10 fixed points, 8 × 10 variable points at the reference patientèle, and the SI indicator's 30 points
+    # for each of the 2 associated professionals: 250 points at 10 €.
     assert [row["points"] for row in simulation.rows] == [100.0, 10.0, 80.0]
-    assert simulation.result.total_points == 190 and simulation.result.amount == 1900
+    assert simulation.result.professional_points == 60
+    assert simulation.result.total_points == 250 and simulation.result.amount == 2500
+    # Advance: half the socle indicators' amount (100 + 10 + 60 points: 1,700 €), above the table's 500 € minimum.
+    assert simulation.result.advance == 850
     assert [row["code"] for row in simulation.rows] == ["pre", "pre2", "proto"]
     assert simulation.bareme == bareme and simulation.warnings == []
 

@@ -44,6 +44,11 @@ def test_the_kinds_of_structure_named_by_the_tool():
     tool = FundingTool(types_structure=["centre-de-sante"])
     assert reasons(tool, facts(kind="centre-de-sante")) == []
     assert reasons(tool, facts(kind="msp")) == ["type de structure (réservé à : Centre de santé)"]
+    both = FundingTool(types_structure=["msp", "msp-multisite"])
+    assert reasons(both, facts(kind="cpts")) == [
+        "type de structure (réservé à : Maison de santé pluriprofessionnelle (mono-site), "
+        "Maison de santé multi-site / pôle de santé)"
+    ]
 
 
 def test_under_served_zones_only():

@@ -161,6 +161,34 @@ def test_a_line_is_changed_then_removed_and_the_audit_keeps_each_state(cast, pro
     assert {event.user for event in (created, edited, removed)} == {officer}
 
 
+def test_the_audit_keeps_every_amount_and_date(cast, project, tools):  # noqa: F811
+    entry = funding.LineEntry(
+        tool="prive",
+        demande=Decimal("10"),
+        demande_le=date(2026, 1, 5),
+        accorde=Decimal("9.5"),
+        accorde_le=date(2026, 2, 6),
+        verse=Decimal("4"),
+        verse_le=date(2026, 3, 7),
+    )
+    funding.save_line(cast["vienne"], project, entry)
+    assert AuditEvent.objects.get(action="projet.financement").details["apres"] == {
+        "outil": "prive",
+        "demande": "10.00",
+        "accorde": "9.50",
+        "verse": "4.00",
+        "dates": ["2026-01-05", "2026-02-06", "2026-03-07"],
+    }
+
+
+def test_the_tools_a_project_may_mobilise_come_first(project):  # noqa: F811
+    facts, rows = funding.mobilisable_tools(project)
+    flags = [row.eligible for row in rows]
+    assert True in flags and False in flags
+    assert flags == sorted(flags, reverse=True)
+    assert facts.zonage.sous_dense is facts.sous_dense is True
+
+
 def test_an_unknown_line_is_refused(cast, project, tools):  # noqa: F811
     entry = funding.LineEntry(tool="prive", demande=Decimal(1))
     for attempt in (lambda: funding.save_line(cast["vienne"], project, entry, 999_999),
@@ -180,6 +208,7 @@ def test_the_cost_is_audited_and_never_negative(cast, project):  # noqa: F811
     project.refresh_from_db()
     assert project.cout_total == Decimal("0")
     events = AuditEvent.objects.filter(action="projet.cout").order_by("pk")
+    assert {event.user for event in events} == {cast["vienne"]}
     assert [event.details for event in events] == [
         {"avant": None, "apres": "1000.00"},
         {"avant": "1000.00", "apres": None},

@@ -1,0 +1,78 @@
+"""An ACI table's indicators as an administrator types them: each key required, numbers positive, flags true or
+false, codes unique; the refusal names the indicator and the key. The seeded table passes."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from oasis.projects.models import AciBareme
+from oasis.projects.validators import (
+    INDICATOR_DUPLICATE,
+    INDICATOR_MISSING,
+    INDICATOR_NOT_A_FLAG,
+    INDICATOR_NOT_A_LIST,
+    INDICATOR_NOT_A_NUMBER,
+    validate_aci_indicators,
+)
+
+GOOD = {
+    "code": "horaires",
+    "libelle": "Horaires",
+    "fixe": 800,
+    "variable": 0,
+    "max": 1,
+    "socle": True,
+    "prerequis": True,
+    "par_professionnel": False,
+}
+
+
+def refusal(indicators) -> str:
+    with pytest.raises(ValidationError) as raised:
+        validate_aci_indicators(indicators)
+    return raised.value.message
+
+
+@pytest.mark.django_db
+def test_the_seeded_table_is_valid():
+    validate_aci_indicators(AciBareme.objects.get().indicateurs)
+
+
+def test_a_complete_indicator_passes_with_zero_and_decimal_numbers():
+    validate_aci_indicators([GOOD, {**GOOD, "code": "autre", "fixe": 0, "variable": 12.5, "max": 0}])
+    validate_aci_indicators([])
+
+
+@pytest.mark.parametrize("key", sorted(GOOD))
+def test_each_key_is_required(key):
+    second = {name: value for name, value in {**GOOD, "code": "deux"}.items() if name != key}
+    code = "?" if key == "code" else "deux"
+    assert refusal([GOOD, second]) == INDICATOR_MISSING.format(number=2, code=code, key=key)
+
+
+@pytest.mark.parametrize("key", ["fixe", "variable", "max"])
+@pytest.mark.parametrize("value", [-1, -0.01, "3", None, True])
+def test_points_and_maximum_are_positive_numbers(key, value):
+    assert refusal([{**GOOD, key: value}]) == INDICATOR_NOT_A_NUMBER.format(number=1, code="horaires", key=key)
+
+
+@pytest.mark.parametrize("key", ["socle", "prerequis", "par_professionnel"])
+@pytest.mark.parametrize("value", [1, "oui", None])
+def test_flags_are_true_or_false(key, value):
+    assert refusal([{**GOOD, key: value}]) == INDICATOR_NOT_A_FLAG.format(number=1, code="horaires", key=key)
+
+
+def test_codes_are_unique():
+    assert refusal([GOOD, {**GOOD, "libelle": "Encore"}]) == INDICATOR_DUPLICATE.format(number=2, code="horaires")
+
+
+@pytest.mark.parametrize("indicators", [{"code": "horaires"}, [GOOD, "horaires"], "[]"])
+def test_a_list_of_objects_is_expected(indicators):
+    assert refusal(indicators) == INDICATOR_NOT_A_LIST
+
+
+@pytest.mark.django_db
+def test_the_admin_s_model_check_refuses_an_incomplete_table():
+    bareme = AciBareme(nom="Incomplet", indicateurs=[{"code": "x", "libelle": "X"}])
+    with pytest.raises(ValidationError) as raised:
+        bareme.full_clean()
+    assert raised.value.message_dict["indicateurs"] == [INDICATOR_MISSING.format(number=1, code="x", key="fixe")]
