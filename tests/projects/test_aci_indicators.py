@@ -76,3 +76,21 @@ def test_the_admin_s_model_check_refuses_an_incomplete_table():
     with pytest.raises(ValidationError) as raised:
         bareme.full_clean()
     assert raised.value.message_dict["indicateurs"] == [INDICATOR_MISSING.format(number=1, code="x", key="fixe")]
+
+
+@pytest.mark.django_db
+def test_the_admin_page_names_the_faulty_indicator(client, django_user_model, national):
+    admin = django_user_model.objects.create_superuser("admin@oasis.test", "admin@oasis.test", "un-mot-de-passe-long-42")
+    client.force_login(admin)
+    bareme = AciBareme.objects.get()
+    url = f"/admin/projects/acibareme/{bareme.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name, field.initial) for name, field in form.fields.items()}
+    data = {name: value for name, value in data.items() if value is not None}
+    data["actif"] = "on" if data.get("actif") else ""
+    data["indicateurs"] = '[{"code": "x", "libelle": "X", "fixe": -5}]'
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "Indicateur n° 1 (x) : clé « variable » manquante." in response.content.decode()
+    bareme.refresh_from_db()
+    assert bareme.indicateurs != [{"code": "x", "libelle": "X", "fixe": -5}]
