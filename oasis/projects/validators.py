@@ -10,6 +10,7 @@ INDICATOR_NUMBERS = ("fixe", "variable", "max")
 INDICATOR_FLAGS = ("socle", "prerequis", "par_professionnel")
 INDICATOR_TEXTS = ("code", "libelle")
 INDICATOR_NOT_A_LIST = "Les indicateurs sont une liste d'objets JSON."
+INDICATOR_NONE = "Le barème doit compter au moins un indicateur."
 INDICATOR_MISSING = "Indicateur n° {number} ({code}) : clé « {key} » manquante."
 INDICATOR_NOT_A_NUMBER = "Indicateur n° {number} ({code}) : « {key} » doit être un nombre positif ou nul."
 INDICATOR_NOT_A_FLAG = "Indicateur n° {number} ({code}) : « {key} » doit valoir true ou false."
@@ -21,6 +22,8 @@ def validate_aci_indicators(indicators: Any) -> None:
     none is guessed at simulation time."""
     if not isinstance(indicators, list) or not all(isinstance(i, dict) for i in indicators):
         raise ValidationError(INDICATOR_NOT_A_LIST)
+    if not indicators:
+        raise ValidationError(INDICATOR_NONE)
     seen: set[str] = set()
     for number, indicator in enumerate(indicators, start=1):
         code = indicator.get("code", "?")

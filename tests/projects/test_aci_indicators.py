@@ -8,6 +8,7 @@ from oasis.projects.models import AciBareme
 from oasis.projects.validators import (
     INDICATOR_DUPLICATE,
     INDICATOR_MISSING,
+    INDICATOR_NONE,
     INDICATOR_NOT_A_FLAG,
     INDICATOR_NOT_A_LIST,
     INDICATOR_NOT_A_NUMBER,
@@ -39,7 +40,10 @@ def test_the_seeded_table_is_valid():
 
 def test_a_complete_indicator_passes_with_zero_and_decimal_numbers():
     validate_aci_indicators([GOOD, {**GOOD, "code": "autre", "fixe": 0, "variable": 12.5, "max": 0}])
-    validate_aci_indicators([])
+
+
+def test_a_table_has_one_indicator_at_least():
+    assert refusal([]) == INDICATOR_NONE
 
 
 @pytest.mark.parametrize("key", sorted(GOOD))

@@ -13,6 +13,8 @@ from oasis.projects.services import NotAllowed
 from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
 
 CENT = Decimal("0.01")
+# The editor's rights, the line read with its tool (one query, not two), the audit, the delete.
+QUERIES_TO_REMOVE_A_LINE = 6
 DAY = date(2026, 6, 1)
 
 
@@ -187,6 +189,12 @@ def test_the_tools_a_project_may_mobilise_come_first(project):  # noqa: F811
     assert True in flags and False in flags
     assert flags == sorted(flags, reverse=True)
     assert facts.zonage.sous_dense is facts.sous_dense is True
+
+
+def test_removing_a_line_reads_it_with_its_tool_at_once(cast, project, tools, django_assert_num_queries):  # noqa: F811
+    line = add(cast["vienne"], project, "plafonne", "1000")
+    with django_assert_num_queries(QUERIES_TO_REMOVE_A_LINE):
+        funding.remove_line(cast["vienne"], project, line.pk)
 
 
 def test_an_unknown_line_is_refused(cast, project, tools):  # noqa: F811
