@@ -118,5 +118,6 @@ def test_the_porteurs_and_the_partners_still_to_invite(everyone, project):  # no
     departed.save()
     prefecture = make_user("pref@vienne.test", Role.PREFECTURE, region_id="75", organisation="Préfecture de la Vienne")
     ordre = make_user("cdom@vienne.test", Role.ORDRE, region_id="75", organisation="Ordre des médecins")
+    first_by_address = make_user("a.urps@na.test", Role.URPS, region_id="75")
     # Active partners of the région not yet invited, by organisation then address; neither the CPAM nor the ARS.
-    assert list(perms.invitable(project)) == [everyone["urps_not_invited"], ordre, prefecture]
+    assert list(perms.invitable(project)) == [first_by_address, everyone["urps_not_invited"], ordre, prefecture]
