@@ -84,6 +84,28 @@ def test_the_cap_applies_to_the_larger_of_requested_and_granted(cast, project, t
     assert plan.messages[0] == "Les aides publiques (20 % du coût) dépassent le plafond de 20 %."
 
 
+def test_the_share_over_the_cap_is_said_in_percent(cast, project, tools):  # noqa: F811
+    funding.set_cost(cast["vienne"], project, Decimal("100000"))
+    add(cast["vienne"], project, "plafonne", "25000")
+    add(cast["vienne"], project, "region", "60000")  # the seeded catalogue's Région: public investment aid
+    assert funding.summarise(project).messages == ["Les aides publiques (85 % du coût) dépassent le plafond de 80 %."]
+
+
+def test_an_empty_plan_sums_to_zero_euros(cast, project, tools):  # noqa: F811
+    funding.set_cost(cast["vienne"], project, Decimal("1000"))
+    plan = funding.summarise(project)
+    totals = (plan.requested, plan.granted, plan.paid, plan.public_requested, plan.public_granted)
+    assert totals == (Decimal(0),) * 5 and all(type(total) is Decimal for total in totals)
+    assert plan.remaining == Decimal("1000") and plan.public_share_requested == 0.0
+
+
+def test_the_lines_given_are_summed_rather_than_read_again(cast, project, tools):  # noqa: F811
+    funding.set_cost(cast["vienne"], project, Decimal("1000"))
+    add(cast["vienne"], project, "prive", "600")
+    assert funding.summarise(project, lines=[]).requested == Decimal(0)
+    assert funding.summarise(project).requested == Decimal(600)
+
+
 @pytest.mark.parametrize(("over", "warned"), [(-CENT, False), (Decimal(0), False), (CENT, True)])
 def test_requests_beyond_the_cost(cast, project, tools, over, warned):  # noqa: F811
     funding.set_cost(cast["vienne"], project, Decimal("100000"))
