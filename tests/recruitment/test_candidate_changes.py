@@ -46,6 +46,7 @@ def test_the_audit_names_the_fields_changed_not_their_values(cast, student):
     assert student.territoires_preferes == ["dep:86", "epci:200069854"]
     assert student.conserver_jusqu_au == services.retention_until()
     event = AuditEvent.objects.get(action="candidat.modification")
+    assert event.user == cast["vienne"]
     assert event.details["champs"][-1] == "commune_reference"
     assert set(event.details["champs"]) >= {"nom", "notes", "territoires_preferes", "commune_reference"}
     assert "email" not in event.details["champs"] and "annee_etudes" not in event.details["champs"]

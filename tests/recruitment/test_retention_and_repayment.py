@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from oasis.audit.models import AuditEvent
 from oasis.recruitment import services
-from oasis.recruitment.models import Candidate
+from oasis.recruitment.models import AidAgreement, Candidate
 from oasis.territories.models import Commune
 
 TODAY = date(2027, 6, 15)
@@ -69,3 +70,39 @@ def installed(cast, vienne_medecine, student):
 def test_prorata_repayment_before_during_at_the_end_and_after(installed, on, served, owed):
     result = services.amount_owed(installed, on)
     assert (result.months_served, result.amount) == (served, owed)
+
+
+def test_the_purge_leaves_in_the_audit_why_and_which_number(cast):
+    expired = _candidate(cast, "Echu", TODAY - timedelta(days=1))
+    services.purge_expired(TODAY)
+    event = AuditEvent.objects.get(action="candidat.effacement", objet_id=str(expired.pk))
+    assert event.details == {"motif": "durée de conservation échue", "id": expired.pk}
+    assert event.user is None  # the daily command, nobody's hand
+
+
+def test_an_installation_is_recorded_on_its_signature_day_at_the_earliest(cast, vienne_medecine, student):
+    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    chauvigny = Commune.objects.get(pk="86070")
+    with pytest.raises(ValueError) as raised:
+        services.record_installation(cast["vienne"], agreement, chauvigny, date(2026, 8, 31))
+    assert str(raised.value) == "L'installation ne peut pas précéder la signature de la convention."
+    services.record_installation(cast["vienne"], agreement, chauvigny, date(2026, 9, 1))
+    agreement = AidAgreement.objects.get(pk=agreement.pk)
+    assert (agreement.installe_le, agreement.installation_commune_id) == (date(2026, 9, 1), "86070")
+    event = AuditEvent.objects.get(action="convention.installation")
+    assert (event.user, event.details) == (cast["vienne"], {"commune": "86070", "depuis": "2026-09-01"})
+
+
+def test_an_installation_outside_the_departement_or_after_a_breach_is_refused(cast, vienne_medecine, student):
+    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    with pytest.raises(ValueError) as raised:
+        services.record_installation(cast["vienne"], agreement, Commune.objects.get(pk="17300"), date(2030, 1, 1))
+    assert str(raised.value) == (
+        "La Rochelle (17) est hors du département 86 : l'installation ne remplit pas l'engagement "
+        "(constater une rupture le cas échéant)."
+    )
+    services.record_breach(cast["vienne"], agreement, date(2029, 1, 1), "Départ à l'étranger")
+    with pytest.raises(ValueError) as raised:
+        services.record_installation(cast["vienne"], agreement, Commune.objects.get(pk="86070"), date(2030, 1, 1))
+    assert str(raised.value) == "Cette convention est rompue."
+    assert AidAgreement.objects.get(pk=agreement.pk).installe_le is None
