@@ -38,6 +38,63 @@ from oasis.references.validators import checked_rpps
 from oasis.territories.models import Commune, Departement
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
 
+# Refusals, asserted by reference in the tests. Templates take their values by name.
+UNKNOWN_DEPARTEMENT = "Département inconnu : « {code} »."
+UNKNOWN_COMMUNE = "{what} : commune inconnue « {code} »."
+BAD_TERRITORY = "Territoire souhaité : {error}"
+CANDIDATE_OUTSIDE_DEPARTEMENT = "Vous ne pouvez enregistrer un candidat que dans votre département."
+CONSENT_REQUIRED = "Le consentement de la personne au traitement de ses données est obligatoire (RGPD)."
+CANNOT_EDIT_CANDIDATE = "Votre rôle ne permet pas de modifier ce candidat."
+CANDIDATE_NOT_FOUND = "Candidat introuvable."
+CANNOT_ERASE_CANDIDATE = "Votre rôle ne permet pas d'effacer ce candidat."
+ERASURE_BLOCKED_BY_AGREEMENT = (
+    "Effacement impossible : une convention d'aide lie cette personne au Département ; ses données sont "
+    "conservées au titre d'une obligation légale jusqu'à l'extinction de l'engagement."
+)
+CANNOT_CREATE_AGREEMENT = "Votre rôle ne permet pas de créer une convention."
+SCHEME_INFORMATION_ONLY = "« {scheme} » est un dispositif d'information : aucune convention n'est gérée ici."
+SCHEME_OTHER_PROFESSION = "« {scheme} » ne concerne pas la profession {profession}."
+SCHEME_OTHER_DEPARTEMENT = "« {scheme} » est un dispositif d'un autre département."
+MONTHS_NEEDED = "Indiquez le nombre de mensualités (l'année d'études ou la borne du dispositif manque)."
+YEAR_OUTSIDE_SCHEME = "{annee}e année : hors des années aidées par « {scheme} » ({annee_min}e à {annee_max}e)."
+MONTHS_NOT_POSITIVE = "Le nombre de mensualités doit être positif."
+FIRST_PAYMENT_BEFORE_SIGNATURE = "Le premier versement ne peut pas précéder la signature."
+CANNOT_EDIT_AGREEMENT = "Votre rôle ne permet pas de modifier cette convention."
+AGREEMENT_BROKEN = "Cette convention est rompue."
+INSTALLATION_OUTSIDE_DEPARTEMENT = (
+    "{commune} ({commune_departement}) est hors du département {departement} : "
+    "l'installation ne remplit pas l'engagement (constater une rupture le cas échéant)."
+)
+INSTALLATION_BEFORE_SIGNATURE = "L'installation ne peut pas précéder la signature de la convention."
+BREACH_ALREADY_RECORDED = "La rupture de cette convention est déjà constatée."
+BREACH_REASON_REQUIRED = "Le motif de la rupture est obligatoire."
+VACANCY_OUTSIDE_TERRITORY = "Vous ne pouvez publier un poste que sur votre territoire."
+PROJECT_NOT_FOUND = "Projet introuvable."
+CANNOT_EDIT_VACANCY = "Votre rôle ne permet pas de modifier ce poste."
+UNKNOWN_VACANCY_STATUS = "Statut inconnu : « {statut} »."
+CANNOT_FOLLOW_CANDIDATE = "Votre rôle ne permet pas de suivre ce candidat."
+VACANCY_NOT_FOUND = "Poste introuvable."
+VACANCY_OR_COMMUNE_NEEDED = "Indiquez un poste ou une commune."
+PROFESSION_MISMATCH = "La profession du poste n'est pas celle du candidat."
+UNKNOWN_STAGE = "Étape inconnue : « {stage} »."
+PLACEMENT_CLOSED = "Cette mise en relation est close."
+INSTALLATION_DATE_NEEDED = "Indiquez la date d'installation."
+CANNOT_PLAN_VISIT = "Votre rôle ne permet pas de planifier une visite."
+VISIT_PLACES_NEEDED = "Indiquez les lieux de la visite."
+CANNOT_EDIT_VISIT = "Votre rôle ne permet pas de modifier cette visite."
+CAMPAIGN_OUTSIDE_DEPARTEMENT = "Vous ne pouvez créer une campagne que dans votre département."
+CAMPAIGN_NOT_FOUND = "Campagne introuvable."
+NATIONAL_SCHEME_ADMIN_ONLY = "Seul un administrateur peut modifier un dispositif national."
+SCHEME_OUTSIDE_DEPARTEMENT = "Vous ne pouvez configurer que les dispositifs de votre département."
+YEARS_REVERSED = "La première année aidée est après la dernière."
+
+# Why a scheme applies at a place, or not.
+AID_ZONE_REQUIRED = "réservé aux zones sous-denses ; ici : {zoning}"
+AID_ZONE_MET = "zone sous-dense ({zoning})"
+AID_ANY_ZONE = "sans condition de zone"
+ZONING_UNKNOWN = "zonage inconnu"
+PURGE_REASON = "durée de conservation échue"
+
 
 class NotAllowed(PermissionError):
     """The user may not do this."""
@@ -64,7 +121,7 @@ def retention_until(today: date | None = None) -> date:
 
 def _check_departement(code: str) -> None:
     if not Departement.objects.filter(pk=code).exists():
-        raise ValueError(f"Département inconnu : « {code} ».")
+        raise ValueError(UNKNOWN_DEPARTEMENT.format(code=code))
 
 
 def _commune(code: str | None, what: str) -> Commune | None:
@@ -72,7 +129,7 @@ def _commune(code: str | None, what: str) -> Commune | None:
         return None
     commune = Commune.objects.filter(pk=code.strip().upper()).first()
     if commune is None:
-        raise ValueError(f"{what} : commune inconnue « {code} ».")
+        raise ValueError(UNKNOWN_COMMUNE.format(what=what, code=code))
     return commune
 
 
@@ -105,7 +162,7 @@ def _checked_territories(refs: list[str]) -> list[str]:
         try:
             checked.append(parse_territory_ref(ref.strip()).ref)
         except TerritoryNotFound as error:
-            raise ValueError(f"Territoire souhaité : {error}") from error
+            raise ValueError(BAD_TERRITORY.format(error=error)) from error
     return checked
 
 
@@ -131,10 +188,10 @@ def _apply_data(candidate: Candidate, data: CandidateData) -> None:
 def create_candidate(user: Any, departement: str, data: CandidateData, consent_given: bool) -> Candidate:
     """A new candidate; refused without recorded consent. A professional account with the same e-mail is linked."""
     if not perms.can_manage_in(user, departement):
-        raise NotAllowed("Vous ne pouvez enregistrer un candidat que dans votre département.")
+        raise NotAllowed(CANDIDATE_OUTSIDE_DEPARTEMENT)
     _check_departement(departement)
     if not consent_given:
-        raise ValueError("Le consentement de la personne au traitement de ses données est obligatoire (RGPD).")
+        raise ValueError(CONSENT_REQUIRED)
     candidate = Candidate(departement_id=departement, consentement_le=timezone.now(), conserver_jusqu_au=retention_until())
     _apply_data(candidate, data)
     candidate.user = _professional_account(candidate.email)
@@ -152,7 +209,7 @@ def create_candidate(user: Any, departement: str, data: CandidateData, consent_g
 
 def update_candidate(user: Any, candidate: Candidate, data: CandidateData) -> None:
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce candidat.")
+        raise NotAllowed(CANNOT_EDIT_CANDIDATE)
     fields = [name for name in CandidateData.__dataclass_fields__ if name != "commune_reference"]
     before = {name: getattr(candidate, name) for name in fields}
     before_reference = candidate.commune_reference_id
@@ -226,7 +283,7 @@ def territory_labels(refs: list[str]) -> list[str]:
 def export_candidate(user: Any, candidate: Candidate) -> dict[str, Any]:
     """Everything held on a person (RGPD right of access and portability), with who accessed it."""
     if not perms.visible_candidates(user).filter(pk=candidate.pk).exists():
-        raise NotAllowed("Candidat introuvable.")
+        raise NotAllowed(CANDIDATE_NOT_FOUND)
     record(user, "candidat.export", candidate, {})
     return {
         "candidat": {
@@ -278,12 +335,9 @@ def export_candidate(user: Any, candidate: Candidate) -> dict[str, Any]:
 def erase_candidate(user: Any, candidate: Candidate, reason: str) -> None:
     """Erase a person's data on request. Refused while an aid agreement binds them (a legal obligation to keep it)."""
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas d'effacer ce candidat.")
+        raise NotAllowed(CANNOT_ERASE_CANDIDATE)
     if candidate.agreements.exists():
-        raise ValueError(
-            "Effacement impossible : une convention d'aide lie cette personne au Département ; ses données sont "
-            "conservées au titre d'une obligation légale jusqu'à l'extinction de l'engagement."
-        )
+        raise ValueError(ERASURE_BLOCKED_BY_AGREEMENT)
     with transaction.atomic():
         record(user, "candidat.effacement", candidate, {"motif": reason[:300], "id": candidate.pk})
         candidate.delete()
@@ -296,7 +350,7 @@ def purge_expired(today: date | None = None) -> list[int]:
     erased = []
     with transaction.atomic():
         for candidate in due.select_for_update(of=("self",)).order_by("pk"):
-            record(None, "candidat.effacement", candidate, {"motif": "durée de conservation échue", "id": candidate.pk})
+            record(None, "candidat.effacement", candidate, {"motif": PURGE_REASON, "id": candidate.pk})
             erased.append(candidate.pk)
             candidate.delete()
     return erased
@@ -337,16 +391,11 @@ def aids_at(commune: Commune, profession: str) -> tuple[ZoningStatus | None, lis
         if profession not in scheme.professions:
             continue
         if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
-            label = zoning.label if zoning else "zonage inconnu"
-            rows.append(PlaceAid(scheme, False, f"réservé aux zones sous-denses ; ici : {label}"))
+            rows.append(PlaceAid(scheme, False, AID_ZONE_REQUIRED.format(zoning=zoning.label if zoning else ZONING_UNKNOWN)))
+        elif scheme.zone_sous_dense and zoning:
+            rows.append(PlaceAid(scheme, True, AID_ZONE_MET.format(zoning=zoning.label)))
         else:
-            rows.append(
-                PlaceAid(
-                    scheme,
-                    True,
-                    f"zone sous-dense ({zoning.label})" if scheme.zone_sous_dense and zoning else "sans condition de zone",
-                )
-            )
+            rows.append(PlaceAid(scheme, True, AID_ANY_ZONE))
     return zoning, rows
 
 
@@ -355,29 +404,30 @@ def create_agreement(
 ) -> AidAgreement:
     """An agreement and its monthly payment schedule, within the scheme's years of study and total cap."""
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas de créer une convention.")
+        raise NotAllowed(CANNOT_CREATE_AGREEMENT)
     if scheme.national or scheme.montant_mensuel is None or scheme.duree_engagement_mois is None:
-        raise ValueError(f"« {scheme.nom} » est un dispositif d'information : aucune convention n'est gérée ici.")
+        raise ValueError(SCHEME_INFORMATION_ONLY.format(scheme=scheme.nom))
     if candidate.profession not in scheme.professions:
-        raise ValueError(f"« {scheme.nom} » ne concerne pas la profession {candidate.get_profession_display()}.")
+        raise ValueError(SCHEME_OTHER_PROFESSION.format(scheme=scheme.nom, profession=candidate.get_profession_display()))
     if scheme.departement_id and scheme.departement_id != candidate.departement_id:
-        raise ValueError(f"« {scheme.nom} » est un dispositif d'un autre département.")
+        raise ValueError(SCHEME_OTHER_DEPARTEMENT.format(scheme=scheme.nom))
     monthly = scheme.montant_mensuel
     if nb_mois is None:
         if scheme.annee_max is None or candidate.annee_etudes is None:
-            raise ValueError("Indiquez le nombre de mensualités (l'année d'études ou la borne du dispositif manque).")
+            raise ValueError(MONTHS_NEEDED)
         if (
             scheme.annee_min is not None and candidate.annee_etudes < scheme.annee_min
         ) or candidate.annee_etudes > scheme.annee_max:
             raise ValueError(
-                f"{candidate.annee_etudes}e année : hors des années aidées par « {scheme.nom} » "
-                f"({scheme.annee_min}e à {scheme.annee_max}e)."
+                YEAR_OUTSIDE_SCHEME.format(
+                    annee=candidate.annee_etudes, scheme=scheme.nom, annee_min=scheme.annee_min, annee_max=scheme.annee_max
+                )
             )
         nb_mois = (scheme.annee_max - candidate.annee_etudes + 1) * 12
     if nb_mois <= 0:
-        raise ValueError("Le nombre de mensualités doit être positif.")
+        raise ValueError(MONTHS_NOT_POSITIVE)
     if debut < signee_le:
-        raise ValueError("Le premier versement ne peut pas précéder la signature.")
+        raise ValueError(FIRST_PAYMENT_BEFORE_SIGNATURE)
     amounts = [monthly] * nb_mois
     if scheme.plafond is not None:
         remaining, capped = scheme.plafond, []
@@ -415,7 +465,7 @@ def create_agreement(
 
 def _require_manage(user: Any, agreement: AidAgreement) -> None:
     if not perms.can_manage(user, agreement.candidate):
-        raise NotAllowed("Votre rôle ne permet pas de modifier cette convention.")
+        raise NotAllowed(CANNOT_EDIT_AGREEMENT)
 
 
 def mark_paid(user: Any, agreement: AidAgreement, up_to: date) -> int:
@@ -434,14 +484,15 @@ def record_installation(user: Any, agreement: AidAgreement, commune: Commune, si
     """The beneficiary installed: the commitment is fulfilled if the commune is in the scheme's département."""
     _require_manage(user, agreement)
     if agreement.rupture_le:
-        raise ValueError("Cette convention est rompue.")
+        raise ValueError(AGREEMENT_BROKEN)
     if agreement.scheme.departement_id and commune.departement_id != agreement.scheme.departement_id:
         raise ValueError(
-            f"{commune.nom} ({commune.departement_id}) est hors du département {agreement.scheme.departement_id} : "
-            "l'installation ne remplit pas l'engagement (constater une rupture le cas échéant)."
+            INSTALLATION_OUTSIDE_DEPARTEMENT.format(
+                commune=commune.nom, commune_departement=commune.departement_id, departement=agreement.scheme.departement_id
+            )
         )
     if since < agreement.signee_le:
-        raise ValueError("L'installation ne peut pas précéder la signature de la convention.")
+        raise ValueError(INSTALLATION_BEFORE_SIGNATURE)
     with transaction.atomic():
         agreement.installation_commune, agreement.installe_le = commune, since
         agreement.save(update_fields=["installation_commune", "installe_le"])
@@ -487,9 +538,9 @@ def amount_owed(agreement: AidAgreement, on: date) -> Owed:
 def record_breach(user: Any, agreement: AidAgreement, on: date, reason: str) -> Owed:
     _require_manage(user, agreement)
     if agreement.rupture_le:
-        raise ValueError("La rupture de cette convention est déjà constatée.")
+        raise ValueError(BREACH_ALREADY_RECORDED)
     if not reason.strip():
-        raise ValueError("Le motif de la rupture est obligatoire.")
+        raise ValueError(BREACH_REASON_REQUIRED)
     owed = amount_owed(agreement, on)
     with transaction.atomic():
         agreement.rupture_le, agreement.rupture_motif = on, reason.strip()[:300]
@@ -538,14 +589,14 @@ def create_vacancy(user: Any, data: VacancyData) -> Vacancy:
     commune = _commune(data.commune, "Poste à pourvoir")
     assert commune is not None
     if not perms.can_publish_vacancy_in(user, commune):
-        raise NotAllowed("Vous ne pouvez publier un poste que sur votre territoire.")
+        raise NotAllowed(VACANCY_OUTSIDE_TERRITORY)
     project = None
     if data.project_id is not None:
         from oasis.projects.perms import visible_projects
 
         project = visible_projects(user).filter(pk=data.project_id).first()
         if project is None:
-            raise ValueError("Projet introuvable.")
+            raise ValueError(PROJECT_NOT_FOUND)
     with transaction.atomic():
         vacancy = Vacancy.objects.create(
             departement_id=commune.departement_id,
@@ -568,9 +619,9 @@ def create_vacancy(user: Any, data: VacancyData) -> Vacancy:
 
 def set_vacancy_status(user: Any, vacancy: Vacancy, statut: str) -> None:
     if not perms.can_edit_vacancy(user, vacancy):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce poste.")
+        raise NotAllowed(CANNOT_EDIT_VACANCY)
     if statut not in VacancyStatus.values:
-        raise ValueError(f"Statut inconnu : « {statut} ».")
+        raise ValueError(UNKNOWN_VACANCY_STATUS.format(statut=statut))
     with transaction.atomic():
         record(user, "poste.statut", vacancy, {"avant": vacancy.statut, "apres": statut})
         vacancy.statut = statut
@@ -580,14 +631,14 @@ def set_vacancy_status(user: Any, vacancy: Vacancy, statut: str) -> None:
 def start_placement(user: Any, candidate: Candidate, vacancy: Vacancy | None, commune_code: str | None = None) -> Placement:
     """Put a candidate in touch with a post (or a commune)."""
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas de suivre ce candidat.")
+        raise NotAllowed(CANNOT_FOLLOW_CANDIDATE)
     if vacancy is not None and not perms.visible_vacancies(user).filter(pk=vacancy.pk).exists():
-        raise ValueError("Poste introuvable.")
+        raise ValueError(VACANCY_NOT_FOUND)
     commune = vacancy.commune if vacancy is not None else _commune(commune_code, "Mise en relation")
     if commune is None:
-        raise ValueError("Indiquez un poste ou une commune.")
+        raise ValueError(VACANCY_OR_COMMUNE_NEEDED)
     if vacancy is not None and vacancy.profession != candidate.profession:
-        raise ValueError("La profession du poste n'est pas celle du candidat.")
+        raise ValueError(PROFESSION_MISMATCH)
     with transaction.atomic():
         placement = Placement.objects.create(candidate=candidate, vacancy=vacancy, commune=commune)
         PlacementStep.objects.create(placement=placement, stage=placement.stage, by=user, note="Mise en relation")
@@ -606,13 +657,13 @@ def move_placement(user: Any, placement: Placement, stage: str, note: str = "", 
     """Advance a placement. Reaching "installé" fills the post and fulfils a pending aid commitment in the territory."""
     candidate = placement.candidate
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas de suivre ce candidat.")
+        raise NotAllowed(CANNOT_FOLLOW_CANDIDATE)
     if stage not in PipelineStage.values:
-        raise ValueError(f"Étape inconnue : « {stage} ».")
+        raise ValueError(UNKNOWN_STAGE.format(stage=stage))
     if placement.stage in (PipelineStage.INSTALLE, PipelineStage.ABANDON):
-        raise ValueError("Cette mise en relation est close.")
+        raise ValueError(PLACEMENT_CLOSED)
     if stage == PipelineStage.INSTALLE and installe_le is None:
-        raise ValueError("Indiquez la date d'installation.")
+        raise ValueError(INSTALLATION_DATE_NEEDED)
     fulfilled = None
     with transaction.atomic():
         PlacementStep.objects.create(placement=placement, stage=stage, by=user, note=note.strip()[:500])
@@ -646,14 +697,14 @@ class VisitData:
 
 def plan_visit(user: Any, candidate: Candidate, data: VisitData) -> Visit:
     if not perms.can_manage(user, candidate):
-        raise NotAllowed("Votre rôle ne permet pas de planifier une visite.")
+        raise NotAllowed(CANNOT_PLAN_VISIT)
     if not data.lieux.strip():
-        raise ValueError("Indiquez les lieux de la visite.")
+        raise ValueError(VISIT_PLACES_NEEDED)
     vacancy = None
     if data.vacancy_id is not None:
         vacancy = perms.visible_vacancies(user).filter(pk=data.vacancy_id).first()
         if vacancy is None:
-            raise ValueError("Poste introuvable.")
+            raise ValueError(VACANCY_NOT_FOUND)
     with transaction.atomic():
         visit = Visit.objects.create(
             candidate=candidate,
@@ -671,7 +722,7 @@ def plan_visit(user: Any, candidate: Candidate, data: VisitData) -> Visit:
 
 def record_feedback(user: Any, visit: Visit, personnes: str, retour: str) -> None:
     if not perms.can_manage(user, visit.candidate):
-        raise NotAllowed("Votre rôle ne permet pas de modifier cette visite.")
+        raise NotAllowed(CANNOT_EDIT_VISIT)
     with transaction.atomic():
         visit.personnes_rencontrees, visit.retour = personnes.strip(), retour.strip()
         visit.save(update_fields=["personnes_rencontrees", "retour"])
@@ -691,7 +742,7 @@ def create_campaign(
     project_id: int | None,
 ) -> Campaign:
     if not perms.can_manage_in(user, departement):
-        raise NotAllowed("Vous ne pouvez créer une campagne que dans votre département.")
+        raise NotAllowed(CAMPAIGN_OUTSIDE_DEPARTEMENT)
     _check_departement(departement)
     project = None
     if project_id is not None:
@@ -699,7 +750,7 @@ def create_campaign(
 
         project = visible_projects(user).filter(pk=project_id).first()
         if project is None:
-            raise ValueError("Projet introuvable.")
+            raise ValueError(PROJECT_NOT_FOUND)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             departement_id=departement,
@@ -731,7 +782,7 @@ def audience(campaign: Campaign, today: date | None = None) -> list[Candidate]:
 
 def export_audience(user: Any, campaign: Campaign) -> list[Candidate]:
     if not perms.visible_campaigns(user).filter(pk=campaign.pk).exists():
-        raise NotAllowed("Campagne introuvable.")
+        raise NotAllowed(CAMPAIGN_NOT_FOUND)
     recipients = audience(campaign)
     with transaction.atomic():
         record(user, "campagne.export", campaign, {"destinataires": [c.pk for c in recipients]})
@@ -749,13 +800,13 @@ def agreement_statuses(agreements: Any) -> dict[str, int]:
 def save_scheme(user: Any, scheme: AidScheme, departement: str | None) -> AidScheme:
     """Create or change a Département's scheme (administrators may also edit national information schemes)."""
     if departement is None and not perms.is_admin(user):
-        raise NotAllowed("Seul un administrateur peut modifier un dispositif national.")
+        raise NotAllowed(NATIONAL_SCHEME_ADMIN_ONLY)
     if departement is not None and not perms.can_manage_in(user, departement):
-        raise NotAllowed("Vous ne pouvez configurer que les dispositifs de votre département.")
+        raise NotAllowed(SCHEME_OUTSIDE_DEPARTEMENT)
     if departement is not None:
         _check_departement(departement)
     if scheme.annee_min and scheme.annee_max and scheme.annee_min > scheme.annee_max:
-        raise ValueError("La première année aidée est après la dernière.")
+        raise ValueError(YEARS_REVERSED)
     creating = scheme.pk is None
     with transaction.atomic():
         scheme.departement_id = departement
