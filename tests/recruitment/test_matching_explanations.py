@@ -1,0 +1,244 @@
+"""Each match's six components, their points counted by hand from the rules (territory 30, distance 25, date 15,
+mode 10, aid 10, attractiveness 10) and their explanations in words, on places whose zoning, structures and projects
+the test sets: an official zoning order, BPE counts, a project followed in OASIS. Travel minutes are recomputed from
+the APL parameter file with the haversine written here."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from oasis.accessibility.params import load_parameters
+from oasis.projects.enums import Stage
+from oasis.projects.models import Project
+from oasis.recruitment import matching, services
+from oasis.recruitment.models import Candidate, Vacancy
+from oasis.references.importers import run_import
+from oasis.supply.models import SupplyCount
+from oasis.supply.services import bpe_millesimes
+from oasis.territories.models import Commune
+from tests.projects.conftest import project  # noqa: F401
+
+SCHEME = "Aide aux études de médecine (Vienne)"
+LABELS = [
+    "Territoire souhaité",
+    "Temps de trajet",
+    "Date de prise de poste",
+    "Mode d'exercice",
+    "Aide mobilisable",
+    "Attractivité du lieu",
+]
+
+
+def road_minutes(origin: Commune, place: Commune) -> float:
+    """Great-circle km × detour, half of the way at each end's speed (the APL's estimate)."""
+    travel = load_parameters().travel
+    lon1, lat1, lon2, lat2 = map(math.radians, (origin.longitude, origin.latitude, place.longitude, place.latitude))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * 6371.0088 * math.asin(math.sqrt(a))
+    speeds = travel["vitesse_kmh_par_categorie_aav"]
+
+    def speed(commune: Commune) -> float:
+        return float(speeds.get(commune.categorie_aav, travel["vitesse_kmh_defaut"]))
+
+    return 60 * travel["coefficient_detour"] * km * (1 / speed(origin) + 1 / speed(place)) / 2
+
+
+def components(match: matching.Match) -> dict[str, tuple[float, str]]:
+    return {c.name: (round(c.points, 6), c.why) for c in match.components}
+
+
+@pytest.fixture
+def places(cast, vienne_medecine, tmp_path):
+    """Chauvigny in a zone de vigilance with a maison de santé; Lussac in a ZAC with a centre de santé; La Rochelle
+    hors zonage with none; the Vienne's aid reserved to under-served zones."""
+    header = "region;date_arrete;code_insee;profession;zone\n"
+    rows = "75;2024-03-01;86070;generaliste;ZV\n75;2024-03-01;86140;generaliste;ZAC\n75;2024-03-01;17300;generaliste;HZ\n"
+    (tmp_path / "zonage.csv").write_text(header + rows, encoding="utf-8")
+    run_import("zonage", tmp_path / "zonage.csv")
+    latest = max(bpe_millesimes())
+    SupplyCount.objects.filter(
+        commune_id__in=["86070", "86140", "17300"], equipement__in=["maison-de-sante", "centre-de-sante"]
+    ).delete()
+    SupplyCount.objects.create(commune_id="86070", equipement="maison-de-sante", millesime=latest, nombre=1)
+    SupplyCount.objects.create(commune_id="86140", equipement="centre-de-sante", millesime=latest, nombre=2)
+    SupplyCount.objects.create(commune_id="17300", equipement="maison-de-sante", millesime=latest - 1, nombre=1)
+    SupplyCount.objects.create(commune_id="17300", equipement="centre-de-sante", millesime=latest, nombre=0)
+    vienne_medecine.zone_sous_dense = True
+    services.save_scheme(cast["vienne"], vienne_medecine, "86")
+    return latest
+
+
+def post(cast, commune: str, mode: str = "liberal", debut: date | None = None) -> Vacancy:
+    data = services.VacancyData(commune=commune, profession="generaliste", mode=mode, contact_nom="Mairie", debut=debut)
+    return services.create_vacancy(cast["admin"], data)
+
+
+def person(cast, nom: str, **values) -> Candidate:
+    data = services.CandidateData(nom=nom, prenom="A", profession="generaliste", situation="interne", **values)
+    return services.create_candidate(cast["vienne"], "86", data, True)
+
+
+def test_a_candidates_posts_ranked_and_explained(cast, places, project):  # noqa: F811
+    latest = places
+    chauvigny = post(cast, "86070", debut=date(2027, 1, 11))
+    lussac = post(cast, "86140", mode="salarie", debut=date(2026, 12, 22))
+    la_rochelle = post(cast, "17300")
+    lea = person(
+        cast,
+        "Durand",
+        commune_reference="86194",
+        temps_max_minutes=60,
+        territoires_preferes=["com:86070"],
+        modes=["liberal"],
+        disponible_le=date(2027, 1, 1),
+    )
+    poitiers = Commune.objects.get(pk="86194")
+    minutes = {v.pk: road_minutes(poitiers, v.commune) for v in (chauvigny, lussac, la_rochelle)}
+    assert minutes[chauvigny.pk] < 60 < minutes[la_rochelle.pk]
+
+    ranked = matching.rank_vacancies(cast["admin"], lea)
+    by_post = {m.vacancy.pk: m for m in ranked}
+    assert [m.vacancy.pk for m in ranked] == [chauvigny.pk, lussac.pk, la_rochelle.pk]
+    for match in ranked:
+        assert [c.label for c in match.components] == LABELS
+        assert [c.maximum for c in match.components] == [30, 25, 15, 10, 10, 10]
+        assert match.total == pytest.approx(sum(c.points for c in match.components))
+
+    def trip(vacancy: Vacancy) -> str:
+        return f"{minutes[vacancy.pk]:.0f} min estimées depuis Poitiers (maximum 60 min)"
+
+    def distance_points(vacancy: Vacancy) -> float:
+        return round(25 * max(0.0, (60 - minutes[vacancy.pk]) / 60), 6)
+
+    assert components(by_post[chauvigny.pk]) == {
+        "territoire": (30, "dans un territoire souhaité"),
+        "distance": (distance_points(chauvigny), trip(chauvigny)),
+        "date": (15, "écart de 10 jours avec la disponibilité"),
+        "mode": (10, "libéral accepté"),
+        "aide": (0, f"« {SCHEME} » réservé aux zones sous-denses (Zone de vigilance)"),
+        "attractivite": (5, f"maison de santé existante (BPE {latest}) ; Zone de vigilance (zonage de l'ARS)"),
+    }
+    stage = project.get_stage_display().lower()
+    assert components(by_post[lussac.pk]) == {
+        "territoire": (0, "hors des territoires souhaités"),
+        "distance": (distance_points(lussac), trip(lussac)),
+        "date": (15, "écart de 10 jours avec la disponibilité"),
+        "mode": (0, "salarié non souhaité"),
+        "aide": (10, f"éligible à « {SCHEME} » (Zone d'action complémentaire (ZAC))"),
+        "attractivite": (
+            10,
+            f"centre de santé existante (BPE {latest}) ; projet « {project.nom} » ({stage}) ; "
+            "Zone d'action complémentaire (ZAC) (zonage de l'ARS)",
+        ),
+    }
+    assert components(by_post[la_rochelle.pk]) == {
+        "territoire": (0, "hors des territoires souhaités"),
+        "distance": (0, trip(la_rochelle)),
+        "date": (7.5, "date inconnue"),
+        "mode": (10, "libéral accepté"),
+        "aide": (0, "aucune aide du Département du poste"),
+        "attractivite": (0, "pas de maison ou centre de santé ; Hors zonage (zonage de l'ARS)"),
+    }
+
+
+def test_a_posts_candidates_without_preferences_get_half_points_said_as_unknown(cast, places, vienne_medecine):
+    chauvigny = post(cast, "86070")
+    bound = person(cast, "Lié", commune_reference="86194")
+    services.create_agreement(cast["vienne"], bound, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
+    unknown = person(cast, "Inconnu")
+    ranked = matching.rank_candidates(cast["admin"], chauvigny)
+    assert [m.candidate.pk for m in ranked] == [bound.pk, unknown.pk]
+    poitiers, place = Commune.objects.get(pk="86194"), Commune.objects.get(pk="86070")
+    latest = places
+    common = {
+        "territoire": (15, "aucun territoire indiqué"),
+        "date": (7.5, "date inconnue"),
+        "mode": (5, "aucun mode indiqué"),
+        "attractivite": (5, f"maison de santé existante (BPE {latest}) ; Zone de vigilance (zonage de l'ARS)"),
+    }
+    assert components(ranked[0]) == {
+        **common,
+        "distance": (12.5, f"{road_minutes(poitiers, place):.0f} min estimées depuis Poitiers (pas de maximum indiqué)"),
+        "aide": (10, f"convention en cours ({SCHEME})"),
+    }
+    assert components(ranked[1]) == {
+        **common,
+        "distance": (12.5, "lieu de référence inconnu"),
+        "aide": (0, f"« {SCHEME} » réservé aux zones sous-denses (Zone de vigilance)"),
+    }
+
+
+def test_an_aid_without_zone_condition_and_an_agreement_elsewhere(cast, places, vienne_medecine):
+    vienne_medecine.zone_sous_dense = False
+    services.save_scheme(cast["vienne"], vienne_medecine, "86")
+    chauvigny = post(cast, "86070")
+    la_rochelle = post(cast, "17300")
+    candidate = person(cast, "Sans", modes=["salarie"])
+    services.create_agreement(cast["vienne"], candidate, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
+    Candidate.objects.filter(pk=candidate.pk).update(departement_id="17")  # the agreement stays the Vienne's
+    ranked = {m.vacancy.pk: components(m) for m in matching.rank_vacancies(cast["admin"], candidate)}
+    assert ranked[chauvigny.pk]["aide"] == (10, f"convention en cours ({SCHEME})")
+    assert ranked[chauvigny.pk]["mode"] == (0, "libéral non souhaité")
+    assert ranked[la_rochelle.pk]["aide"] == (0, "aucune aide du Département du poste")
+    other = person(cast, "Autre")
+    ranked = {m.vacancy.pk: components(m) for m in matching.rank_vacancies(cast["admin"], other)}
+    assert ranked[chauvigny.pk]["aide"] == (10, f"éligible à « {SCHEME} »")
+
+
+def test_paused_and_refused_projects_do_not_make_a_place_attractive(cast, places, project):  # noqa: F811
+    lussac = post(cast, "86140")
+    candidate = person(cast, "Durand")
+    latest = places
+    zone = "Zone d'action complémentaire (ZAC) (zonage de l'ARS)"
+    for stage in (Stage.REFUSE, Stage.ABANDONNE, Stage.SUSPENDU):
+        Project.objects.filter(pk=project.pk).update(stage=stage)
+        match = next(m for m in matching.rank_vacancies(cast["admin"], candidate) if m.vacancy.pk == lussac.pk)
+        assert components(match)["attractivite"] == (10, f"centre de santé existante (BPE {latest}) ; {zone}")
+
+
+@pytest.mark.parametrize(
+    ("commune", "territory", "inside"),
+    [
+        ("86070", "com:86070", True),
+        ("86070", "com:86140", False),
+        ("75101", "com:75056", True),  # an arrondissement is in its city
+        ("86070", "epci:{epci}", True),
+        ("86140", "epci:{epci}", False),
+        ("86070", "dep:86", True),
+        ("86070", "dep:17", False),
+        ("86070", "reg:75", True),
+        ("86070", "reg:76", False),
+        ("86070", "xyz:86070", False),
+    ],
+)
+def test_the_preferred_territory_of_each_kind(cast, commune, territory, inside):
+    vacancy = post(cast, commune)
+    candidate = person(cast, "Durand")
+    epci = Commune.objects.get(pk="86070").epci_id
+    assert Commune.objects.get(pk="86140").epci_id != epci
+    Candidate.objects.filter(pk=candidate.pk).update(territoires_preferes=[territory.format(epci=epci)])
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    assert match.vacancy == vacancy
+    expected = (30, "dans un territoire souhaité") if inside else (0, "hors des territoires souhaités")
+    assert components(match)["territoire"] == expected
+
+
+def test_the_sources_name_the_bpe_the_apl_run_and_the_travel_estimate(db, national):
+    from oasis.accessibility.runs import current_run
+
+    run = current_run("generaliste")
+    offre = run.entrees["offre"]
+    assert matching.sources("generaliste") == (
+        f"structures : BPE {max(bpe_millesimes())} et projets suivis dans OASIS ; "
+        "sous-dotation : zonage de l'ARS quand il est importé, sinon APL estimée "
+        f"{run.get_profession_display().lower()} (calcul n° {run.pk}, offre {offre['source'].upper()} "
+        f"{offre['millesime']}, {run.entrees['demande']}) ; "
+        "temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)"
+    )
+    assert matching.sources("medecin-specialiste") == (
+        f"structures : BPE {max(bpe_millesimes())} et projets suivis dans OASIS ; "
+        "temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)"
+    )
