@@ -17,13 +17,17 @@ SHARED_RAW_DATA = Path(os.environ.get("OASIS_RAW_DATA", ROOT.parent / "shared" /
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Transactional tests (the job worker's, the browser's with live_server) flush the database after each test:
-    # run them last so the national data loaded once serves every other test.
+    # run them last so the national data loaded once serves every other test. They are marked, so that the mutation
+    # runs can leave them out (each would cost the next mutant a reload of the national data).
     def flushes(item: pytest.Item) -> int:
         if item.get_closest_marker("browser") is not None:
             return 2
         marker = item.get_closest_marker("django_db")
         return 1 if marker is not None and marker.kwargs.get("transaction") else 0
 
+    for item in items:
+        if flushes(item):
+            item.add_marker(pytest.mark.transactional)
     items.sort(key=flushes)
 
 
