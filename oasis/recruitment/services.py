@@ -119,6 +119,11 @@ def retention_until(today: date | None = None) -> date:
     return add_months(today or date.today(), int(settings.OASIS_CANDIDATE_RETENTION_MONTHS))
 
 
+def _amount(value: Decimal | None) -> str | None:
+    """An amount for the audit, in euros with two decimals whatever its source (a form, the database)."""
+    return None if value is None else f"{value:.2f}"
+
+
 def _check_departement(code: str) -> None:
     if not Departement.objects.filter(pk=code).exists():
         raise ValueError(UNKNOWN_DEPARTEMENT.format(code=code))
@@ -457,7 +462,7 @@ def create_agreement(
             user,
             "convention.creation",
             agreement,
-            {"candidat": candidate.pk, "dispositif": scheme.code, "mensualites": len(amounts), "total": str(sum(amounts))},
+            {"candidat": candidate.pk, "dispositif": scheme.code, "mensualites": len(amounts), "total": _amount(sum(amounts))},
         )
         _touch(candidate)
     return agreement
@@ -551,7 +556,7 @@ def record_breach(user: Any, agreement: AidAgreement, on: date, reason: str) -> 
             user,
             "convention.rupture",
             agreement,
-            {"le": on.isoformat(), "du": str(owed.amount), "regle": owed.rule, "versements_annules": cancelled},
+            {"le": on.isoformat(), "du": _amount(owed.amount), "regle": owed.rule, "versements_annules": cancelled},
         )
     return owed
 
@@ -816,8 +821,8 @@ def save_scheme(user: Any, scheme: AidScheme, departement: str | None) -> AidSch
             "dispositif.creation" if creating else "dispositif.modification",
             scheme,
             {
-                "montant_mensuel": str(scheme.montant_mensuel),
-                "plafond": str(scheme.plafond),
+                "montant_mensuel": _amount(scheme.montant_mensuel),
+                "plafond": _amount(scheme.plafond),
                 "annees": [scheme.annee_min, scheme.annee_max],
                 "engagement_mois": scheme.duree_engagement_mois,
                 "regle": scheme.regle_remboursement,
