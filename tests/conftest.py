@@ -51,6 +51,17 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
             current_run(profession.value)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_memos() -> None:
+    """Start each session without the in-process memos of the modules under mutation testing: mutmut forks every
+    mutant from a process that has run the tests, and a memo filled there would hide the mutated code."""
+    from oasis.diagnostics.services import _nearest
+    from oasis.planning.services import _coverage
+
+    _nearest.clear()
+    _coverage.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     """Login throttling lives in the cache: each test starts with none."""

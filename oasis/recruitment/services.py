@@ -462,7 +462,12 @@ def create_agreement(
             user,
             "convention.creation",
             agreement,
-            {"candidat": candidate.pk, "dispositif": scheme.code, "mensualites": len(amounts), "total": _amount(sum(amounts, Decimal(0)))},
+            {
+                "candidat": candidate.pk,
+                "dispositif": scheme.code,
+                "mensualites": len(amounts),
+                "total": _amount(sum(amounts, Decimal(0))),
+            },
         )
         _touch(candidate)
     return agreement
