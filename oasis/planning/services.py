@@ -35,6 +35,14 @@ MODELS = {
     "p-median": "p-médian : le temps de trajet moyen le plus court vers une structure",
 }
 
+UNKNOWN_MODEL = "Modèle inconnu : « {value} » ({known})."
+P_MEDIAN_NEEDS_EXACT = "Le modèle p-médian se résout par la méthode exacte."
+UNKNOWN_DEMAND = "Demande inconnue : « {value} » ({known})."
+UNKNOWN_METHOD = "Méthode inconnue : « {value} » ({known})."
+SITES_OUT_OF_RANGE = "Le nombre de sites doit être compris entre 1 et 50."
+MINUTES_OUT_OF_RANGE = "Le temps de couverture doit être compris entre 5 et 60 minutes."
+PROFESSIONALS_OUT_OF_RANGE = "Le nombre de professionnels par site doit être compris entre 1 et 30."
+
 
 @dataclass
 class PlanningOptions:
@@ -52,19 +60,19 @@ class PlanningOptions:
 
     def check(self) -> None:
         if self.modele not in MODELS:
-            raise ValueError(f"Modèle inconnu : « {self.modele} » ({', '.join(MODELS)}).")
+            raise ValueError(UNKNOWN_MODEL.format(value=self.modele, known=", ".join(MODELS)))
         if self.modele == "p-median" and self.methode != "exacte":
-            raise ValueError("Le modèle p-médian se résout par la méthode exacte.")
+            raise ValueError(P_MEDIAN_NEEDS_EXACT)
         if self.demande not in DEMANDS:
-            raise ValueError(f"Demande inconnue : « {self.demande} » ({', '.join(DEMANDS)}).")
+            raise ValueError(UNKNOWN_DEMAND.format(value=self.demande, known=", ".join(DEMANDS)))
         if self.methode not in METHODS:
-            raise ValueError(f"Méthode inconnue : « {self.methode} » ({', '.join(METHODS)}).")
+            raise ValueError(UNKNOWN_METHOD.format(value=self.methode, known=", ".join(METHODS)))
         if not 1 <= self.sites <= 50:
-            raise ValueError("Le nombre de sites doit être compris entre 1 et 50.")
+            raise ValueError(SITES_OUT_OF_RANGE)
         if not 5 <= self.minutes <= 60:
-            raise ValueError("Le temps de couverture doit être compris entre 5 et 60 minutes.")
+            raise ValueError(MINUTES_OUT_OF_RANGE)
         if not 1 <= self.professionnels_par_site <= 30:
-            raise ValueError("Le nombre de professionnels par site doit être compris entre 1 et 30.")
+            raise ValueError(PROFESSIONALS_OUT_OF_RANGE)
 
 
 @dataclass
