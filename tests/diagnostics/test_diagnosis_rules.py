@@ -1,0 +1,141 @@
+"""The état des lieux's rules one at a time: which places each territory is compared with, the run's stored aggregates
+used where they exist and the communes' results where they do not, a commune counting zero professionals not being a
+place where one practises, the zoning counted by zone, structures per commune, the bassins' determinants weighted by
+population, and one cache entry per territory. Expected values come from the rows, counted here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from oasis.accessibility.models import AplAggregate, AplResult
+from oasis.accessibility.rows import is_under_served
+from oasis.accessibility.runs import current_run
+from oasis.accessibility.units import load_units
+from oasis.diagnostics import services
+from oasis.references.importers import run_import
+from oasis.supply.models import SupplyCount
+from oasis.supply.services import bpe_millesimes
+from oasis.territories.models import BassinDeVie, Commune
+from oasis.territories.services import get_territory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
+
+
+@pytest.mark.parametrize(
+    ("niveau", "code", "expected"),
+    [
+        ("commune", "86194", [("Vienne", "departement", "86"), ("Nouvelle-Aquitaine", "region", "75")]),
+        ("epci", "200069854", [("Vienne", "departement", "86"), ("Nouvelle-Aquitaine", "region", "75")]),
+        ("departement", "86", [("Nouvelle-Aquitaine", "region", "75")]),
+        ("region", "75", []),
+    ],
+)
+def test_each_territory_is_compared_with_its_departement_region_and_france(niveau, code, expected):
+    places = services._comparison_places(get_territory(niveau, code))
+    assert places == [*expected, ("France", "national", "FR")]
+
+
+def test_a_departement_reads_the_runs_stored_aggregate_and_a_commune_its_own_result():
+    run = current_run("generaliste")
+    vienne = get_territory("departement", "86")
+    stored = AplAggregate.objects.get(run=run, niveau="departement", code="86")
+    rows = [
+        (apl, weight, population, is_under_served(run, apl, classe))
+        for apl, weight, population, classe in AplResult.objects.filter(run=run, commune__departement_id="86").values_list(
+            "apl", "commune__pop_standardisee", "commune__pop_totale_drees", "classe"
+        )
+    ]
+    weighted = [(apl, weight or 0.0) for apl, weight, _p, _u in rows if apl is not None]
+    mean = sum(apl * weight for apl, weight in weighted) / sum(weight for _a, weight in weighted)
+    assert stored.apl_moyen == pytest.approx(mean)
+    assert stored.population == pytest.approx(sum(p or 0.0 for _a, _w, p, _u in rows))
+    assert stored.population_sous_dotee == pytest.approx(sum(p or 0.0 for _a, _w, p, under in rows if under))
+    AplAggregate.objects.filter(pk=stored.pk).update(apl_moyen=9.5, population=1000.0, population_sous_dotee=250.0)
+    assert services.apl_for(run, vienne) == (9.5, 1000.0, 250.0)
+    poitiers = AplResult.objects.get(run=run, commune_id="86194")
+    commune = Commune.objects.get(pk="86194")
+    expected_under = commune.pop_totale_drees if is_under_served(run, poitiers.apl, poitiers.classe) else 0.0
+    assert services.apl_for(run, get_territory("commune", "86194")) == pytest.approx(
+        (poitiers.apl, commune.pop_totale_drees, expected_under)
+    )
+    assert services._apl_for_place(run, "departement", "86") == 9.5
+    assert services._apl_for_place(run, "national", "FR") == pytest.approx(run.resume["apl_moyen_national"])
+
+
+def test_a_commune_counting_zero_professionals_is_not_where_one_practises():
+    units = load_units()
+    millesime = bpe_millesimes()[0]
+    services._nearest.clear()
+    km, minutes = services._nearest_arrays("orthophoniste", units, millesime)
+    poitiers = units.index["86194"]
+    assert km[poitiers] == 0.0 and minutes[poitiers] == 0.0
+    SupplyCount.objects.filter(commune_id="86194", equipement="orthophoniste", millesime=millesime).update(nombre=0)
+    services._nearest.clear()
+    km, minutes = services._nearest_arrays("orthophoniste", units, millesime)
+    assert km[poitiers] > 0 and minutes[poitiers] > 0
+    assert km.shape == minutes.shape == (units.n,)
+    # Kept for the same data: the second call returns the same arrays.
+    assert services._nearest_arrays("orthophoniste", units, millesime)[0] is km
+
+
+def test_the_density_of_a_place_is_its_count_per_10000_inhabitants():
+    millesime = bpe_millesimes()[0]
+    count = sum(
+        SupplyCount.objects.filter(equipement="generaliste", millesime=millesime, commune__departement_id="86").values_list(
+            "nombre", flat=True
+        )
+    )
+    population = sum(Commune.objects.communes().filter(departement_id="86").values_list("population", flat=True))
+    assert services._density("generaliste", millesime, "departement", "86") == pytest.approx(10_000 * count / population)
+
+
+def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
+    assert services._zonage(get_territory("departement", "86")) == ([], "")
+    header = "region;date_arrete;code_insee;profession;zone\n"
+    rows = "75;2024-03-01;86070;generaliste;ZIP\n75;2024-03-01;86140;generaliste;ZIP\n75;2024-03-01;86194;generaliste;ZAC\n"
+    (tmp_path / "z.csv").write_text(header + rows + "75;2024-03-01;86165;infirmier;sous-dote\n", encoding="utf-8")
+    run_import("zonage", tmp_path / "z.csv")
+    population = dict(Commune.objects.filter(pk__in=["86070", "86140", "86194"]).values_list("pk", "pop_totale_drees"))
+    zones, source = services._zonage(get_territory("departement", "86"))
+    assert [(z.zone, z.communes, z.population) for z in zones] == [
+        ("ZIP", 2, round(population["86070"] + population["86140"])),
+        ("ZAC", 1, round(population["86194"])),
+    ]
+    assert [z.label for z in zones] == ["Zone d'intervention prioritaire (ZIP)", "Zone d'action complémentaire (ZAC)"]
+    assert source == "Zonage de l'ARS, arrêté du 01/03/2024"
+
+
+def test_structures_are_listed_per_commune_by_name():
+    millesime = bpe_millesimes()[0]
+    SupplyCount.objects.filter(commune__departement_id="86", equipement__in=["maison-de-sante", "centre-de-sante"]).delete()
+    SupplyCount.objects.create(commune_id="86194", equipement="centre-de-sante", millesime=millesime, nombre=2)
+    SupplyCount.objects.create(commune_id="86070", equipement="maison-de-sante", millesime=millesime, nombre=1)
+    SupplyCount.objects.create(commune_id="86070", equipement="centre-de-sante", millesime=millesime, nombre=1)
+    SupplyCount.objects.create(commune_id="86140", equipement="maison-de-sante", millesime=millesime - 1, nombre=1)
+    assert services._structure_communes(get_territory("departement", "86"), millesime) == [
+        ("86070", "Chauvigny", 1, 1),
+        ("86194", "Poitiers", 0, 2),
+    ]
+
+
+def test_the_bassins_determinants_are_weighted_by_the_communes_population():
+    territory = get_territory("epci", "200069854")
+    weights: dict[str, float] = {}
+    for bassin, population in territory.communes().exclude(bassin_de_vie=None).values_list("bassin_de_vie_id", "population"):
+        weights[bassin] = weights.get(bassin, 0.0) + population
+    bassins = {b.code: b for b in BassinDeVie.objects.filter(code__in=weights)}
+    known = [(bassins[c].taux_pauvrete_2021, w) for c, w in weights.items() if bassins[c].taux_pauvrete_2021 is not None]
+    social = services._social(territory)
+    assert len(weights) >= 2  # the example discriminates a plain mean from a weighted one
+    assert social.taux_pauvrete == pytest.approx(sum(v * w for v, w in known) / sum(w for _v, w in known))
+    assert social.bassins[0] == bassins[max(weights, key=lambda c: weights[c])].nom
+    assert len(social.bassins) == min(8, len(weights))
+
+
+def test_each_territory_has_its_own_cached_diagnosis():
+    vienne = services.cached_diagnosis(get_territory("departement", "86"))
+    creuse = services.cached_diagnosis(get_territory("departement", "23"))
+    assert (vienne.territory.code, creuse.territory.code) == ("86", "23")
+    assert services.cached_diagnosis(get_territory("departement", "86")).generated_at == vienne.generated_at  # kept
+    assert not np.isclose(vienne.demography.population, creuse.demography.population)
