@@ -10,6 +10,7 @@ from oasis.audit.models import AuditEvent
 from oasis.recruitment import services
 from oasis.recruitment.enums import PipelineStage, VacancyStatus
 from oasis.recruitment.models import Candidate, PlacementStep, Vacancy
+from oasis.territories.models import Commune
 
 
 def post(cast, commune="86140"):
@@ -42,6 +43,7 @@ def test_the_steps_are_kept_with_their_notes_and_renew_the_retention(cast, stude
     assert student.conserver_jusqu_au == services.retention_until()
     event = AuditEvent.objects.filter(action="candidat.etape").get()
     assert event.details == {"mise_en_relation": placement.pk, "vers": "echanges"}
+    assert event.user == cast["vienne"]
 
 
 def test_an_unknown_step_is_refused_by_name(cast, placement):
@@ -68,6 +70,7 @@ def test_installing_needs_its_date_and_fills_the_post(cast, placement):
     assert outcome.placement.installe_le == date(2027, 1, 4)
     assert outcome.fulfilled is None  # no aid agreement
     assert Vacancy.objects.get().statut == VacancyStatus.POURVU
+    assert PlacementStep.objects.filter(placement=placement).order_by("pk").last().note == ""  # none given
 
 
 def test_an_installation_in_the_departement_fulfils_the_pending_commitment(cast, vienne_medecine, student, placement):
@@ -92,6 +95,16 @@ def test_a_broken_or_fulfilled_commitment_is_not_fulfilled_again(cast, vienne_me
     services.record_breach(cast["vienne"], agreement, date(2026, 12, 1), "Changement d'orientation")
     outcome = services.move_placement(cast["vienne"], placement, PipelineStage.INSTALLE, installe_le=date(2027, 1, 4))
     assert outcome.fulfilled is None
+
+
+def test_a_fulfilled_commitment_keeps_its_first_installation(cast, vienne_medecine, student, placement):
+    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
+    chauvigny = Commune.objects.get(pk="86070")
+    services.record_installation(cast["vienne"], agreement, chauvigny, date(2026, 12, 1))
+    outcome = services.move_placement(cast["vienne"], placement, PipelineStage.INSTALLE, installe_le=date(2027, 1, 4))
+    assert outcome.fulfilled is None
+    agreement.refresh_from_db()
+    assert (agreement.installe_le, agreement.installation_commune_id) == (date(2026, 12, 1), "86070")
 
 
 @pytest.mark.parametrize("who", ["charente_maritime", "ars_na", "lussac", "medecin"])
