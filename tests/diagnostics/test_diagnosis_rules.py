@@ -88,6 +88,11 @@ def test_the_density_of_a_place_is_its_count_per_10000_inhabitants():
     )
     population = sum(Commune.objects.communes().filter(departement_id="86").values_list("population", flat=True))
     assert services._density("generaliste", millesime, "departement", "86") == pytest.approx(10_000 * count / population)
+    # France: INSEE publishes 61,429 GPs (D201) in the BPE 2019, for the communes' population.
+    france = sum(Commune.objects.communes().values_list("population", flat=True))
+    assert millesime == 2019
+    assert services._density("generaliste", 2019, "national", "FR") == pytest.approx(10_000 * 61_429 / france, rel=1e-9)
+    assert services._density("sage-femme", 2019, "national", "FR") != services._density("generaliste", 2019, "national", "FR")
 
 
 def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
