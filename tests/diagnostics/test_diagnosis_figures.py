@@ -29,10 +29,10 @@ def _haversine(lon1, lat1, lon2, lat2):
     return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
 
 
-@pytest.fixture(scope="module")
-def creuse(django_db_blocker):
-    with django_db_blocker.unblock():
-        return build_diagnosis(get_territory("departement", "23"))
+@pytest.fixture
+def creuse():
+    # Built in each test (not once per module), so that mutation testing knows every test that reads it.
+    return build_diagnosis(get_territory("departement", "23"))
 
 
 def test_distance_time_and_share_beyond_20_minutes_for_orthophonistes(creuse):

@@ -144,3 +144,57 @@ def test_each_territory_has_its_own_cached_diagnosis():
     assert (vienne.territory.code, creuse.territory.code) == ("86", "23")
     assert services.cached_diagnosis(get_territory("departement", "86")).generated_at == vienne.generated_at  # kept
     assert not np.isclose(vienne.demography.population, creuse.demography.population)
+
+
+def test_each_professions_figures_for_the_vienne():
+    """Counts and densities from the BPE rows, the APL from the run's aggregate, shares from the run's populations,
+    ages from the active practitioner import only, the official APL of the Vienne and of its comparison places."""
+    from oasis.accessibility.models import Practitioner, PractitionerImport
+    from oasis.references.services import territory_official_apl
+
+    active = PractitionerImport.objects.create(fichier="a.csv", sha256="a", profession="generaliste", millesime=2023, lignes=5)
+    for commune, age in [("86194", 59), ("86194", 60), ("86070", 61), ("86070", None), ("23096", 70)]:
+        Practitioner.objects.create(source=active, commune_id=commune, actes=4000, age=age)
+    old = PractitionerImport.objects.create(
+        fichier="b.csv", sha256="b", profession="generaliste", millesime=2020, lignes=1, active=False
+    )
+    Practitioner.objects.create(source=old, commune_id="86194", actes=4000, age=80)
+    vienne = get_territory("departement", "86")
+    diagnosis = services.build_diagnosis(vienne)
+    population = sum(Commune.objects.filter(departement_id="86").values_list("population", flat=True))
+    assert diagnosis.demography.population == population
+    assert [p.equipement.value for p in diagnosis.professions][:2] == ["generaliste", "chirurgien-dentiste"]
+    for row in diagnosis.professions:
+        profession = row.equipement.value
+        nombre = sum(
+            SupplyCount.objects.filter(equipement=profession, millesime=2019, commune__departement_id="86").values_list(
+                "nombre", flat=True
+            )
+        )
+        assert row.nombre == nombre
+        assert row.pour_10000 == pytest.approx(10_000 * nombre / population)
+        run = current_run(profession, "ensemble")
+        stored = AplAggregate.objects.get(run=run, niveau="departement", code="86")
+        assert (row.run, row.apl, row.population_sous_dotee) == (run, stored.apl_moyen, stored.population_sous_dotee)
+        assert row.part_sous_dotee == pytest.approx(stored.population_sous_dotee / stored.population)
+        assert row.officiel == territory_official_apl(vienne, profession)
+        if row.officiel is not None:
+            assert row.officiel_comparaisons == [
+                territory_official_apl(get_territory("region", "75"), profession),
+                territory_official_apl(None, profession),
+            ]
+        assert [c.label for c in row.comparisons] == ["Nouvelle-Aquitaine", "France"]
+        assert row.comparisons[0].apl == AplAggregate.objects.get(run=run, niveau="region", code="75").apl_moyen
+    generaliste = diagnosis.professions[0]
+    assert generaliste.officiel is not None and generaliste.apl is not None
+    assert (generaliste.ages_connus, generaliste.part_60_ans_et_plus) == (True, pytest.approx(2 / 3))
+    assert (diagnosis.professions[1].ages_connus, diagnosis.professions[1].part_60_ans_et_plus) == (False, None)
+    assert diagnosis.notes == []
+
+
+def test_a_commune_without_any_professional_counts_zero_of_each():
+    SupplyCount.objects.filter(commune_id="86140").delete()
+    diagnosis = services.build_diagnosis(get_territory("commune", "86140"))
+    assert [(row.nombre, row.pour_10000) for row in diagnosis.professions] == [(0, 0.0)] * len(diagnosis.professions)
+    assert diagnosis.structures == {"maison-de-sante": 0, "centre-de-sante": 0}
+    assert diagnosis.structure_communes == []
