@@ -9,12 +9,15 @@ import math
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from oasis.accessibility.params import load_parameters
+from oasis.audit.models import AuditEvent
 from oasis.projects.enums import Stage
 from oasis.projects.models import Project
 from oasis.recruitment import matching, services
-from oasis.recruitment.models import Candidate, Vacancy
+from oasis.recruitment.models import AidScheme, Candidate, Vacancy
 from oasis.references.importers import run_import
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
@@ -242,3 +245,43 @@ def test_the_sources_name_the_bpe_the_apl_run_and_the_travel_estimate(db, nation
         f"structures : BPE {max(bpe_millesimes())} et projets suivis dans OASIS ; "
         "temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)"
     )
+
+
+def test_only_open_posts_are_offered_and_ranking_costs_the_same_queries_for_more_posts(cast, places, django_assert_num_queries):
+    candidate = person(cast, "Durand", commune_reference="86194")
+    services.create_agreement(
+        cast["vienne"], candidate, AidScheme.objects.get(departement_id="86"), date(2026, 9, 1), date(2026, 9, 1), 12
+    )
+    first = post(cast, "86070")
+    filled = post(cast, "86140")
+    services.set_vacancy_status(cast["admin"], filled, "pourvu")
+    assert [m.vacancy for m in matching.rank_vacancies(cast["admin"], candidate)] == [first]
+    with CaptureQueriesContext(connection) as one:
+        matching.rank_vacancies(cast["admin"], candidate)
+    post(cast, "86070")  # the places' zoning is imported: no estimate to compute for them
+    post(cast, "17300")
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(matching.rank_vacancies(cast["admin"], candidate)) == 3
+
+
+def test_ranking_candidates_records_who_saw_them_and_why_in_queries_independent_of_their_number(cast, places):
+    vacancy = post(cast, "86070")
+    scheme = AidScheme.objects.get(departement_id="86")
+    first = person(cast, "Un", commune_reference="86194")
+    services.create_agreement(cast["vienne"], first, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
+    with CaptureQueriesContext(connection) as one:
+        matching.rank_candidates(cast["vienne"], vacancy)
+    for nom in ("Deux", "Trois"):
+        other = person(cast, nom, commune_reference="86165")
+        services.create_agreement(cast["vienne"], other, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
+    with CaptureQueriesContext(connection) as three:
+        assert len(matching.rank_candidates(cast["vienne"], vacancy)) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
+    views = AuditEvent.objects.filter(action="candidat.consultation").order_by("pk")
+    assert {(e.user, e.details["motif"]) for e in views} == {(cast["vienne"], f"classement pour le poste n° {vacancy.pk}")}
+    assert views.count() == 4
+
+
+def test_the_sources_say_when_no_bpe_is_loaded(db, national):
+    SupplyCount.objects.all().delete()
+    assert matching.sources("medecin-specialiste").startswith("structures : BPE — et projets suivis dans OASIS ; ")
