@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -285,3 +286,73 @@ def test_ranking_candidates_records_who_saw_them_and_why_in_queries_independent_
 def test_the_sources_say_when_no_bpe_is_loaded(db, national):
     SupplyCount.objects.all().delete()
     assert matching.sources("medecin-specialiste").startswith("structures : BPE — et projets suivis dans OASIS ; ")
+
+
+def other_scheme(cast, code: str, nom: str, professions: list[str], zone: bool) -> AidScheme:
+    scheme = AidScheme(
+        code=code,
+        nom=nom,
+        financeur="Département de la Vienne",
+        kind="etudes",
+        professions=professions,
+        montant_mensuel=Decimal("300"),
+        duree_engagement_mois=36,
+        zone_sous_dense=zone,
+    )
+    return services.save_scheme(cast["vienne"], scheme, "86")
+
+
+def test_every_scheme_of_the_place_is_weighed_in_turn(cast, places):
+    # Listed before the Vienne's aid (by name): one for another profession, then one reserved to under-served zones.
+    other_scheme(cast, "a-ide", "A. infirmiers", ["infirmier"], zone=False)
+    other_scheme(cast, "a-zone", "A. zones", ["generaliste"], zone=True)
+    chauvigny = post(cast, "86070")  # zone de vigilance: not under-served
+    candidate = person(cast, "Durand")
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    assert match.vacancy == chauvigny
+    assert components(match)["aide"] == (
+        0,
+        "« A. zones » réservé aux zones sous-denses (Zone de vigilance) ; "
+        f"« {SCHEME} » réservé aux zones sous-denses (Zone de vigilance)",
+    )
+    other_scheme(cast, "z-libre", "Z. sans condition", ["generaliste"], zone=False)
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    assert components(match)["aide"] == (10, "éligible à « Z. sans condition »")
+
+
+def test_a_profession_without_apl_has_an_unknown_zoning(cast, places):
+    other_scheme(cast, "specialistes", "Aide aux spécialistes", ["medecin-specialiste"], zone=True)
+    vacancy = services.create_vacancy(
+        cast["admin"], services.VacancyData(commune="86070", profession="medecin-specialiste", mode="liberal", contact_nom="M")
+    )
+    data = services.CandidateData(nom="Spé", prenom="A", profession="medecin-specialiste", situation="interne")
+    candidate = services.create_candidate(cast["vienne"], "86", data, True)
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    assert match.vacancy == vacancy
+    assert components(match)["aide"] == (0, "« Aide aux spécialistes » réservé aux zones sous-denses (zonage inconnu)")
+    assert components(match)["attractivite"][1] == f"maison de santé existante (BPE {places})"
+
+
+def test_a_project_alone_makes_a_place_attractive_and_no_bpe_means_no_structure(cast, places, project):  # noqa: F811
+    SupplyCount.objects.filter(commune_id="86140").delete()
+    lussac = post(cast, "86140")
+    candidate = person(cast, "Durand")
+    zone = "Zone d'action complémentaire (ZAC) (zonage de l'ARS)"
+    match = next(m for m in matching.rank_vacancies(cast["admin"], candidate) if m.vacancy == lussac)
+    stage = project.get_stage_display().lower()
+    assert components(match)["attractivite"] == (10, f"projet « {project.nom} » ({stage}) ; {zone}")
+    SupplyCount.objects.all().delete()
+    Project.objects.filter(pk=project.pk).update(stage=Stage.SUSPENDU)
+    match = next(m for m in matching.rank_vacancies(cast["admin"], candidate) if m.vacancy == lussac)
+    assert components(match)["attractivite"] == (5, f"pas de maison ou centre de santé ; {zone}")
+
+
+def test_a_place_of_an_unknown_category_is_reached_at_the_default_speed(cast, places):
+    Commune.objects.filter(pk="86194").update(categorie_aav="")
+    chauvigny = post(cast, "86070")
+    candidate = person(cast, "Durand", commune_reference="86194")
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    minutes = road_minutes(Commune.objects.get(pk="86194"), chauvigny.commune)
+    assert components(match)["distance"] == (12.5, f"{minutes:.0f} min estimées depuis Poitiers (pas de maximum indiqué)")
+    travel = load_parameters().travel
+    assert "" not in travel["vitesse_kmh_par_categorie_aav"]
