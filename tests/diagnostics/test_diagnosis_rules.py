@@ -177,6 +177,7 @@ def test_each_professions_figures_for_the_vienne():
         stored = AplAggregate.objects.get(run=run, niveau="departement", code="86")
         assert (row.run, row.apl, row.population_sous_dotee) == (run, stored.apl_moyen, stored.population_sous_dotee)
         assert row.part_sous_dotee == pytest.approx(stored.population_sous_dotee / stored.population)
+        assert row.unite == run.resume["unite"] and row.unite
         assert row.officiel == territory_official_apl(vienne, profession)
         if row.officiel is not None:
             assert row.officiel_comparaisons == [
@@ -190,6 +191,11 @@ def test_each_professions_figures_for_the_vienne():
     assert (generaliste.ages_connus, generaliste.part_60_ans_et_plus) == (True, pytest.approx(2 / 3))
     assert (diagnosis.professions[1].ages_connus, diagnosis.professions[1].part_60_ans_et_plus) == (False, None)
     assert diagnosis.notes == []
+    # The least served communes are the GP run's lowest APLs, lowest first.
+    results = AplResult.objects.filter(run=generaliste.run, commune__departement_id="86", apl__isnull=False)
+    lowest = list(results.order_by("apl").values_list("apl", flat=True)[: services.UNDER_SERVED_LISTED])
+    assert [row.apl for row in diagnosis.least_served] == pytest.approx(lowest)
+    assert len(diagnosis.gp_rows) == Commune.objects.units().filter(departement_id="86").count()
 
 
 def test_a_commune_without_any_professional_counts_zero_of_each():
