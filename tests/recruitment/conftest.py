@@ -9,6 +9,19 @@ from oasis.recruitment.services import CandidateData, create_candidate, save_sch
 from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
 
 
+def make_scheme(code: str, departement: str | None = "86", **values) -> AidScheme:
+    """A study-aid scheme stored as is (no service, no audit): 300 € a month, 36 months of practice."""
+    defaults = {
+        "nom": code,
+        "financeur": "Département",
+        "kind": "etudes",
+        "professions": ["generaliste"],
+        "montant_mensuel": Decimal("300"),
+        "duree_engagement_mois": 36,
+    }
+    return AidScheme.objects.create(code=code, departement_id=departement, **{**defaults, **values})
+
+
 @pytest.fixture
 def vienne_medecine(cast):  # noqa: F811
     scheme = AidScheme(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -24,6 +23,7 @@ from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
 from oasis.territories.models import Commune
 from tests.projects.conftest import project  # noqa: F401
+from tests.recruitment.conftest import make_scheme
 
 SCHEME = "Aide aux études de médecine (Vienne)"
 LABELS = [
@@ -288,24 +288,10 @@ def test_the_sources_say_when_no_bpe_is_loaded(db, national):
     assert matching.sources("medecin-specialiste").startswith("structures : BPE — et projets suivis dans OASIS ; ")
 
 
-def other_scheme(cast, code: str, nom: str, professions: list[str], zone: bool) -> AidScheme:
-    scheme = AidScheme(
-        code=code,
-        nom=nom,
-        financeur="Département de la Vienne",
-        kind="etudes",
-        professions=professions,
-        montant_mensuel=Decimal("300"),
-        duree_engagement_mois=36,
-        zone_sous_dense=zone,
-    )
-    return services.save_scheme(cast["vienne"], scheme, "86")
-
-
 def test_every_scheme_of_the_place_is_weighed_in_turn(cast, places):
     # Listed before the Vienne's aid (by name): one for another profession, then one reserved to under-served zones.
-    other_scheme(cast, "a-ide", "A. infirmiers", ["infirmier"], zone=False)
-    other_scheme(cast, "a-zone", "A. zones", ["generaliste"], zone=True)
+    make_scheme("a-ide", nom="A. infirmiers", professions=["infirmier"])
+    make_scheme("a-zone", nom="A. zones", zone_sous_dense=True)
     chauvigny = post(cast, "86070")  # zone de vigilance: not under-served
     candidate = person(cast, "Durand")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
@@ -315,13 +301,13 @@ def test_every_scheme_of_the_place_is_weighed_in_turn(cast, places):
         "« A. zones » réservé aux zones sous-denses (Zone de vigilance) ; "
         f"« {SCHEME} » réservé aux zones sous-denses (Zone de vigilance)",
     )
-    other_scheme(cast, "z-libre", "Z. sans condition", ["generaliste"], zone=False)
+    make_scheme("z-libre", nom="Z. sans condition")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
     assert components(match)["aide"] == (10, "éligible à « Z. sans condition »")
 
 
 def test_a_profession_without_apl_has_an_unknown_zoning(cast, places):
-    other_scheme(cast, "specialistes", "Aide aux spécialistes", ["medecin-specialiste"], zone=True)
+    make_scheme("specialistes", nom="Aide aux spécialistes", professions=["medecin-specialiste"], zone_sous_dense=True)
     vacancy = services.create_vacancy(
         cast["admin"], services.VacancyData(commune="86070", profession="medecin-specialiste", mode="liberal", contact_nom="M")
     )

@@ -12,6 +12,7 @@ from oasis.audit.models import AuditEvent
 from oasis.recruitment import services
 from oasis.recruitment.models import AidPayment, AidScheme, Candidate
 from tests.projects.conftest import make_user, project  # noqa: F401
+from tests.recruitment.conftest import make_scheme
 
 SIGNED = date(2026, 9, 1)
 
@@ -204,18 +205,8 @@ def test_a_breach_cancels_the_unpaid_instalments_and_says_what_is_owed(cast, agr
 
 
 def test_eligible_schemes_are_the_active_ones_of_the_profession_national_or_of_the_departement(cast, student, vienne_medecine):
-    elsewhere = AidScheme.objects.create(
-        code="cm17", nom="Aide 17", financeur="CD17", kind="etudes", departement_id="17", professions=["generaliste"]
-    )
-    inactive = AidScheme.objects.create(
-        code="ancienne",
-        nom="Ancienne",
-        financeur="CD86",
-        kind="etudes",
-        departement_id="86",
-        professions=["generaliste"],
-        actif=False,
-    )
+    elsewhere = make_scheme("cm17", "17")
+    inactive = make_scheme("ancienne", actif=False)
     codes = {s.code for s in services.eligible_schemes(student)}
     national = {s.code for s in AidScheme.objects.filter(departement__isnull=True, actif=True) if "generaliste" in s.professions}
     assert codes == national | {"vienne-etudes-medecine"}

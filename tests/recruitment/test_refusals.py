@@ -4,7 +4,6 @@ behind: no row, no audit event."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -12,6 +11,7 @@ from oasis.audit.models import AuditEvent
 from oasis.recruitment import services
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Vacancy, Visit
 from tests.projects.conftest import project  # noqa: F401
+from tests.recruitment.conftest import make_scheme
 
 SIGNED = date(2026, 9, 1)
 
@@ -88,29 +88,11 @@ def test_an_agreement_is_refused_for_a_scheme_that_does_not_fit(cast, vienne_med
     assert refused(lambda: create(cast["vienne"], student, national, SIGNED, SIGNED)) == (
         f"« {national.nom} » est un dispositif d'information : aucune convention n'est gérée ici."
     )
-    nurses = AidScheme.objects.create(
-        code="ide",
-        nom="Aide IDE",
-        financeur="Département de la Vienne",
-        kind="etudes",
-        departement_id="86",
-        professions=["infirmier"],
-        montant_mensuel=Decimal("300"),
-        duree_engagement_mois=36,
-    )
+    nurses = make_scheme("ide", nom="Aide IDE", professions=["infirmier"])
     assert refused(lambda: create(cast["vienne"], student, nurses, SIGNED, SIGNED)) == (
         "« Aide IDE » ne concerne pas la profession Médecin généraliste."
     )
-    elsewhere = AidScheme.objects.create(
-        code="cm17",
-        nom="Aide de Charente-Maritime",
-        financeur="Département de la Charente-Maritime",
-        kind="etudes",
-        departement_id="17",
-        professions=["generaliste"],
-        montant_mensuel=Decimal("300"),
-        duree_engagement_mois=36,
-    )
+    elsewhere = make_scheme("cm17", "17", nom="Aide de Charente-Maritime")
     assert refused(lambda: create(cast["vienne"], student, elsewhere, SIGNED, SIGNED)) == (
         "« Aide de Charente-Maritime » est un dispositif d'un autre département."
     )
