@@ -316,7 +316,27 @@ def test_a_profession_without_apl_has_an_unknown_zoning(cast, places):
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
     assert match.vacancy == vacancy
     assert components(match)["aide"] == (0, "« Aide aux spécialistes » réservé aux zones sous-denses (zonage inconnu)")
-    assert components(match)["attractivite"][1] == f"maison de santé existante (BPE {places})"
+    assert components(match)["attractivite"] == (5, f"maison de santé existante (BPE {places})")  # need unknown
+
+
+def test_each_profession_reads_its_own_zoning_and_inactive_schemes_are_ignored(cast, places, tmp_path):
+    (tmp_path / "ide.csv").write_text(
+        "region;date_arrete;code_insee;profession;zone\n75;2024-03-01;86070;infirmier;tres-sous-dote\n", encoding="utf-8"
+    )
+    run_import("zonage", tmp_path / "ide.csv")
+    make_scheme("a-ancienne", nom="A. ancienne", professions=["infirmier"], actif=False)
+    vacancy = services.create_vacancy(
+        cast["admin"], services.VacancyData(commune="86070", profession="infirmier", mode="liberal", contact_nom="M")
+    )
+    data = services.CandidateData(nom="Ide", prenom="A", profession="infirmier", situation="etudiant")
+    candidate = services.create_candidate(cast["vienne"], "86", data, True)
+    (match,) = matching.rank_vacancies(cast["admin"], candidate)
+    assert match.vacancy == vacancy
+    assert components(match)["attractivite"] == (
+        10,
+        f"maison de santé existante (BPE {places}) ; Très sous-doté (zonage de l'ARS)",  # the GPs' zone is ZV
+    )
+    assert components(match)["aide"] == (0, "aucune aide du Département du poste")
 
 
 def test_a_project_alone_makes_a_place_attractive_and_no_bpe_means_no_structure(cast, places, project):  # noqa: F811
