@@ -5,6 +5,8 @@ population, and one cache entry per territory. Expected values come from the row
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,7 @@ from oasis.accessibility.runs import current_run
 from oasis.accessibility.units import load_units
 from oasis.diagnostics import services
 from oasis.references.importers import run_import
+from oasis.references.models import ReferenceImport
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
 from oasis.territories.models import BassinDeVie, Commune
@@ -93,6 +96,8 @@ def test_the_density_of_a_place_is_its_count_per_10000_inhabitants():
     assert millesime == 2019
     assert services._density("generaliste", 2019, "national", "FR") == pytest.approx(10_000 * 61_429 / france, rel=1e-9)
     assert services._density("sage-femme", 2019, "national", "FR") != services._density("generaliste", 2019, "national", "FR")
+    SupplyCount.objects.filter(commune_id="86140", equipement="generaliste").delete()
+    assert services._density("generaliste", millesime, "commune", "86140") == 0.0
 
 
 def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
@@ -109,6 +114,15 @@ def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
     ]
     assert [z.label for z in zones] == ["Zone d'intervention prioritaire (ZIP)", "Zone d'action complémentaire (ZAC)"]
     assert source == "Zonage de l'ARS, arrêté du 01/03/2024"
+    # A newer order of the région replaces it (its rows are no longer active): undated here, with a commune outside
+    # the territory and one whose population is unknown.
+    (tmp_path / "z2.csv").write_text(header + "75;2025-01-01;86165;generaliste;ZAC\n75;2025-01-01;17300;generaliste;ZIP\n")
+    run_import("zonage", tmp_path / "z2.csv")
+    ReferenceImport.objects.filter(date_reference=date(2025, 1, 1)).update(date_reference=None)
+    Commune.objects.filter(pk="86165").update(pop_totale_drees=None)
+    zones, source = services._zonage(get_territory("departement", "86"))
+    assert [(z.zone, z.communes, z.population) for z in zones] == [("ZAC", 1, 0)]
+    assert source == "Zonage de l'ARS, arrêté non daté"
 
 
 def test_structures_are_listed_per_commune_by_name():
@@ -118,8 +132,11 @@ def test_structures_are_listed_per_commune_by_name():
     SupplyCount.objects.create(commune_id="86070", equipement="maison-de-sante", millesime=millesime, nombre=1)
     SupplyCount.objects.create(commune_id="86070", equipement="centre-de-sante", millesime=millesime, nombre=1)
     SupplyCount.objects.create(commune_id="86140", equipement="maison-de-sante", millesime=millesime - 1, nombre=1)
+    SupplyCount.objects.create(commune_id="86066", equipement="maison-de-sante", millesime=millesime, nombre=3)
+    assert Commune.objects.get(pk="86066").nom == "Châtellerault"  # after Chauvigny by name, before it by code
     assert services._structure_communes(get_territory("departement", "86"), millesime) == [
         ("86070", "Chauvigny", 1, 1),
+        ("86066", "Châtellerault", 3, 0),
         ("86194", "Poitiers", 0, 2),
     ]
 
@@ -134,6 +151,13 @@ def test_the_bassins_determinants_are_weighted_by_the_communes_population():
     social = services._social(territory)
     assert len(weights) >= 2  # the example discriminates a plain mean from a weighted one
     assert social.taux_pauvrete == pytest.approx(sum(v * w for v, w in known) / sum(w for _v, w in known))
+    for field_name, value in [
+        ("part_75_ans_et_plus_2022", social.part_75_ans_et_plus),
+        ("niveau_vie_median_2021", social.niveau_vie_median),
+    ]:
+        pairs = [(getattr(bassins[c], field_name), w) for c, w in weights.items() if getattr(bassins[c], field_name) is not None]
+        assert value == pytest.approx(sum(v * w for v, w in pairs) / sum(w for _v, w in pairs))
+    assert len(services._social(get_territory("departement", "86")).bassins) == 8  # the eight largest of more
     assert social.bassins[0] == bassins[max(weights, key=lambda c: weights[c])].nom
     assert len(social.bassins) == min(8, len(weights))
 
@@ -204,3 +228,53 @@ def test_a_commune_without_any_professional_counts_zero_of_each():
     assert [(row.nombre, row.pour_10000) for row in diagnosis.professions] == [(0, 0.0)] * len(diagnosis.professions)
     assert diagnosis.structures == {"maison-de-sante": 0, "centre-de-sante": 0}
     assert diagnosis.structure_communes == []
+
+
+def test_the_whole_report_is_wired_to_its_sources():
+    """Every part of the report for the Vienne comes from the function or rows that own it, for this territory."""
+    from oasis.references.services import latest_finess, named_structures, official_unit_values
+    from oasis.supply.services import cnam_control_totals
+
+    vienne = get_territory("departement", "86")
+    diagnosis = services.build_diagnosis(vienne)
+    assert diagnosis.bpe_millesime == 2019 and diagnosis.generated_at is not None
+    assert [p.code for p in diagnosis.parents] == ["75"]
+    assert diagnosis.structure_communes == services._structure_communes(vienne, 2019) != []
+    assert (diagnosis.zonage, diagnosis.zonage_source) == services._zonage(vienne)
+    assert diagnosis.notes == [
+        "L'âge des professionnels n'est pas connu dans les données ouvertes chargées (BPE) : "
+        "importez l'activité par praticien pour afficher leur vieillissement."
+    ]
+    totals = cnam_control_totals(vienne)
+    assert diagnosis.cnam == {t.equipement.value: t for t in totals} != {}
+    assert diagnosis.cnam != {t.equipement.value: t for t in cnam_control_totals(None)}
+    finess = latest_finess()
+    assert diagnosis.finess_source == (f"FINESS, {finess.millesime}" if finess else "")
+    assert [s.pk for s in diagnosis.finess] == ([s.pk for s in named_structures(vienne)] if finess else [])
+    generaliste = diagnosis.professions[0]
+    assert generaliste.officiel is not None
+    assert diagnosis.least_served_official == official_unit_values(
+        "generaliste", generaliste.officiel.annee, [row.code_insee for row in diagnosis.least_served]
+    )
+    assert diagnosis.least_served_official
+    for row in diagnosis.professions:
+        assert [c.pour_10000 for c in row.comparisons] == [
+            services._density(row.equipement.value, 2019, "region", "75"),
+            services._density(row.equipement.value, 2019, "national", "FR"),
+        ]
+
+
+def test_aggregates_are_read_at_their_level_whatever_their_code():
+    """Code 75 is both the Nouvelle-Aquitaine région and Paris: each level reads its own stored figure."""
+    run = current_run("generaliste")
+    AplAggregate.objects.filter(run=run, niveau="region", code="75").update(
+        apl_moyen=1.25, population=4.0, population_sous_dotee=1.0
+    )
+    AplAggregate.objects.filter(run=run, niveau="departement", code="75").update(apl_moyen=7.5)
+    AplAggregate.objects.filter(run=run, niveau="epci", code="200069854").update(
+        apl_moyen=3.5, population=2.0, population_sous_dotee=0.0
+    )
+    assert services.apl_for(run, get_territory("region", "75")) == (1.25, 4.0, 1.0)
+    assert services.apl_for(run, get_territory("epci", "200069854")) == (3.5, 2.0, 0.0)
+    assert services._apl_for_place(run, "region", "75") == 1.25
+    assert services._apl_for_place(run, "departement", "75") == 7.5
