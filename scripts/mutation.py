@@ -63,6 +63,8 @@ def configuration(scope: Scope) -> str:
             f"pytest_add_cli_args = {json.dumps(pytest_args)}",
             f"pytest_add_cli_args_test_selection = {json.dumps(list(scope.tests))}",
             f"timeout_multiplier = {scope.timeout_multiplier}",
+            # Tests read the documented templates (docs/zonage_modele.csv); mutmut copies only what it is told.
+            'also_copy = ["docs"]',
             "",
         ]
     )
@@ -75,7 +77,7 @@ def prepare(name: str, scope: Scope) -> Path:
     folder = WORK / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pyproject.toml").write_text(configuration(scope))
-    for linked in ("oasis", "tests"):
+    for linked in ("oasis", "tests", "docs"):
         link = folder / linked
         if not link.is_symlink():
             link.symlink_to(ROOT / linked, target_is_directory=True)
