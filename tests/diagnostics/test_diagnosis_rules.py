@@ -208,8 +208,11 @@ def test_each_professions_figures_for_the_vienne():
                 territory_official_apl(get_territory("region", "75"), profession),
                 territory_official_apl(None, profession),
             ]
+        else:
+            assert row.officiel_comparaisons == []
         assert [c.label for c in row.comparisons] == ["Nouvelle-Aquitaine", "France"]
         assert row.comparisons[0].apl == AplAggregate.objects.get(run=run, niveau="region", code="75").apl_moyen
+    assert any(row.officiel is None for row in diagnosis.professions)  # both branches above are taken
     generaliste = diagnosis.professions[0]
     assert generaliste.officiel is not None and generaliste.apl is not None
     assert (generaliste.ages_connus, generaliste.part_60_ans_et_plus) == (True, pytest.approx(2 / 3))

@@ -289,21 +289,22 @@ def test_the_sources_say_when_no_bpe_is_loaded(db, national):
 
 
 def test_every_scheme_of_the_place_is_weighed_in_turn(cast, places):
-    # Listed before the Vienne's aid (by name): one for another profession, then one reserved to under-served zones.
-    make_scheme("a-ide", nom="A. infirmiers", professions=["infirmier"])
-    make_scheme("a-zone", nom="A. zones", zone_sous_dense=True)
+    # Listed before the Vienne's aid (by name, in any collation): one for another profession, then one reserved to
+    # under-served zones.
+    make_scheme("a-ide", nom="Aa infirmiers", professions=["infirmier"])
+    make_scheme("a-zone", nom="Aa zones", zone_sous_dense=True)
     chauvigny = post(cast, "86070")  # zone de vigilance: not under-served
     candidate = person(cast, "Durand")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
     assert match.vacancy == chauvigny
     assert components(match)["aide"] == (
         0,
-        "« A. zones » réservé aux zones sous-denses (Zone de vigilance) ; "
+        "« Aa zones » réservé aux zones sous-denses (Zone de vigilance) ; "
         f"« {SCHEME} » réservé aux zones sous-denses (Zone de vigilance)",
     )
-    make_scheme("z-libre", nom="Z. sans condition")
+    make_scheme("z-libre", nom="Zz sans condition")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
-    assert components(match)["aide"] == (10, "éligible à « Z. sans condition »")
+    assert components(match)["aide"] == (10, "éligible à « Zz sans condition »")
 
 
 def test_a_profession_without_apl_has_an_unknown_zoning(cast, places):
