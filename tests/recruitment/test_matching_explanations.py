@@ -75,13 +75,13 @@ def places(cast, vienne_medecine, tmp_path):
     return latest
 
 
-def post(cast, commune: str, mode: str = "liberal", debut: date | None = None) -> Vacancy:
-    data = services.VacancyData(commune=commune, profession="generaliste", mode=mode, contact_nom="Mairie", debut=debut)
+def post(cast, commune: str, mode: str = "liberal", debut: date | None = None, profession: str = "generaliste") -> Vacancy:
+    data = services.VacancyData(commune=commune, profession=profession, mode=mode, contact_nom="Mairie", debut=debut)
     return services.create_vacancy(cast["admin"], data)
 
 
-def person(cast, nom: str, **values) -> Candidate:
-    data = services.CandidateData(nom=nom, prenom="A", profession="generaliste", situation="interne", **values)
+def person(cast, nom: str, profession: str = "generaliste", **values) -> Candidate:
+    data = services.CandidateData(nom=nom, prenom="A", profession=profession, situation="interne", **values)
     return services.create_candidate(cast["vienne"], "86", data, True)
 
 
@@ -309,11 +309,8 @@ def test_every_scheme_of_the_place_is_weighed_in_turn(cast, places):
 
 def test_a_profession_without_apl_has_an_unknown_zoning(cast, places):
     make_scheme("specialistes", nom="Aide aux spécialistes", professions=["medecin-specialiste"], zone_sous_dense=True)
-    vacancy = services.create_vacancy(
-        cast["admin"], services.VacancyData(commune="86070", profession="medecin-specialiste", mode="liberal", contact_nom="M")
-    )
-    data = services.CandidateData(nom="Spé", prenom="A", profession="medecin-specialiste", situation="interne")
-    candidate = services.create_candidate(cast["vienne"], "86", data, True)
+    vacancy = post(cast, "86070", profession="medecin-specialiste")
+    candidate = person(cast, "Spé", profession="medecin-specialiste")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
     assert match.vacancy == vacancy
     assert components(match)["aide"] == (0, "« Aide aux spécialistes » réservé aux zones sous-denses (zonage inconnu)")
@@ -326,11 +323,8 @@ def test_each_profession_reads_its_own_zoning_and_inactive_schemes_are_ignored(c
     )
     run_import("zonage", tmp_path / "ide.csv")
     make_scheme("a-ancienne", nom="A. ancienne", professions=["infirmier"], actif=False)
-    vacancy = services.create_vacancy(
-        cast["admin"], services.VacancyData(commune="86070", profession="infirmier", mode="liberal", contact_nom="M")
-    )
-    data = services.CandidateData(nom="Ide", prenom="A", profession="infirmier", situation="etudiant")
-    candidate = services.create_candidate(cast["vienne"], "86", data, True)
+    vacancy = post(cast, "86070", profession="infirmier")
+    candidate = person(cast, "Ide", profession="infirmier")
     (match,) = matching.rank_vacancies(cast["admin"], candidate)
     assert match.vacancy == vacancy
     assert components(match)["attractivite"] == (
