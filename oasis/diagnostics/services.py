@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -276,12 +276,11 @@ def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:
         row["zone"]: row
         for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__pop_totale_drees"))
     }
-    orders = sorted(
-        {
-            f"arrêté du {when:%d/%m/%Y}" if when else "arrêté non daté"
-            for when in rows.values_list("reference__date_reference", flat=True).distinct()
-        }
+    # Oldest order first, an undated one last (a set of communes may straddle two régions, each with its order).
+    dates = sorted(
+        set(rows.values_list("reference__date_reference", flat=True)), key=lambda when: (when is None, when or date.min)
     )
+    orders = [f"arrêté du {when:%d/%m/%Y}" if when else "arrêté non daté" for when in dates]
     return (
         [
             ZoneCount(zone.value, str(zone.label), counts[zone.value]["communes"], round(counts[zone.value]["population"] or 0))

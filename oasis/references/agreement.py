@@ -11,6 +11,8 @@ from oasis.references.services import GP_SOUS_DENSE_THRESHOLD, official_years
 
 COLUMNS = {"apl": "tous âges", "apl_moins_65": "65 ans et moins"}
 """Official columns the model is compared with: it is calibrated on the national mean of the 65-and-under APL."""
+UNKNOWN_COLUMN = "colonne inconnue : {column}"
+NO_OFFICIAL_APL = "Aucune APL officielle importée pour {profession}."
 
 
 def model_against_official(
@@ -18,10 +20,10 @@ def model_against_official(
 ) -> tuple[int, Agreement, dict[str, Agreement]]:
     """(year, national agreement, agreement per département) of today's model run with an official APL column."""
     if column not in COLUMNS:
-        raise ValueError(f"colonne inconnue : {column}")
+        raise ValueError(UNKNOWN_COLUMN.format(column=column))
     years = official_years(profession)
     if not years:
-        raise LookupError(f"Aucune APL officielle importée pour {profession}.")
+        raise LookupError(NO_OFFICIAL_APL.format(profession=profession))
     year = annee or years[0]
     run = current_run(profession)
     estimate = dict(run.results.values_list("commune_id", "apl"))

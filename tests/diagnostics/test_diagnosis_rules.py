@@ -5,6 +5,7 @@ population, and one cache entry per territory. Expected values come from the row
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import numpy as np
@@ -231,6 +232,67 @@ def test_a_commune_without_any_professional_counts_zero_of_each():
     assert [(row.nombre, row.pour_10000) for row in diagnosis.professions] == [(0, 0.0)] * len(diagnosis.professions)
     assert diagnosis.structures == {"maison-de-sante": 0, "centre-de-sante": 0}
     assert diagnosis.structure_communes == []
+
+
+def test_a_commune_without_inhabitants_has_no_density_share_nor_distance():
+    """Beaumont-en-Verdunois, one of the Meuse's villages destroyed in 1916, counts no inhabitant: every figure per
+    inhabitant is unknown, not a division by zero."""
+    village = Commune.objects.get(pk="55039")
+    assert (village.population, village.pop_totale_drees) == (0, 0.0)
+    diagnosis = services.build_diagnosis(get_territory("commune", "55039"))
+    assert diagnosis.demography.population == 0
+    for row in diagnosis.professions:
+        assert (row.pour_10000, row.part_sous_dotee) == (None, None)
+        assert (row.distance_km, row.temps_min, row.part_plus_de_20_min) == (None, None, None)
+    if village.bassin_de_vie_id is not None:
+        social = diagnosis.social
+        assert (social.part_75_ans_et_plus, social.taux_pauvrete, social.niveau_vie_median) == (None, None, None)
+    assert services._density("generaliste", bpe_millesimes()[0], "commune", "55039") is None
+
+
+def test_a_run_recorded_without_its_unit_shows_none():
+    run = current_run("generaliste", "ensemble")
+    run.resume.pop("unite")
+    run.save(update_fields=["resume"])
+    diagnosis = services.build_diagnosis(get_territory("commune", "86140"))
+    assert diagnosis.professions[0].unite == ""
+
+
+def test_the_report_names_the_imported_structures_zoning_and_parameters(tmp_path):
+    from oasis.accessibility.params import DEFAULT_PARAMETERS
+    from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
+
+    lines = [
+        *FINESS_SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n"),
+        finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
+        finess_structure_line("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
+        finess_structure_line("170000001", "603", "17", "300", "MSP de La Rochelle", "2020-01-06"),
+    ]
+    (tmp_path / "finess.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_import("finess", tmp_path / "finess.csv")
+    (tmp_path / "z.csv").write_text("region;date_arrete;code_insee;profession;zone\n75;2024-03-01;86140;generaliste;ZIP\n")
+    run_import("zonage", tmp_path / "z.csv")
+    diagnosis = services.build_diagnosis(get_territory("departement", "86"))
+    # Ordered by commune: Lussac-les-Châteaux before Poitiers; La Rochelle is not in the Vienne.
+    assert [(s.nom, s.commune_id) for s in diagnosis.finess] == [
+        ("MSP DE LUSSAC-LES-CHÂTEAUX", "86140"),
+        ("CENTRE DE SANTÉ DE POITIERS", "86194"),
+    ]
+    assert diagnosis.finess_source == "FINESS, extraction du 12/05/2026"
+    assert [(z.zone, z.communes) for z in diagnosis.zonage] == [("ZIP", 1)]
+    assert diagnosis.zonage_source == "Zonage de l'ARS, arrêté du 01/03/2024"
+    assert diagnosis.parameters_version == json.loads(DEFAULT_PARAMETERS.read_text(encoding="utf-8"))["version"] != ""
+
+
+def test_communes_of_two_regions_name_both_zoning_orders_oldest_first(tmp_path):
+    header = "region;date_arrete;code_insee;profession;zone\n"
+    (tmp_path / "na.csv").write_text(header + "75;2024-03-01;86140;generaliste;ZIP\n")
+    (tmp_path / "cvl.csv").write_text(header + "24;2023-05-02;37261;generaliste;ZAC\n")
+    run_import("zonage", tmp_path / "na.csv")
+    run_import("zonage", tmp_path / "cvl.csv")
+    zones, source = services._zonage(get_territory("set", "86140,37261"))
+    assert [(z.zone, z.communes) for z in zones] == [("ZIP", 1), ("ZAC", 1)]
+    assert source == "Zonage de l'ARS, arrêté du 02/05/2023, arrêté du 01/03/2024"
 
 
 def test_the_whole_report_is_wired_to_its_sources():

@@ -34,6 +34,17 @@ def rpps_line(header: list[str], **values: str) -> str:
     return "|".join(fields.get(name, "") for name in header)
 
 
+def finess_structure_line(numero: str, categorie: str, departement: str, commune: str, name: str, opened: str) -> str:
+    """A FINESS ``structureet`` line in the published 32-field layout."""
+    from oasis.references.importers import finess
+
+    fields = ["structureet", numero, "860000000", name, name.upper(), "", "", "1", "RUE", "DE LA GARE", "", "", commune]
+    fields += [departement, "VIENNE", f"{departement}000 X", "", "", categorie, "Maison de santé (L.6223-3)", "", "", ""]
+    fields += ["", "", "", "", "", opened, opened, "2026-01-01", ""]
+    assert len(fields) == finess.STRUCTUREET_FIELDS
+    return ";".join(fields)
+
+
 @pytest.fixture
 def write(tmp_path: Path):  # type: ignore[no-untyped-def]
     def _write(name: str, content: str, encoding: str = "utf-8") -> Path:

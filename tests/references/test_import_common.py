@@ -80,6 +80,14 @@ def test_a_postal_code_finds_its_unit_with_the_town_line(db, national):
     assert resolver.by_postal_code("99993", "CHAUVIGNY") is None
 
 
+def test_a_town_line_naming_one_unit_exactly_wins_over_those_it_starts(db, national):
+    assert Commune.objects.get(pk="33261").nom == "Lussac"
+    Commune.objects.filter(pk__in=["33261", "86140"]).update(codes_postaux="99994")
+    resolver = common.CommuneResolver()
+    assert resolver.by_postal_code("99994", "LUSSAC") == "33261"  # « Lussac-les-Châteaux » only starts with it
+    assert resolver.by_postal_code("99994", "LUSSAC LES CHATEAUX") == "86140"
+
+
 @pytest.mark.parametrize(
     ("line", "town"),
     [

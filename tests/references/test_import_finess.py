@@ -10,20 +10,11 @@ from oasis.datasets.errors import DataFileError
 from oasis.references.importers import finess, run_import
 from oasis.references.models import FinessStructure, ReferenceImport
 from oasis.territories.models import Commune
-from tests.references.conftest import FINESS_SAMPLE
+from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
 
 pytestmark = pytest.mark.django_db
 
 SAMPLE = FINESS_SAMPLE.read_text(encoding="utf-8")
-
-
-def _structure(numero: str, categorie: str, departement: str, commune: str, name: str, opened: str) -> str:
-    """A ``structureet`` line in the published 32-field layout."""
-    fields = ["structureet", numero, "860000000", name, name.upper(), "", "", "1", "RUE", "DE LA GARE", "", "", commune]
-    fields += [departement, "VIENNE", f"{departement}000 X", "", "", categorie, "Maison de santé (L.6223-3)", "", "", ""]
-    fields += ["", "", "", "", "", opened, opened, "2026-01-01", ""]
-    assert len(fields) == finess.STRUCTUREET_FIELDS
-    return ";".join(fields)
 
 
 def test_the_real_extract_places_its_etablissements(national):
@@ -40,9 +31,9 @@ def test_the_real_extract_places_its_etablissements(national):
 def test_maisons_and_centres_de_sante_are_named_placed_and_converted(national, write):
     lines = SAMPLE.rstrip("\n").split("\n")
     lines += [
-        _structure("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
-        _structure("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
-        _structure("860000003", "604", "86", "066", "CPTS du Châtelleraudais", "2022-06-01"),
+        finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
+        finess_structure_line("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
+        finess_structure_line("860000003", "604", "86", "066", "CPTS du Châtelleraudais", "2022-06-01"),
         # The Lambert-93 point of the real Fleyriat line, given to the MSP of Lussac for the test.
         "geolocalisation;860000001;870262.2;6571540.8;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
         "geolocalisation;860000002;497500.0;6614500.0;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
@@ -74,9 +65,8 @@ def test_overseas_coordinates_use_their_own_system(national):
 
 
 def test_latin1_files_are_read(national, write, tmp_path):
-    content = (
-        SAMPLE.replace("\ufffd", "é") + _structure("860000009", "603", "86", "194", "Maison de santé Émile", "2020-01-01") + "\n"
-    )
+    emile = finess_structure_line("860000009", "603", "86", "194", "Maison de santé Émile", "2020-01-01")
+    content = SAMPLE.replace("\ufffd", "é") + emile + "\n"
     path = tmp_path / "latin1.csv"
     path.write_bytes(content.encode("latin-1", errors="replace"))
     report = run_import("finess", path)
