@@ -54,12 +54,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 @pytest.fixture(scope="session", autouse=True)
 def fresh_memos() -> None:
     """Start each session without the in-process memos of the modules under mutation testing: mutmut forks every
-    mutant from a process that has run the tests, and a memo filled there would hide the mutated code."""
+    mutant from a process that has run the tests, and a memo filled there would hide the mutated code. HiGHS's
+    thread pool does not survive a fork either: a forked solve took two minutes instead of a second until reset."""
+    import highspy
+
     from oasis.diagnostics.services import _nearest
     from oasis.planning.services import _coverage
 
     _nearest.clear()
     _coverage.clear()
+    highspy.Highs.resetGlobalScheduler(True)
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ OPENING_KEYS = ("dateOuverture", "dateCreation")
 CLOSING_KEYS = ("dateFermeture",)
 
 NOT_JSON = "JSON FINESS+ illisible"
+NOT_UTF8 = "FINESS+ : le fichier n'est pas en UTF-8"
 NOT_STRUCTURES = "aucune structure FINESS+ (objets « pmej » attendus)"
 
 
@@ -42,14 +43,25 @@ def _load(path: Path) -> Any:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as error:
             raise DataFileError(path, None, f"archive gzip corrompue ({error})") from error
-    text = raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+    try:
+        text = raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+    except UnicodeDecodeError as error:
+        raise DataFileError(path, None, f"{NOT_UTF8} (octet n° {error.start + 1})") from error
     try:
         return json.loads(text)
-    except json.JSONDecodeError:
-        try:  # JSON Lines: one structure per line
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as error:
+        document_error = error
+    structures = []  # JSON Lines: one structure per line
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            structures.append(json.loads(line))
         except json.JSONDecodeError as error:
-            raise DataFileError(path, error.lineno, f"{NOT_JSON} ({error.msg})") from error
+            # A first line that is no JSON alone makes one document, wrong where the parser of the whole said.
+            failed, where = (error, number) if structures else (document_error, document_error.lineno)
+            raise DataFileError(path, where, f"{NOT_JSON} ({failed.msg})") from error
+    return structures
 
 
 def _first(mapping: dict[str, Any], keys: tuple[str, ...]) -> Any:
