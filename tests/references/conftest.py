@@ -34,6 +34,20 @@ def rpps_line(header: list[str], **values: str) -> str:
     return "|".join(fields.get(name, "") for name in header)
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """An .xlsx workbook with these sheets, each row appended as given."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
 def finess_structure_line(numero: str, categorie: str, departement: str, commune: str, name: str, opened: str) -> str:
     """A FINESS ``structureet`` line in the published 32-field layout."""
     from oasis.references.importers import finess

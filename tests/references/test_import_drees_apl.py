@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import ReferenceKind
@@ -15,7 +14,7 @@ from oasis.references.models import OfficialApl, OfficialAplUnit, ReferenceImpor
 from oasis.references.services import territory_official_apl
 from oasis.territories.models import CommuneCrosswalk
 from oasis.territories.services import get_territory
-from tests.references.conftest import SHIPPED_WORKBOOK
+from tests.references.conftest import SHIPPED_WORKBOOK, write_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -76,17 +75,6 @@ def test_merged_communes_get_the_weighted_mean_of_their_former_communes(national
     assert unit.pop_totale == pytest.approx(sum(total for *_rest, total in rows))
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 NURSE_HEADER = [
     "Code commune INSEE ",
     "Commune",
@@ -98,7 +86,7 @@ NURSE_HEADER = [
 
 
 def test_other_years_professions_and_wordings(national, tmp_path):
-    path = _workbook(
+    path = write_workbook(
         tmp_path / "apl_infirmieres_2023_2024.xlsx",
         {
             "Paramètres": [["Paramètres de l'indicateur"], ["Décroissance", 1, 0.5]],
@@ -138,7 +126,8 @@ def test_columns_are_found_by_name_in_any_order(national, tmp_path):
         "APL aux chirurgiens-dentistes",
         "Population standardisée 2021",
     ]
-    path = _workbook(tmp_path / "dentistes.xlsx", {"APL 2024": [["Titre"], header, ["Poitiers", "86194", 88000, 61.5, 89000.5]]})
+    rows = [["Titre"], header, ["Poitiers", "86194", 88000, 61.5, 89000.5]]
+    path = write_workbook(tmp_path / "dentistes.xlsx", {"APL 2024": rows})
     run_import("drees-apl", path)
     row = OfficialApl.objects.get(profession="chirurgien-dentiste", annee=2024, code_insee="86194")
     assert (row.nom, row.apl, row.apl_moins_65, row.pop_standardisee, row.pop_totale) == ("Poitiers", 61.5, None, 89000.5, 88000)
@@ -148,7 +137,7 @@ def test_columns_are_found_by_name_in_any_order(national, tmp_path):
 def test_sous_dense_is_strictly_below_2_5(national, tmp_path, value, sous_dense):
     header = ["Code commune INSEE", "Commune", "APL aux médecins généralistes", "Population standardisée", "Population totale"]
     rows = [header, ["86194", "Poitiers", 4.0, 90000.0, 88000], ["86140", "Lussac", value, 2500.0, 2263]]
-    run_import("drees-apl", _workbook(tmp_path / "mg.xlsx", {"APL 2030": rows}))
+    run_import("drees-apl", write_workbook(tmp_path / "mg.xlsx", {"APL 2030": rows}))
     summary = territory_official_apl(get_territory("departement", "86"), "generaliste", 2030)
     assert summary is not None and summary.communes == 2
     assert summary.population_sous_dense == (2263 if sous_dense else 0)
@@ -158,8 +147,8 @@ def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):
     def sheet(value: float) -> dict[str, list[list[object]]]:
         return {"APL 2023": [NURSE_HEADER, ["86194", "Poitiers", value, value, 10.0, 10]]}
 
-    run_import("drees-apl", _workbook(tmp_path / "a.xlsx", sheet(100.0)))
-    report = run_import("drees-apl", _workbook(tmp_path / "b.xlsx", sheet(101.0)))
+    run_import("drees-apl", write_workbook(tmp_path / "a.xlsx", sheet(100.0)))
+    report = run_import("drees-apl", write_workbook(tmp_path / "b.xlsx", sheet(101.0)))
     assert report.changes["apl_par_annee"] == ["infirmier 2023 : 1 communes, 0 nouvelles, 1 modifiées"]
     assert list(OfficialApl.objects.filter(profession="infirmier", annee=2023).values_list("apl", flat=True)) == [101.0]
 
@@ -167,19 +156,38 @@ def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):
 @pytest.mark.parametrize(
     ("rows", "line", "reason"),
     [
-        ([NURSE_HEADER, ["86194", "Poitiers", "beaucoup", 1, 1, 1]], 2, drees_apl.BAD_NUMBER),
-        ([NURSE_HEADER, ["8619", "Poitiers", 1, 1, 1, 1]], 2, drees_apl.BAD_CODE),
-        ([NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, 1], ["86194", "Poitiers", 1, 1, 1, 1]], 3, drees_apl.DUPLICATE_CODE),
-        ([["Code commune INSEE", "Commune", "APL aux pharmaciens"]], 1, drees_apl.UNKNOWN_APL_COLUMN),
+        (
+            [NURSE_HEADER, ["86194", "Poitiers", "beaucoup", 1, 1, 1]],
+            2,
+            f"{drees_apl.BAD_NUMBER} dans « APL aux infirmières » : « beaucoup »",
+        ),
+        ([NURSE_HEADER, ["86194", "Poitiers", True, 1, 1, 1]], 2, f"{drees_apl.BAD_NUMBER} dans « APL aux infirmières » : True"),
+        ([NURSE_HEADER, ["8619", "Poitiers", 1, 1, 1, 1]], 2, f"{drees_apl.BAD_CODE} : « 8619 »"),
+        (
+            [NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, 1], ["86194", "Poitiers", 1, 1, 1, 1]],
+            3,
+            f"{drees_apl.DUPLICATE_CODE} : 86194",
+        ),
+        (
+            [["Titre"], ["Code commune INSEE", "Commune", " APL aux pharmaciens "]],
+            2,
+            f"{drees_apl.UNKNOWN_APL_COLUMN} : « APL aux pharmaciens »",
+        ),
+        ([["Code commune INSEE", "Commune", "Population totale"]], 1, drees_apl.NO_APL_COLUMN),
+        (
+            [["Code INSEE", "APL aux médecins généralistes", "APL aux infirmières"]],
+            1,
+            f"{drees_apl.TWO_PROFESSIONS} (Infirmiers, Médecins généralistes)",
+        ),
         ([["Commune", "APL aux infirmières"]], None, drees_apl.NO_HEADER),
     ],
 )
-def test_a_bad_workbook_is_refused_with_its_line_and_nothing_is_written(national, tmp_path, rows, line, reason):
+def test_a_bad_workbook_is_refused_with_its_sheet_line_and_reason_and_nothing_is_written(national, tmp_path, rows, line, reason):
     before = OfficialApl.objects.count(), ReferenceImport.objects.count()
+    path = write_workbook(tmp_path / "bad.xlsx", {"APL 2023": rows})
     with pytest.raises(DataFileError) as error:
-        run_import("drees-apl", _workbook(tmp_path / "bad.xlsx", {"APL 2023": rows}))
-    assert error.value.line == line
-    assert error.value.reason.startswith(reason)
+        run_import("drees-apl", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (f"{path} (onglet « APL 2023 »)", line, reason)
     assert (OfficialApl.objects.count(), ReferenceImport.objects.count()) == before
 
 
@@ -190,5 +198,5 @@ def test_a_file_that_is_not_a_workbook(national, tmp_path):
         run_import("drees-apl", path)
     assert error.value.reason.startswith(drees_apl.UNREADABLE)
     with pytest.raises(DataFileError) as error:
-        run_import("drees-apl", _workbook(tmp_path / "other.xlsx", {"Feuil1": [["x"]]}))
+        run_import("drees-apl", write_workbook(tmp_path / "other.xlsx", {"Feuil1": [["x"]]}))
     assert error.value.reason == drees_apl.NO_SHEET
