@@ -145,5 +145,39 @@ def test_the_finess_plus_export(national, tmp_path):
     assert rows["860000101"].date_ouverture.isoformat() == "2023-05-02"
     assert rows["860000102"].latitude == pytest.approx(poitiers.latitude, abs=1e-4)  # swapped back
     assert report.reference.lignes["coordonnees_inversees"] == 1
+    # Three établissements open (the closed one is not counted), all three placed in Poitiers.
+    assert (report.reference.lignes["etablissements"], report.reference.lignes["etablissements_places"]) == (3, 3)
     assert report.reference.parametres["format"] == "FINESS+ (JSON)"
     assert report.reference.date_reference.isoformat() == "2026-11-01"
+
+
+def _structure_at(longitude: float | None, latitude: float | None) -> dict:
+    return {"longitude": longitude, "latitude": latitude}
+
+
+POITIERS = (0.3404, 46.5802)  # longitude, latitude
+
+
+@pytest.mark.parametrize(
+    ("longitude", "latitude", "commune", "swapped"),
+    [
+        (None, 46.58, POITIERS, False),  # nothing to swap without both
+        (0.34, None, POITIERS, False),
+        (46.58, 0.34, POITIERS, True),  # the latitude given as longitude: the crossed pair is at Poitiers
+        (0.34, 46.58, POITIERS, False),
+        (10.0, 10.0, POITIERS, False),  # as far either way: kept as given
+        (0.34, 90.0, None, False),  # a latitude at its bounds is possible
+        (0.34, -90.0, None, False),
+        (0.34, 90.0001, None, True),  # beyond them it cannot be a latitude
+        (0.34, -90.0001, None, True),
+        (0.34, 46.58, None, False),  # no commune point to compare with
+        # A longitude beyond ±90 cannot be a latitude, however close the crossed pair would come over the pole.
+        (90.5, 10.0, (10.0, 89.5), False),
+        (-90.5, 10.0, (10.0, -89.5), False),
+        (90.0, 10.0, (10.0, 89.9), True),  # at ±90 it can
+        (-90.0, 10.0, (10.0, -89.9), True),
+        (100.0, 10.0, (10.0, 80.0), False),
+    ],
+)
+def test_a_pair_is_swapped_back_only_when_the_crossed_pair_lies_closer(longitude, latitude, commune, swapped):
+    assert finess._swapped(_structure_at(longitude, latitude), commune) is swapped

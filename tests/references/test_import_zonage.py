@@ -60,6 +60,12 @@ def test_the_per_tvs_form(national, write):
             "zonage", write("b.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;9;generaliste;ZIP\n"), tvs=tvs
         )
     assert error.value.reason.startswith(zonage.TVS_UNKNOWN)
+    bad_table = write("tvs_bad.csv", "code_tvs;code_insee\n86001;86140\n86001;8607\n")
+    newer = write("zonage_tvs_2.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-04-01;86001;generaliste;ZIP\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", newer, tvs=bad_table)
+    assert (error.value.path, error.value.line) == (str(bad_table), 3)
+    assert error.value.reason == "colonne code_insee : « 8607 » n'est pas un code INSEE de commune"
 
 
 @pytest.mark.parametrize(
