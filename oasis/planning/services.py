@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from oasis.accessibility.caching import cached_travel_times
-from oasis.accessibility.computation import compute, default_provider
+from oasis.accessibility.computation import Computation, compute, default_provider
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.params import load_parameters
 from oasis.accessibility.units import Units, load_units
@@ -173,6 +173,21 @@ def cached_coverage(times: TravelTimes, minutes: float) -> sp.csr_matrix:
         return kept[1]
 
 
+def demand_threshold(computation: Computation) -> float:
+    """The APL under which a commune's people count as under-served, in the profession's unit: its official threshold
+    (2.5 consultations for GPs), else the upper bound of the « sous-doté » class (the second class bound)."""
+    threshold = computation.parameters.seuil_sous_dense
+    if threshold is not None:
+        return float(threshold)
+    bounds = computation.summary.get("bornes_classes")
+    if not bounds or len(bounds) < 2:
+        raise ValueError(
+            f"{MISSING_CLASS_BOUNDS} ({computation.parameters.profession}, calcul {computation.content_hash[:12]}) : "
+            "la demande « sous-denses » ou « déficit » ne peut pas être calculée."
+        )
+    return float(bounds[1])
+
+
 def plan(options: PlanningOptions) -> PlanningResult:
     """Propose sites on a territory, explain each, and measure what N professionals there would change."""
     options.check()
@@ -180,15 +195,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
     units = load_units()
     provider = default_provider(parameters)
     computation = compute(options.profession, Variante.ENSEMBLE)
-    threshold = computation.parameters.seuil_sous_dense
-    if threshold is None:
-        bounds = computation.summary.get("bornes_classes")
-        if not bounds or len(bounds) < 2:
-            raise ValueError(
-                f"{MISSING_CLASS_BOUNDS} ({options.profession}, calcul {computation.content_hash[:12]}) : "
-                "la demande « sous-denses » ou « déficit » ne peut pas être calculée."
-            )
-        threshold = float(bounds[1])  # below "sous-doté"'s upper bound
+    threshold = demand_threshold(computation)
     times = cached_travel_times(provider, units, max(options.minutes, computation.parameters.decay.max_minutes))
     coverage = cached_coverage(times, options.minutes)
 

@@ -1,0 +1,122 @@
+"""What each siting option changes, checked against the travel times and the rows rather than the solver's own
+bookkeeping: the demand threshold of each profession, candidates with professionals only, a capacity per site, the
+p-median's objective, the greedy method with the existing structures, and the impact of all the sites together."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from oasis.accessibility.caching import cached_travel_times
+from oasis.accessibility.computation import compute, default_provider
+from oasis.accessibility.enums import Variante
+from oasis.accessibility.params import DEFAULT_PARAMETERS, load_parameters
+from oasis.accessibility.units import load_units
+from oasis.accessibility.whatif import what_if
+from oasis.planning import services
+from oasis.planning.services import PlanningOptions, plan
+from oasis.territories.models import Commune
+from oasis.territories.services import get_territory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
+
+
+def vienne(**options):
+    return plan(PlanningOptions(territory=get_territory("departement", "86"), **options))
+
+
+def test_the_demand_threshold_is_the_official_one_else_the_upper_bound_of_sous_dote():
+    published = json.loads(DEFAULT_PARAMETERS.read_text(encoding="utf-8"))["professions"]
+    assert services.demand_threshold(compute("generaliste")) == published["generaliste"]["seuil_sous_dense"] == 2.5
+    nurses = compute("infirmier")
+    assert "seuil_sous_dense" not in published["infirmier"]
+    ratio = published["infirmier"]["classes_relatives_a_la_moyenne"][1]
+    assert services.demand_threshold(nurses) == pytest.approx(ratio * nurses.summary["apl_moyen_national"])
+    two = dataclasses.replace(nurses, summary={**nurses.summary, "bornes_classes": [1.0, 2.0]})
+    assert services.demand_threshold(two) == 2.0
+    message = (
+        f"{services.MISSING_CLASS_BOUNDS} (infirmier, calcul {nurses.content_hash[:12]}) : "
+        "la demande « sous-denses » ou « déficit » ne peut pas être calculée."
+    )
+    for bounds in (None, [], [1.0]):
+        missing = dataclasses.replace(nurses, summary={**nurses.summary, "bornes_classes": bounds})
+        with pytest.raises(ValueError) as error:
+            services.demand_threshold(missing)
+        assert str(error.value) == message.replace(nurses.content_hash[:12], missing.content_hash[:12])
+
+
+def test_nurses_under_served_demand_uses_their_class_bound():
+    result = vienne(sites=1, profession="infirmier", demande="sous-denses")
+    nurses = compute("infirmier")
+    units = load_units()
+    inside = np.isin(units.codes, list(Commune.objects.filter(departement_id="86").values_list("code_insee", flat=True)))
+    bound = services.demand_threshold(nurses)
+    under = inside & ~np.isnan(nurses.apl) & (nurses.apl < bound)
+    assert result.demand_total == pytest.approx(np.nan_to_num(units.pop_totale)[under].sum())
+    assert 0 < result.demand_total < np.nan_to_num(units.pop_totale)[inside].sum()
+
+
+def test_with_professionals_only_communes_counting_one_are_candidates():
+    result = vienne(sites=3, avec_professionnels=True)
+    computation = compute("generaliste")
+    units = load_units()
+    inside = np.isin(units.codes, list(Commune.objects.filter(departement_id="86").values_list("code_insee", flat=True)))
+    existing = np.isin(units.codes, [code for code, *_ in result.existing])
+    with_one = inside & (computation.supply.counts > 0)
+    assert result.candidates == int((with_one | existing).sum()) - int(existing.sum())
+    assert 0 < result.candidates < vienne(sites=3).candidates
+    assert all(computation.supply.counts[units.index[site.code_insee]] > 0 for site in result.sites)
+
+
+def test_a_capacity_per_site_limits_what_each_new_site_adds():
+    free = vienne(sites=2)
+    capped = vienne(sites=2, capacite=100.0)
+    assert free.objective - free.objective_existing > 200
+    assert capped.objective < free.objective
+    median_free = vienne(sites=2, modele="p-median")
+    median_capped = vienne(sites=2, modele="p-median", capacite=100.0)
+    assert median_capped.objective != pytest.approx(median_free.objective)
+
+
+def _nearest_minutes(open_codes: set[str], minutes: float) -> tuple[np.ndarray, np.ndarray]:
+    """(minutes to the nearest open site within ``minutes``, NaN beyond; Vienne mask) for every unit."""
+    units = load_units()
+    computation = compute("generaliste", Variante.ENSEMBLE)
+    reach = max(minutes, computation.parameters.decay.max_minutes)
+    times = cached_travel_times(default_provider(load_parameters()), units, reach)
+    open_mask = np.isin(units.codes, list(open_codes))
+    near = (times.minutes <= minutes) & open_mask[times.destination]
+    best = np.full(units.n, np.inf)
+    np.minimum.at(best, times.origin[near], times.minutes[near])
+    inside = np.isin(units.codes, list(Commune.objects.filter(departement_id="86").values_list("code_insee", flat=True)))
+    return best, inside
+
+
+def test_the_p_median_objective_is_the_weighted_time_to_the_nearest_open_site():
+    """Every demand place goes to its nearest open site (new or existing); one beyond 20 minutes costs 40."""
+    result = vienne(sites=2, modele="p-median")
+    best, inside = _nearest_minutes({code for code, *_ in result.existing} | {s.code_insee for s in result.sites}, 20.0)
+    standard = np.nan_to_num(load_units().pop_standardisee)
+    cost = np.where(np.isinf(best), 40.0, best)
+    assert result.objective == pytest.approx(float((standard * cost)[inside].sum()), rel=1e-6)
+    assert result.status == "optimal"
+    assert 0 <= result.solve_seconds < 600
+
+
+def test_the_greedy_method_builds_on_the_existing_structures():
+    result = vienne(sites=3, methode="glouton")
+    best, inside = _nearest_minutes({code for code, *_ in result.existing} | {s.code_insee for s in result.sites}, 20.0)
+    standard = np.nan_to_num(load_units().pop_standardisee)
+    assert result.objective == pytest.approx(float(standard[inside & ~np.isinf(best)].sum()))
+    assert result.objective > result.objective_existing
+    assert result.provenance["methode"] == f"heuristique gloutonne (au moins {services.GREEDY_BOUND:.0%} de l'optimum)"
+
+
+def test_the_apl_impact_is_that_of_all_the_sites_together():
+    result = vienne(sites=3, professionnels_par_site=2)
+    changes = [{"type": "structure", "commune": site.code_insee, "nombre": 2} for site in result.sites]
+    assert result.apl_impact == what_if(compute("generaliste"), changes).summary
+    assert result.apl_impact != what_if(compute("generaliste"), changes[-1:]).summary
