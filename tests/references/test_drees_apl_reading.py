@@ -11,7 +11,7 @@ import pytest
 
 from oasis.datasets.errors import DataFileError
 from oasis.references.importers import drees_apl, run_import
-from oasis.references.models import OfficialAplUnit
+from oasis.references.models import OfficialApl, OfficialAplUnit
 from oasis.territories.models import CommuneCrosswalk
 from tests.references.conftest import write_workbook
 
@@ -68,7 +68,7 @@ def test_the_header_is_looked_for_in_the_first_forty_rows(tmp_path, header_row, 
 @pytest.mark.usefixtures("national")
 def test_a_short_row_has_its_missing_cells_empty_and_the_parameter_sheet_is_kept_as_text(tmp_path):
     parameters = [["Paramètres de l'indicateur", None, ""], [], ["Décroissance", 1, 0.5], [None, "", None]]
-    report = _import(tmp_path, [HEADER, ["86194", "Poitiers", 150.0]], **{"Paramètres": parameters})
+    report = _import(tmp_path, [HEADER, [], ["86194", "Poitiers", 150.0]], **{"Paramètres": parameters})
     unit = OfficialAplUnit.objects.get(profession="infirmier", annee=2023, commune_id="86194")
     assert (unit.apl, unit.apl_moins_65, unit.pop_standardisee, unit.pop_totale) == (None, None, 0.0, 0.0)
     assert report.reference.parametres["onglet_parametres"] == [["Paramètres de l'indicateur"], ["Décroissance", "1", "0.5"]]
@@ -129,3 +129,34 @@ def test_what_is_new_or_changed_is_counted_for_the_same_profession_and_year(tmp_
     assert second.changes["apl_par_annee"] == ["infirmier 2023 : 2 communes, 2 nouvelles, 0 modifiées"]
     third = _import(tmp_path, rows, sheet="APL 2022", name="c.xlsx")
     assert third.changes["apl_par_annee"] == ["infirmier 2022 : 2 communes, 0 nouvelles, 1 modifiées"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("national")
+def test_notes_below_the_table_are_counted_and_the_rows_after_them_read(tmp_path):
+    header = ["Code commune INSEE", None, "Commune", "APL aux infirmières", "Population standardisée"]  # an empty column
+    rows = [
+        header,
+        ["86194", None, None, 150.0, 10.0],
+        ["Source : DREES", None, None, None, None],
+        ["Champ : France entière", None, None, None, None],
+        ["86140", None, "Lussac-les-Châteaux", 80.0, 10.0],
+    ]
+    report = _import(tmp_path, rows)
+    lignes = report.reference.lignes["infirmier 2023"]
+    assert (lignes["lignes"], lignes["notes"]) == (2, 2)
+    names = dict(OfficialApl.objects.filter(profession="infirmier", annee=2023).values_list("code_insee", "nom"))
+    assert names == {"86194": "", "86140": "Lussac-les-Châteaux"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("national")
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_the_import_says_its_source_vintage_and_three_steps(tmp_path, dry_run):
+    steps: list[int] = []
+    path = write_workbook(tmp_path / "apl.xlsx", {"APL 2023": [HEADER, ["86194", "Poitiers", 150.0, 140.0, 10.0, 10]]})
+    report = drees_apl.import_drees_apl(path, dry_run=dry_run, progress=steps.append)
+    assert steps == [1] * drees_apl.STAGES == [1, 1, 1]
+    assert (report.reference.source, report.reference.millesime) == (drees_apl.SOURCE, "Infirmiers 2023")
+    assert report.reference.parametres["cog"] == {"2023": 2023}
+    assert OfficialApl.objects.filter(profession="infirmier", annee=2023).exists() is not dry_run

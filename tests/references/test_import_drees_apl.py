@@ -196,7 +196,8 @@ def test_a_file_that_is_not_a_workbook(national, tmp_path):
     path.write_text("code;apl\n", encoding="utf-8")
     with pytest.raises(DataFileError) as error:
         run_import("drees-apl", path)
-    assert error.value.reason.startswith(drees_apl.UNREADABLE)
+    assert error.value.reason.startswith(drees_apl.UNREADABLE) and error.value.path == str(path)
+    other = write_workbook(tmp_path / "other.xlsx", {"Feuil1": [["x"]]})
     with pytest.raises(DataFileError) as error:
-        run_import("drees-apl", write_workbook(tmp_path / "other.xlsx", {"Feuil1": [["x"]]}))
-    assert error.value.reason == drees_apl.NO_SHEET
+        run_import("drees-apl", other)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(other), None, drees_apl.NO_SHEET)
