@@ -4,6 +4,7 @@ codes with the town line)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -50,6 +51,10 @@ def test_a_file_already_imported_is_recognised_by_its_hash(db, tmp_path):
     sha256, earlier = common.previous_import("zonage", path)
     assert earlier is not None and (earlier.reference, earlier.skipped) == (reference, True)
     assert common.previous_import("finess", path)[1] is None  # the same file as another kind is not the same import
+    table = tmp_path / "tvs.csv"
+    table.write_text("code_tvs;code_insee\n", encoding="utf-8")
+    together = hashlib.sha256((common.file_sha256(path) + common.file_sha256(table)).encode("ascii")).hexdigest()
+    assert common.previous_import("zonage", path, table) == (together, None)
 
 
 def test_published_codes_are_placed_on_current_communes_through_the_crosswalk(db, national):

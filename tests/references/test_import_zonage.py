@@ -55,6 +55,11 @@ def test_the_per_tvs_form(national, write):
     orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
     run_import("zonage", orders, tvs=tvs)
     assert (_active("86140"), _active("86070"), _active("86194")) == ("ZIP", "ZIP", None)
+    assert run_import("zonage", orders, tvs=tvs).skipped  # the same order with the same table
+    # The same order with a corrected table is another import: 86194 moves into the TVS.
+    corrected = write("tvs_corrige.csv", "code_tvs;code_insee\n86001;86140\n86001;86070\n86001;86194\n")
+    assert not run_import("zonage", orders, tvs=corrected).skipped
+    assert (_active("86140"), _active("86070"), _active("86194")) == ("ZIP", "ZIP", "ZIP")
     with pytest.raises(DataFileError) as error:
         run_import(
             "zonage", write("b.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;9;generaliste;ZIP\n"), tvs=tvs

@@ -50,9 +50,15 @@ def extract_date(name: str) -> date | None:
         return None
 
 
-def previous_import(kind: str, path: Path) -> tuple[str, ImportReport | None]:
-    """The file's SHA-256, and the report of its earlier import of this kind when there was one (then: do nothing)."""
+def previous_import(kind: str, path: Path, companion: Path | None = None) -> tuple[str, ImportReport | None]:
+    """The file's SHA-256, and the report of its earlier import of this kind when there was one (then: do nothing).
+
+    A file read with a companion (a zoning order with its TVS table) is the same import only with the same companion:
+    its hash is then the SHA-256 of the two files' hexadecimal digests, one after the other.
+    """
     sha256 = file_sha256(path)
+    if companion is not None:
+        sha256 = hashlib.sha256((sha256 + file_sha256(companion)).encode("ascii")).hexdigest()
     existing = ReferenceImport.objects.filter(kind=kind, sha256=sha256).first()
     return sha256, (ImportReport(existing, skipped=True) if existing is not None else None)
 

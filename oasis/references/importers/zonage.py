@@ -85,7 +85,7 @@ def import_zonage(
 ) -> ImportReport:
     """Import a zoning CSV (see the module contract); ``progress`` advances ``STAGES`` times."""
     started = time.perf_counter()
-    sha256, done = previous_import(ReferenceKind.ZONAGE, path)
+    sha256, done = previous_import(ReferenceKind.ZONAGE, path, tvs)
     if done is not None:
         return done
     delimiter = _delimiter(path)
