@@ -120,3 +120,47 @@ def test_the_apl_impact_is_that_of_all_the_sites_together():
     changes = [{"type": "structure", "commune": site.code_insee, "nombre": 2} for site in result.sites]
     assert result.apl_impact == what_if(compute("generaliste"), changes).summary
     assert result.apl_impact != what_if(compute("generaliste"), changes[-1:]).summary
+
+
+def test_each_site_says_where_it_is_and_what_its_installation_changes():
+    result = vienne(sites=2)
+    units = load_units()
+    computation = compute("generaliste")
+    for site in result.sites:
+        unit = units.index[site.code_insee]
+        assert (site.longitude, site.latitude) == (float(units.longitude[unit]), float(units.latitude[unit]))
+        impact = what_if(computation, [{"type": "structure", "commune": site.code_insee, "nombre": 3}])
+        leaving = float(impact.summary.get("population_sortant_sous_densite", 0.0))
+        assert site.population_sortant_sous_densite == leaving
+        if leaving:
+            assert site.raisons[1] == f"{int(leaving):,} habitants sortiraient de la sous-densité".replace(",", "\u202f")
+        else:
+            assert len(site.raisons) == 1
+        changed = {units.codes[k] for k in np.flatnonzero(~np.isnan(impact.before) & (impact.after != impact.before))}
+        assert {code for code, _before, _after in site.variations_apl} == changed
+        assert all(after > before for _code, before, after in site.variations_apl)
+    assert result.provenance["structures_existantes"] == "maisons et centres de santé de la BPE 2019, conservés"
+
+
+def test_a_finess_import_adds_its_structures_and_says_so(tmp_path):
+    from oasis.references.importers import run_import
+    from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
+
+    lines = [*FINESS_SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n")]
+    lines.append(finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"))
+    (tmp_path / "finess.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_import("finess", tmp_path / "finess.csv")
+    result = vienne(sites=1)
+    assert result.provenance["structures_existantes"] == (
+        "maisons et centres de santé de la BPE 2019 et de FINESS, extraction du 12/05/2026, conservés"
+    )
+    assert "86140" in {code for code, *_ in result.existing}
+
+
+def test_a_territory_without_any_structure_starts_from_nobody_covered():
+    """Two small communes without maison nor centre de santé: nothing is covered before the new site."""
+    territory = get_territory("set", "86001,86002")
+    result = plan(PlanningOptions(territory=territory, sites=1, minutes=5))
+    assert result.existing == []
+    assert (result.objective_existing, result.population_couverte_avant) == (0.0, 0.0)
+    assert result.population_couverte_apres > 0 and len(result.sites) == 1
