@@ -78,10 +78,10 @@ def test_a_short_row_has_its_missing_cells_empty_and_the_parameter_sheet_is_kept
 @pytest.mark.django_db
 @pytest.mark.usefixtures("national")
 def test_published_rows_land_on_current_communes_weighted_by_standardised_population(tmp_path):
-    """99901 and 99902 merged into Chauvigny; 99903 split into Lussac (¼) and Mazerolles (¾); 99999 is unknown."""
-    for origin, commune, ratio in [("99901", "86070", 1.0), ("99902", "86070", 1.0), ("99903", "86140", 0.25)]:
+    """99901 and 99902 merged into Chauvigny; 99903 split into Lussac (¾) and Montmorillon (¼); 99999 is unknown."""
+    for origin, commune, ratio in [("99901", "86070", 1.0), ("99902", "86070", 1.0), ("99903", "86140", 0.75)]:
         CommuneCrosswalk.objects.create(millesime=2023, code_origine=origin, commune_id=commune, ratio=ratio)
-    CommuneCrosswalk.objects.create(millesime=2023, code_origine="99903", commune_id="86165", ratio=0.75)
+    CommuneCrosswalk.objects.create(millesime=2023, code_origine="99903", commune_id="86165", ratio=0.25)
     rows = [
         HEADER,
         ["99999", "Inconnue", 1.0, 1.0, 1.0, 1],
@@ -97,8 +97,11 @@ def test_published_rows_land_on_current_communes_weighted_by_standardised_popula
         for u in OfficialAplUnit.objects.filter(profession="infirmier", annee=2023)
     }
     assert units["86070"] == pytest.approx(((3 * 100 + 5 * 300) / 400, 6.0, 400.0, 400.0))
-    assert units["86140"] == pytest.approx((8.0, 7.0, 250.0, 300.0))
-    assert units["86165"] == pytest.approx((8.0, 7.0, 750.0, 900.0))
+    assert units["86140"] == pytest.approx((8.0, 7.0, 750.0, 900.0))
+    assert units["86165"] == pytest.approx((8.0, 7.0, 250.0, 300.0))
+    # Each published row is kept as published, on the current commune that holds the largest share of it.
+    published = dict(OfficialApl.objects.filter(profession="infirmier", annee=2023).values_list("code_insee", "commune_id"))
+    assert published == {"99999": None, "99901": "86070", "99902": "86070", "99903": "86140", "86194": "86194", "86066": "86066"}
     assert units["86194"] == (None, None, 0.0, 5.0)
     assert units["86066"] == pytest.approx((2.0, 2.0, 0.5, 1.0))
     lignes = report.reference.lignes["infirmier 2023"]
@@ -115,6 +118,7 @@ def test_up_to_2024_the_crosswalk_of_the_apl_year_after_it_the_newest(tmp_path, 
     assert list(OfficialAplUnit.objects.filter(profession="infirmier", annee=annee).values_list("commune_id", flat=True)) == [
         commune
     ]
+    assert OfficialApl.objects.get(profession="infirmier", annee=annee, code_insee="99901").commune_id == commune
 
 
 @pytest.mark.django_db
@@ -122,8 +126,21 @@ def test_up_to_2024_the_crosswalk_of_the_apl_year_after_it_the_newest(tmp_path, 
 def test_what_is_new_or_changed_is_counted_for_the_same_profession_and_year(tmp_path):
     """The shipped GP 2022 rows are neither new nor changed for nurses in 2022; nurses' 2022 rows are not 2023's."""
     rows = [HEADER, ["86194", "Poitiers", 150.0, 140.0, 10.0, 10], ["86140", "Lussac", 80.0, 70.0, 10.0, 10]]
+    gp = (
+        OfficialApl.objects.filter(profession="generaliste", annee=2022).count(),
+        OfficialAplUnit.objects.filter(profession="generaliste", annee=2022).count(),
+    )
     first = _import(tmp_path, rows, sheet="APL 2022", name="a.xlsx")
     assert first.changes["apl_par_annee"] == ["infirmier 2022 : 2 communes, 2 nouvelles, 0 modifiées"]
+    assert (
+        (
+            OfficialApl.objects.filter(profession="generaliste", annee=2022).count(),
+            OfficialAplUnit.objects.filter(profession="generaliste", annee=2022).count(),
+        )
+        == gp
+        != (0, 0)
+    )  # the GPs' rows of the same year are not replaced by the nurses'
+    assert OfficialApl.objects.filter(profession="infirmier", annee=2023).count() == 0
     rows[1][2] = 151.0
     second = _import(tmp_path, rows, sheet="APL 2023", name="b.xlsx")
     assert second.changes["apl_par_annee"] == ["infirmier 2023 : 2 communes, 2 nouvelles, 0 modifiées"]
@@ -159,4 +176,5 @@ def test_the_import_says_its_source_vintage_and_three_steps(tmp_path, dry_run):
     assert steps == [1] * drees_apl.STAGES == [1, 1, 1]
     assert (report.reference.source, report.reference.millesime) == (drees_apl.SOURCE, "Infirmiers 2023")
     assert report.reference.parametres["cog"] == {"2023": 2023}
+    assert report.changes["apl_par_annee"] == ["infirmier 2023 : 1 communes, 1 nouvelles, 0 modifiées"]
     assert OfficialApl.objects.filter(profession="infirmier", annee=2023).exists() is not dry_run
