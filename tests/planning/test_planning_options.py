@@ -57,6 +57,8 @@ def test_nurses_under_served_demand_uses_their_class_bound():
     under = inside & ~np.isnan(nurses.apl) & (nurses.apl < bound)
     assert result.demand_total == pytest.approx(np.nan_to_num(units.pop_totale)[under].sum())
     assert 0 < result.demand_total < np.nan_to_num(units.pop_totale)[inside].sum()
+    # Nurses have no official threshold: nobody is said to leave under-density.
+    assert [(site.population_sortant_sous_densite, len(site.raisons)) for site in result.sites] == [(0.0, 1)]
 
 
 def test_with_professionals_only_communes_counting_one_are_candidates():
