@@ -76,9 +76,9 @@ def test_the_per_tvs_form(national, write):
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ("75;2024-03-01;86140;generaliste;ZZZ", zonage.UNKNOWN_ZONE),
-        ("75;2024-03-01;86140;generaliste;sous-doté", zonage.GP_ZONE_EXPECTED),
-        ("75;2024-03-01;86140;infirmier;ZIP", zonage.CLASS_EXPECTED),
+        ("75;2024-03-01;86140;generaliste;ZZZ", f"{zonage.UNKNOWN_ZONE} : « ZZZ »"),
+        ("75;2024-03-01;86140;generaliste;sous-doté", f"{zonage.GP_ZONE_EXPECTED} : « sous-doté » pour médecins généralistes"),
+        ("75;2024-03-01;86140;infirmier;ZIP", f"{zonage.CLASS_EXPECTED} : « ZIP » pour infirmiers"),
         ("75;2024-03-01;86140;podologue;ZIP", zonage.UNKNOWN_PROFESSION),
         ("99;2024-03-01;86140;generaliste;ZIP", zonage.UNKNOWN_REGION),
         ("75;2024-13-01;86140;generaliste;ZIP", zonage.BAD_DATE),
@@ -89,8 +89,9 @@ def test_the_per_tvs_form(national, write):
 def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(national, write, row, reason):
     before = ReferenceImport.objects.count(), ZonageCommune.objects.count()
     with pytest.raises(DataFileError) as error:
-        run_import("zonage", write("bad.csv", HEADER + "75;2024-03-01;86070;generaliste;ZAC\n" + row + "\n"))
-    assert (error.value.line, error.value.reason.startswith(reason)) == (3, True)
+        path = write("bad.csv", HEADER + "75;2024-03-01;86070;generaliste;ZAC\n" + row + "\n")
+        run_import("zonage", path)
+    assert (error.value.path, error.value.line, error.value.reason.startswith(reason)) == (str(path), 3, True)
     assert (ReferenceImport.objects.count(), ZonageCommune.objects.count()) == before
 
 
@@ -128,3 +129,23 @@ def test_aid_schemes_reserved_to_under_served_zones_follow_the_zoning(national, 
     ]
     # Another région keeps OASIS's estimate, said as such.
     assert not zoning_status(Commune.objects.get(pk="31555")).officiel
+
+
+@pytest.mark.parametrize(
+    ("content", "delimiter"),
+    [
+        ("region;date_arrete;code_insee;profession;zone\n", ";"),
+        ("region,date_arrete,code_insee,profession,zone\n", ","),
+        ("\ufeffregion,date_arrete,code_insee,profession,zone\n", ","),
+        ("region;date\n75,2024-03-01,86140,generaliste,ZIP\n", ";"),  # the header line alone decides
+        ("region\n", ";"),  # as many of each: « ; »
+    ],
+)
+def test_the_separator_is_the_header_lines_commonest(write, content, delimiter):
+    assert zonage._delimiter(write("z.csv", content)) == delimiter
+
+
+def test_a_comma_separated_order_with_a_bom_is_imported(national, write):
+    content = "\ufeffregion,date_arrete,code_insee,profession,zone\n75,2024-03-01,86140,generaliste,ZIP\n"
+    report = run_import("zonage", write("z.csv", content))
+    assert not report.skipped and _active("86140") == "ZIP"
