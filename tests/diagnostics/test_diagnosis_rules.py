@@ -284,15 +284,17 @@ def test_the_report_names_the_imported_structures_zoning_and_parameters(tmp_path
     assert diagnosis.parameters_version == json.loads(DEFAULT_PARAMETERS.read_text(encoding="utf-8"))["version"] != ""
 
 
-def test_communes_of_two_regions_name_both_zoning_orders_oldest_first(tmp_path):
+def test_communes_of_three_regions_name_their_zoning_orders_oldest_first_and_the_undated_last(tmp_path):
     header = "region;date_arrete;code_insee;profession;zone\n"
     (tmp_path / "na.csv").write_text(header + "75;2024-03-01;86140;generaliste;ZIP\n")
     (tmp_path / "cvl.csv").write_text(header + "24;2023-05-02;37261;generaliste;ZAC\n")
-    run_import("zonage", tmp_path / "na.csv")
-    run_import("zonage", tmp_path / "cvl.csv")
-    zones, source = services._zonage(get_territory("set", "86140,37261"))
-    assert [(z.zone, z.communes) for z in zones] == [("ZIP", 1), ("ZAC", 1)]
-    assert source == "Zonage de l'ARS, arrêté du 02/05/2023, arrêté du 01/03/2024"
+    (tmp_path / "pdl.csv").write_text(header + "52;2022-01-01;44109;generaliste;ZAC\n")
+    for name in ("na.csv", "cvl.csv", "pdl.csv"):
+        run_import("zonage", tmp_path / name)
+    ReferenceImport.objects.filter(date_reference=date(2022, 1, 1)).update(date_reference=None)
+    zones, source = services._zonage(get_territory("set", "86140,37261,44109"))
+    assert [(z.zone, z.communes) for z in zones] == [("ZIP", 1), ("ZAC", 2)]
+    assert source == "Zonage de l'ARS, arrêté du 02/05/2023, arrêté du 01/03/2024, arrêté non daté"
 
 
 def test_the_whole_report_is_wired_to_its_sources():
