@@ -158,13 +158,13 @@ def mclp_exact(
     matrix = _as_coverage(coverage)
     w = np.asarray(weights, dtype=np.float64)
     fixed_sites = np.unique(np.asarray(fixed, dtype=np.int64))
-    n, m = matrix.shape
+    m = matrix.shape[1]
     _check(m, p, fixed_sites)
     if capacity is not None:
         return _mclp_capacitated(matrix, w, p, fixed_sites, np.asarray(capacity, dtype=np.float64), time_limit_seconds)
     is_fixed = np.zeros(m, dtype=bool)
     is_fixed[fixed_sites] = True
-    already = np.asarray(matrix[:, is_fixed].sum(axis=1)).ravel() > 0 if fixed_sites.size else np.zeros(n, dtype=bool)
+    already = np.asarray(matrix[:, is_fixed].sum(axis=1)).ravel() > 0
     open_demand = np.flatnonzero(~already & (w > 0))
     useful = np.flatnonzero(~is_fixed & (np.diff(matrix[open_demand, :].tocsc().indptr) > 0))
     base = float(w[already].sum())
@@ -221,7 +221,11 @@ def _assignment_model(
     unserved_cost: NDArray[np.float64] | None,
     equality: bool,
 ) -> Model:
-    """Columns: x (m), z for each reachable pair (e), u (n) when ``unserved_cost`` is given."""
+    """Build the assignment model's arrays, as :func:`_solve` takes them.
+
+    Columns: x (m), z for each stored entry of ``reach`` (e pairs; its values are not read), u (n) when
+    ``unserved_cost`` is given.
+    """
     n, m = reach.shape
     coo = reach.tocoo()
     pairs_i, pairs_j = coo.row.astype(np.int64), coo.col.astype(np.int64)
@@ -324,19 +328,15 @@ def p_median_exact(
     SitingResult
         ``objective`` in weight × minutes; ``covered`` is the share served within the cutoff.
     """
-    costs = sp.coo_matrix(cost_minutes)
-    n, m = costs.shape
+    minutes = sp.csc_matrix(cost_minutes, dtype=np.float64)  # explicit zeros are kept: a zero time is a pair
+    n, m = minutes.shape
     w = np.asarray(weights, dtype=np.float64)
     fixed_sites = np.unique(np.asarray(fixed, dtype=np.int64))
     _check(m, p, fixed_sites)
-    reach = sp.csc_matrix((np.ones(costs.nnz), (costs.row, costs.col)), shape=(n, m))
-    reach.sum_duplicates()
-    ordered = reach.tocoo()
-    # Pair costs in the same order as the model's pairs.
-    lookup = {(int(i), int(j)): float(c) for i, j, c in zip(costs.row, costs.col, costs.data, strict=True)}
-    pair_cost = np.array([w[i] * lookup[(int(i), int(j))] for i, j in zip(ordered.row, ordered.col, strict=True)])
+    ordered = minutes.tocoo()  # the model's pairs, in the order the model takes them
+    pair_cost = w[ordered.row] * ordered.data
     cost, lower, upper, integer, a, row_lower, row_upper, e = _assignment_model(
-        reach,
+        minutes,
         w,
         p,
         fixed_sites,
@@ -360,11 +360,9 @@ def mclp_greedy(coverage: ArrayLike | sp.spmatrix, weights: ArrayLike, p: int, f
     matrix = _as_coverage(coverage)
     w = np.asarray(weights, dtype=np.float64)
     fixed_sites = np.unique(np.asarray(fixed, dtype=np.int64))
-    n, m = matrix.shape
+    m = matrix.shape[1]
     _check(m, p, fixed_sites)
-    covered = np.zeros(n, dtype=bool)
-    if fixed_sites.size:
-        covered |= np.asarray(matrix[:, fixed_sites].sum(axis=1)).ravel() > 0
+    covered = np.asarray(matrix[:, fixed_sites].sum(axis=1)).ravel() > 0
     available = np.ones(m, dtype=bool)
     available[fixed_sites] = False
     chosen: list[int] = []
