@@ -260,16 +260,15 @@ def test_a_run_recorded_without_its_unit_shows_none():
 
 def test_the_report_names_the_imported_structures_zoning_and_parameters(tmp_path):
     from oasis.accessibility.params import DEFAULT_PARAMETERS
-    from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
+    from tests.references.conftest import finess_sample_with, finess_structure_line
 
-    lines = [
-        *FINESS_SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n"),
+    finess = finess_sample_with(
+        tmp_path,
         finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
         finess_structure_line("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
         finess_structure_line("170000001", "603", "17", "300", "MSP de La Rochelle", "2020-01-06"),
-    ]
-    (tmp_path / "finess.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run_import("finess", tmp_path / "finess.csv")
+    )
+    run_import("finess", finess)
     (tmp_path / "z.csv").write_text("region;date_arrete;code_insee;profession;zone\n75;2024-03-01;86140;generaliste;ZIP\n")
     run_import("zonage", tmp_path / "z.csv")
     diagnosis = services.build_diagnosis(get_territory("departement", "86"))

@@ -146,12 +146,10 @@ def test_each_site_says_where_it_is_and_what_its_installation_changes():
 
 def test_a_finess_import_adds_its_structures_and_says_so(tmp_path):
     from oasis.references.importers import run_import
-    from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
+    from tests.references.conftest import finess_sample_with, finess_structure_line
 
-    lines = [*FINESS_SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n")]
-    lines.append(finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"))
-    (tmp_path / "finess.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run_import("finess", tmp_path / "finess.csv")
+    lussac = finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02")
+    run_import("finess", finess_sample_with(tmp_path, lussac))
     result = vienne(sites=1)
     assert result.provenance["structures_existantes"] == (
         "maisons et centres de santé de la BPE 2019 et de FINESS, extraction du 12/05/2026, conservés"

@@ -59,6 +59,14 @@ def finess_structure_line(numero: str, categorie: str, departement: str, commune
     return ";".join(fields)
 
 
+def finess_sample_with(folder: Path, *added: str) -> Path:
+    """The FINESS sample extract with these lines (``structureet``, ``geolocalisation``) added: ``folder/finess.csv``."""
+    path = folder / "finess.csv"
+    lines = [FINESS_SAMPLE.read_text(encoding="utf-8").rstrip("\n"), *added]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def write(tmp_path: Path):  # type: ignore[no-untyped-def]
     def _write(name: str, content: str, encoding: str = "utf-8") -> Path:

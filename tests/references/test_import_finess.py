@@ -10,7 +10,7 @@ from oasis.datasets.errors import DataFileError
 from oasis.references.importers import finess, run_import
 from oasis.references.models import FinessStructure, ReferenceImport
 from oasis.territories.models import Commune
-from tests.references.conftest import FINESS_SAMPLE, finess_structure_line
+from tests.references.conftest import FINESS_SAMPLE, finess_sample_with, finess_structure_line
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,8 @@ def test_the_real_extract_places_its_etablissements(national):
     assert report.reference.date_reference.isoformat() == "2026-05-12"
 
 
-def test_maisons_and_centres_de_sante_are_named_placed_and_converted(national, write):
-    lines = SAMPLE.rstrip("\n").split("\n")
-    lines += [
+def test_maisons_and_centres_de_sante_are_named_placed_and_converted(national, tmp_path):
+    added = [
         finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac-les-Châteaux", "2019-09-02"),
         finess_structure_line("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04"),
         finess_structure_line("860000003", "604", "86", "066", "CPTS du Châtelleraudais", "2022-06-01"),
@@ -38,7 +37,7 @@ def test_maisons_and_centres_de_sante_are_named_placed_and_converted(national, w
         "geolocalisation;860000001;870262.2;6571540.8;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
         "geolocalisation;860000002;497500.0;6614500.0;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2026-05-04",
     ]
-    report = run_import("finess", write("finess.csv", "\n".join(lines) + "\n"))
+    report = run_import("finess", finess_sample_with(tmp_path, *added))
     structures = {s.numero_finess: s for s in FinessStructure.objects.filter(reference=report.reference)}
     assert set(structures) == {"860000001", "860000002", "860000003"}
     msp = structures["860000001"]
