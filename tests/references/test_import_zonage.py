@@ -8,6 +8,7 @@ from oasis.datasets.errors import DataFileError
 from oasis.projects import funding
 from oasis.projects.models import FundingTool
 from oasis.recruitment.services import aids_at, save_scheme
+from oasis.references.enums import ReferenceKind
 from oasis.references.importers import run_import, zonage
 from oasis.references.models import ReferenceImport, ZonageCommune
 from oasis.references.services import zoning_status
@@ -149,3 +150,34 @@ def test_a_comma_separated_order_with_a_bom_is_imported(national, write):
     content = "\ufeffregion,date_arrete,code_insee,profession,zone\n75,2024-03-01,86140,generaliste,ZIP\n"
     report = run_import("zonage", write("z.csv", content))
     assert not report.skipped and _active("86140") == "ZIP"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "\ufeffcode_tvs;region;date_arrete;profession;zone",  # a BOM, and the TVS column first
+        "region ; date_arrete ; code_tvs ; profession ; zone",  # spaces around the separators
+    ],
+)
+def test_the_per_tvs_form_is_recognised_by_its_header(national, write, header):
+    tvs = write("tvs.csv", "code_tvs;code_insee\n86001;86140\n")
+    values = {"code_tvs": "86001", "region": "75", "date_arrete": "2024-03-01", "profession": "generaliste", "zone": "ZIP"}
+    row = ";".join(values[name.strip().lstrip("\ufeff")] for name in header.split(";"))
+    run_import("zonage", write("zonage_tvs.csv", f"{header}\n{row}\n"), tvs=tvs)
+    assert _active("86140") == "ZIP"
+
+
+def test_the_per_tvs_form_without_its_table_is_refused(national, write):
+    orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", orders)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(orders), 1, zonage.TVS_TABLE_NEEDED)
+    assert not ReferenceImport.objects.filter(kind=ReferenceKind.ZONAGE).exists()
+
+
+def test_an_import_called_directly_writes_unless_asked_a_dry_run(national, write):
+    path = write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;ZIP\n")
+    zonage.import_zonage(path, dry_run=True)
+    assert _active("86140") is None
+    zonage.import_zonage(path)
+    assert _active("86140") == "ZIP"

@@ -32,6 +32,7 @@ from oasis.references.importers.common import (
     previous_import,
 )
 from oasis.references.models import ReferenceImport, RppsActivite, RppsCount
+from oasis.references.validators import well_formed_rpps
 from oasis.supply.enums import Equipement
 
 SOURCE = "Agence du numérique en santé, Annuaire santé (extraction en libre accès, RPPS/ADELI)"
@@ -201,13 +202,19 @@ def import_rpps(path: Path, *, dry_run: bool = False, progress: Progress = no_pr
 
 
 def _activity(row: dict[str, str], code: str | None) -> RppsActivite | None:
-    """The activity of an RPPS-identified professional of a checked profession, else None."""
+    """The activity of an RPPS-identified professional of a checked profession, else None.
+
+    The identifier is the RPPS number prefixed by its type (``8``), or the number alone; anything that does not leave
+    an RPPS number of 11 digits is not kept (a truncated number could name somebody else).
+    """
     if row.get("Type d'identifiant PP", RPPS_TYPE) != RPPS_TYPE or row[PROFESSION] not in CHECKED_PROFESSIONS:
         return None
     rpps = row[PERSON][1:] if len(row[PERSON]) == 12 else row[PERSON]
+    if not rpps or not well_formed_rpps(rpps):
+        return None
     town = row.get(TOWN_LABEL) or row[TOWN]
     return RppsActivite(
-        rpps=rpps[:11],
+        rpps=rpps,
         nom=row.get("Nom d'exercice", "")[:120],
         prenom=row.get("Prénom d'exercice", "")[:120],
         profession=row.get("Libellé profession", row[PROFESSION])[:120],

@@ -1,0 +1,65 @@
+"""The Annuaire santé import: what it keeps of each activity for the RPPS check (with and without the optional
+columns, whatever the identifier looks like), and the change it reports per département and profession."""
+
+from __future__ import annotations
+
+import pytest
+
+from oasis.references.importers import rpps, run_import
+from oasis.references.models import RppsActivite
+from tests.references.conftest import rpps_header, rpps_line
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_ONLY = [*rpps.REQUIRED, ""]
+
+
+def _extract(write, name, header, lines):  # type: ignore[no-untyped-def]
+    return write(name, "\n".join(["|".join(header), *lines]) + "\n")
+
+
+def test_an_extract_without_the_optional_columns_still_keeps_the_activities(national, write):
+    # Only the seven columns OASIS needs: no type of identifier (RPPS assumed), no name, no labels.
+    line = rpps_line(REQUIRED_ONLY, person="810101234567", profession="60", mode="L", commune="86194")
+    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", REQUIRED_ONLY, [line]))
+    activity = RppsActivite.objects.get()
+    assert (activity.rpps, activity.nom, activity.prenom, activity.profession) == ("10101234567", "", "", "60")
+    assert (activity.savoir_faire, activity.mode, activity.lieu, activity.commune_id) == ("", "", "", "86194")
+
+
+@pytest.mark.parametrize(
+    ("identifier", "kept"),
+    [
+        ("810101234567", "10101234567"),  # type 8 and the number: the number
+        ("10101234567", "10101234567"),  # the number alone
+        ("8101012345678", None),  # 13 characters: not an RPPS number, not cut down to one
+        ("8A0101234567", None),  # not digits
+    ],
+)
+def test_only_well_formed_rpps_numbers_are_kept(national, write, identifier, kept):
+    line = rpps_line(REQUIRED_ONLY, person=identifier, profession="60", mode="L", commune="86194")
+    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", REQUIRED_ONLY, [line]))
+    assert list(RppsActivite.objects.values_list("rpps", flat=True)) == ([kept] if kept else [])
+
+
+def _gps(header, *places):  # type: ignore[no-untyped-def]
+    return [
+        rpps_line(header, person=person, profession=profession, savoir_faire="SM53", mode="L", commune=commune)
+        for person, profession, commune in places
+    ]
+
+
+def test_the_change_is_counted_per_departement_and_profession(national, write):
+    header = rpps_header()
+    # Two GPs of the Vienne in two communes, one of Charente-Maritime, a nurse of Charente-Maritime.
+    first = _gps(header, ("1", "10", "86194"), ("2", "10", "86066"), ("3", "10", "17300"), ("4", "60", "17300"))
+    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202610010830.txt", header, first))
+    assert report.changes["praticiens_par_departement"] == [
+        "17 médecins généralistes +1",
+        "17 infirmiers +1",
+        "86 médecins généralistes +2",
+    ]
+    # A month later: one more GP in Poitiers, the nurse gone, the rest unchanged.
+    second = _gps(header, ("1", "10", "86194"), ("5", "10", "86194"), ("2", "10", "86066"), ("3", "10", "17300"))
+    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, second))
+    assert report.changes["praticiens_par_departement"] == ["17 infirmiers -1", "86 médecins généralistes +1"]
