@@ -63,3 +63,22 @@ def test_the_change_is_counted_per_departement_and_profession(national, write):
     second = _gps(header, ("1", "10", "86194"), ("5", "10", "86194"), ("2", "10", "86066"), ("3", "10", "17300"))
     report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, second))
     assert report.changes["praticiens_par_departement"] == ["17 infirmiers -1", "86 médecins généralistes +1"]
+
+
+def test_labels_longer_than_their_field_are_cut_to_it(national, write):
+    header = rpps_header()
+    fields = {
+        "nom": "Nom d'exercice",
+        "prenom": "Prénom d'exercice",
+        "profession": "Libellé profession",
+        "savoir_faire": "Libellé savoir-faire",
+        "mode": "Libellé mode exercice",
+        "lieu": "Raison sociale site",
+    }
+    length = {name: RppsActivite._meta.get_field(name).max_length for name in fields}
+    values = {column: name[0].upper() * (length[name] + 1) for name, column in fields.items()}
+    values |= {"Type d'identifiant PP": "8", "Identification nationale PP": "810101234567", "Code profession": "60"}
+    line = "|".join(values.get(column, "") for column in header)
+    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    activity = RppsActivite.objects.values(*fields).get()
+    assert activity == {name: name[0].upper() * length[name] for name in fields}
