@@ -61,11 +61,10 @@ def test_the_per_tvs_form(national, write):
     corrected = write("tvs_corrige.csv", "code_tvs;code_insee\n86001;86140\n86001;86070\n86001;86194\n")
     assert not run_import("zonage", orders, tvs=corrected).skipped
     assert (_active("86140"), _active("86070"), _active("86194")) == ("ZIP", "ZIP", "ZIP")
+    unknown_tvs = write("b.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;9;generaliste;ZIP\n")
     with pytest.raises(DataFileError) as error:
-        run_import(
-            "zonage", write("b.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;9;generaliste;ZIP\n"), tvs=tvs
-        )
-    assert error.value.reason.startswith(zonage.TVS_UNKNOWN)
+        run_import("zonage", unknown_tvs, tvs=tvs)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(unknown_tvs), 2, f"{zonage.TVS_UNKNOWN} : « 9 »")
     bad_table = write("tvs_bad.csv", "code_tvs;code_insee\n86001;86140\n86001;8607\n")
     newer = write("zonage_tvs_2.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-04-01;86001;generaliste;ZIP\n")
     with pytest.raises(DataFileError) as error:
@@ -85,6 +84,8 @@ def test_the_per_tvs_form(national, write):
         ("75;2024-13-01;86140;generaliste;ZIP", zonage.BAD_DATE),
         ("75;2024-03-01;99999;generaliste;ZIP", zonage.UNKNOWN_COMMUNE),
         ("76;2024-03-01;86140;generaliste;ZIP", zonage.OUTSIDE_REGION),
+        ("75;2024-04-01;86140;generaliste;ZIP", f"{zonage.TWO_DATES} 75 : 01/03/2024 et 01/04/2024"),
+        ("75;2024-03-01;86070;generaliste;ZV", f"{zonage.DUPLICATE} : 86070, médecins généralistes"),
     ],
 )
 def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(national, write, row, reason):
