@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from oasis.references.importers import rpps, run_import
-from oasis.references.models import RppsActivite
+from oasis.references.models import RppsActivite, RppsCount
+from oasis.territories.models import CommuneCrosswalk
 from tests.references.conftest import rpps_header, rpps_line
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,13 @@ def test_labels_longer_than_their_field_are_cut_to_it(national, write):
     run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
     activity = RppsActivite.objects.values(*fields).get()
     assert activity == {name: name[0].upper() * length[name] for name in fields}
+
+
+def test_an_old_commune_code_counts_where_the_largest_share_of_it_went(national, write):
+    # 99903 was split: three quarters into Lussac (86140), a quarter into Montmorillon (86165).
+    for commune, ratio in (("86140", 0.75), ("86165", 0.25)):
+        CommuneCrosswalk.objects.create(millesime=2023, code_origine="99903", commune_id=commune, ratio=ratio)
+    header = rpps_header()
+    line = rpps_line(header, person="1", profession="60", mode="L", commune="99903")
+    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86140", 1)]
