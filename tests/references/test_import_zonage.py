@@ -86,6 +86,7 @@ def test_the_per_tvs_form(national, write):
         ("76;2024-03-01;86140;generaliste;ZIP", zonage.OUTSIDE_REGION),
         ("75;2024-04-01;86140;generaliste;ZIP", f"{zonage.TWO_DATES} 75 : 01/03/2024 et 01/04/2024"),
         ("75;2024-03-01;86070;generaliste;ZV", f"{zonage.DUPLICATE} : 86070, médecins généralistes"),
+        ("75;2024-03-01;8607;generaliste;ZIP", "colonne code_insee : « 8607 » n'est pas un code INSEE de commune"),
     ],
 )
 def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(national, write, row, reason):

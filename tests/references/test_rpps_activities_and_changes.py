@@ -93,3 +93,17 @@ def test_an_old_commune_code_counts_where_the_largest_share_of_it_went(national,
     line = rpps_line(header, person="1", profession="60", mode="L", commune="99903")
     report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
     assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86140", 1)]
+
+
+def test_without_a_town_line_the_commune_label_picks_among_the_postal_codes_communes(national, write):
+    # 86300 is the postal code of several communes; the row gives no « Bureau cedex », only the commune's label.
+    header = rpps_header()
+    values = {
+        "Identification nationale PP": "1",
+        "Code profession": "60",
+        "Code postal (coord. structure)": "86300",
+        "Libellé commune (coord. structure)": "Chauvigny",
+    }
+    line = "|".join(values.get(column, "") for column in header)
+    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", flat=True)) == ["86070"]
