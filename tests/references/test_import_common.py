@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from oasis.references.importers import common
+from oasis.datasets.errors import DataFileError
+from oasis.references.importers import IMPORTERS, common, run_import
 from oasis.references.models import ReferenceImport
 from oasis.territories.models import Commune, CommuneCrosswalk
 
@@ -23,6 +24,19 @@ def test_the_sha256_of_a_file_is_the_published_digest(tmp_path):
     big.write_bytes(b"a" * 1_000_000)
     # FIPS 180-2, appendix B.3: one million « a », read in blocks.
     assert common.file_sha256(big) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+def test_a_file_that_cannot_be_read_is_refused_by_its_name(db, tmp_path, kind):
+    before = ReferenceImport.objects.count()
+    for path, reason in [
+        (tmp_path / "absent.csv", "No such file or directory"),
+        (tmp_path, "Is a directory"),
+    ]:
+        with pytest.raises(DataFileError) as error:
+            run_import(kind, path)
+        assert (error.value.path, error.value.line, error.value.reason) == (str(path), None, f"{common.UNREADABLE} ({reason})")
+    assert ReferenceImport.objects.count() == before
 
 
 @pytest.mark.parametrize(

@@ -113,4 +113,4 @@ def test_a_line_that_is_not_utf8_is_refused_with_its_number(national, tmp_path):
     path.write_bytes("|".join(header).encode("utf-8") + b"\n" + good + b"\n" + latin1 + b"\n")
     with pytest.raises(DataFileError) as error:
         run_import("rpps", path)
-    assert (error.value.line, error.value.reason) == (3, rpps.BAD_ENCODING)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), 3, rpps.BAD_ENCODING)

@@ -183,3 +183,18 @@ def test_an_import_called_directly_writes_unless_asked_a_dry_run(national, write
     assert _active("86140") is None
     zonage.import_zonage(path)
     assert _active("86140") == "ZIP"
+
+
+def test_an_order_without_rows_is_refused(national, write):
+    path = write("vide.csv", HEADER)
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), None, zonage.NO_ROWS)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_progress_advances_one_stage_after_reading_and_one_at_the_end(national, write, dry_run):
+    steps: list[int] = []
+    path = write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;ZIP\n")
+    run_import("zonage", path, dry_run=dry_run, progress=steps.append)
+    assert steps == [1, 1] and sum(steps) == zonage.STAGES

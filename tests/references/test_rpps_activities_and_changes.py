@@ -3,8 +3,11 @@ columns, whatever the identifier looks like), and the change it reports per dép
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
+from oasis.datasets.errors import DataFileError
 from oasis.references.importers import rpps, run_import
 from oasis.references.models import RppsActivite, RppsCount
 from oasis.territories.models import CommuneCrosswalk
@@ -107,3 +110,33 @@ def test_without_a_town_line_the_commune_label_picks_among_the_postal_codes_comm
     line = "|".join(values.get(column, "") for column in header)
     report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
     assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", flat=True)) == ["86070"]
+
+
+def test_windows_line_ends_and_blank_lines_are_read(national, tmp_path):
+    header = rpps_header()
+    nurse = rpps_line(header, person="1", profession="60", mode="L", commune="86194")
+    path = tmp_path / "PS_LibreAcces_Personne_activite_202611010830.txt"
+    path.write_bytes(("|".join(header) + "\r\n" + nurse + "\r\n\r\n").encode("utf-8"))
+    report = run_import("rpps", path)
+    assert report.reference.lignes["lignes"] == 1
+    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86194", 1)]
+
+
+def test_an_archive_without_the_activity_file_is_refused(national, tmp_path):
+    archive = tmp_path / "PS_LibreAcces_202611.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("PS_LibreAcces_SavoirFaire_202611010830.txt", "x")
+    with pytest.raises(DataFileError) as error:
+        run_import("rpps", archive)
+    reason = f"{rpps.NOT_AN_EXTRACT} (archive sans fichier « Personne_activite »)"
+    assert (error.value.path, error.value.line, error.value.reason) == (str(archive), None, reason)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_progress_advances_one_stage_after_reading_and_one_at_the_end(national, write, dry_run):
+    header = rpps_header()
+    line = rpps_line(header, person="1", profession="60", mode="L", commune="86194")
+    steps: list[int] = []
+    path = _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line])
+    run_import("rpps", path, dry_run=dry_run, progress=steps.append)
+    assert steps == [1, 1] and sum(steps) == rpps.STAGES

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from oasis.datasets.errors import DataFileError
 from oasis.references.models import ReferenceImport
 from oasis.territories.models import Commune, CommuneCrosswalk
 from oasis.territories.text import search_key
 
 Progress = Callable[[int], None]
+UNREADABLE = "fichier illisible"
 
 
 def no_progress(_steps: int) -> None:
@@ -32,10 +34,14 @@ def no_progress(_steps: int) -> None:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256 (hexadecimal); a file that cannot be read is refused by its name."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise DataFileError(path, None, f"{UNREADABLE} ({error.strerror})") from error
     return digest.hexdigest()
 
 

@@ -43,6 +43,7 @@ TWO_DATES = "deux dates d'arrêté pour la même région"
 DUPLICATE = "commune et profession en double"
 TVS_UNKNOWN = "territoire de vie-santé absent de la table TVS → communes"
 TVS_TABLE_NEEDED = "forme par TVS : donnez la table TVS → communes (--tvs FICHIER)"
+NO_ROWS = "aucune ligne de zonage"
 
 _ZONES = {search_key(zone.label): zone for zone in Zone} | {search_key(zone.value): zone for zone in Zone}
 _PROFESSIONS = {search_key(p.value): p for p in PROFESSIONS} | {search_key(p.label): p for p in PROFESSIONS}
@@ -128,7 +129,7 @@ def import_zonage(
                     raise DataFileError(path, line, f"{DUPLICATE} : {code}, {profession.label.lower()}")
                 zones[key] = (region, zone)
     if not zones:
-        raise DataFileError(path, None, "aucune ligne de zonage")
+        raise DataFileError(path, None, NO_ROWS)
     progress(1)
     pairs = {(region, profession) for (_code, profession), (region, _zone_) in zones.items()}
     before = dict(
