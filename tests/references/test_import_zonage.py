@@ -198,3 +198,35 @@ def test_progress_advances_one_stage_after_reading_and_one_at_the_end(national, 
     path = write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;ZIP\n")
     run_import("zonage", path, dry_run=dry_run, progress=steps.append)
     assert steps == [1, 1] and sum(steps) == zonage.STAGES
+
+
+def test_the_import_record_and_the_changes_it_reports(national, write):
+    # Two régions' orders in one file: Centre-Val de Loire (24) for Tours, Nouvelle-Aquitaine (75) for two communes.
+    rows = [
+        "24;2024-02-01;37261;generaliste;ZIP",
+        "75;2024-03-01;86140;generaliste;ZAC",
+        "75;2024-03-01;86140;infirmier;très sous-doté",
+    ]
+    report = run_import("zonage", write("zonage_deux_regions.csv", HEADER + "\n".join(rows) + "\n"))
+    reference = report.reference
+    assert (reference.fichier, reference.source) == ("zonage_deux_regions.csv", zonage.SOURCE)
+    assert reference.millesime == "arrêté du 01/02/2024 (région 24), arrêté du 01/03/2024 (région 75)"
+    assert (reference.date_reference.isoformat(), reference.region_id) == ("2024-03-01", None)
+    assert reference.lignes == {
+        "communes": 2,
+        "lignes": 3,
+        "forme": "par commune",
+        "par_zone": {"ZIP": 1, "ZAC": 1, "tres-sous-dote": 1},
+    }
+    assert reference.parametres == {"regions": {"24": "2024-02-01", "75": "2024-03-01"}}
+    assert report.changes == {
+        "communes_dont_le_zonage_change": [
+            "37261 generaliste : — → ZIP",
+            "86140 generaliste : — → ZAC",
+            "86140 infirmier : — → tres-sous-dote",
+        ]
+    }
+    # A newer order of the Nouvelle-Aquitaine for GPs: only what changed is listed.
+    newer = run_import("zonage", write("zonage_na.csv", HEADER + "75;2024-06-01;86140;generaliste;ZIP\n"))
+    assert newer.changes == {"communes_dont_le_zonage_change": ["86140 generaliste : ZAC → ZIP"]}
+    assert (newer.reference.region_id, newer.reference.millesime) == ("75", "arrêté du 01/06/2024 (région 75)")

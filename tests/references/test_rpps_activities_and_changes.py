@@ -140,3 +140,28 @@ def test_progress_advances_one_stage_after_reading_and_one_at_the_end(national, 
     path = _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line])
     run_import("rpps", path, dry_run=dry_run, progress=steps.append)
     assert steps == [1, 1] and sum(steps) == rpps.STAGES
+
+
+def test_a_byte_order_mark_before_the_first_column_is_ignored(national, tmp_path):
+    line = rpps_line(REQUIRED_ONLY, person="1", profession="60", mode="L", commune="86194")
+    path = tmp_path / "PS_LibreAcces_Personne_activite_202611010830.txt"
+    path.write_bytes(("\ufeff" + "|".join(REQUIRED_ONLY) + "\n" + line + "\n").encode("utf-8"))
+    report = run_import("rpps", path)
+    assert RppsCount.objects.get(reference=report.reference).commune_id == "86194"
+
+
+def test_a_header_without_required_columns_names_them(national, write):
+    header = [name for name in REQUIRED_ONLY if name not in (rpps.PROFESSION, rpps.MODE)]
+    path = _extract(write, "extrait.txt", header, [])
+    with pytest.raises(DataFileError) as error:
+        run_import("rpps", path)
+    reason = f"{rpps.NOT_AN_EXTRACT} : {rpps.MISSING_COLUMNS} Code profession, Code mode exercice"
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), 1, reason)
+
+
+def test_a_header_that_is_not_utf8_is_refused_on_line_1(national, tmp_path):
+    path = tmp_path / "extrait.txt"
+    path.write_bytes("|".join([*REQUIRED_ONLY[:-1], "Libellé"]).encode("latin-1") + b"\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("rpps", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), 1, rpps.BAD_ENCODING)
