@@ -18,14 +18,21 @@ pytestmark = pytest.mark.django_db
 REQUIRED_ONLY = [*rpps.REQUIRED, ""]
 
 
-def _extract(write, name, header, lines):  # type: ignore[no-untyped-def]
+EXTRACT = "PS_LibreAcces_Personne_activite_202611010830.txt"
+
+
+def _extract(write, header, lines, name=EXTRACT):  # type: ignore[no-untyped-def]
     return write(name, "\n".join(["|".join(header), *lines]) + "\n")
+
+
+def _row(header: list[str], by_column: dict[str, str]) -> str:
+    return "|".join(by_column.get(column, "") for column in header)
 
 
 def test_an_extract_without_the_optional_columns_still_keeps_the_activities(national, write):
     # Only the seven columns OASIS needs: no type of identifier (RPPS assumed), no name, no labels.
     line = rpps_line(REQUIRED_ONLY, person="810101234567", profession="60", mode="L", commune="86194")
-    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", REQUIRED_ONLY, [line]))
+    run_import("rpps", _extract(write, REQUIRED_ONLY, [line]))
     activity = RppsActivite.objects.get()
     assert (activity.rpps, activity.nom, activity.prenom, activity.profession) == ("10101234567", "", "", "60")
     assert (activity.savoir_faire, activity.mode, activity.lieu, activity.commune_id) == ("", "", "", "86194")
@@ -42,7 +49,7 @@ def test_an_extract_without_the_optional_columns_still_keeps_the_activities(nati
 )
 def test_only_well_formed_rpps_numbers_are_kept(national, write, identifier, kept):
     line = rpps_line(REQUIRED_ONLY, person=identifier, profession="60", mode="L", commune="86194")
-    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", REQUIRED_ONLY, [line]))
+    run_import("rpps", _extract(write, REQUIRED_ONLY, [line]))
     assert list(RppsActivite.objects.values_list("rpps", flat=True)) == ([kept] if kept else [])
 
 
@@ -57,7 +64,7 @@ def test_the_change_is_counted_per_departement_and_profession(national, write):
     header = rpps_header()
     # Two GPs of the Vienne in two communes, one of Charente-Maritime, a nurse of Charente-Maritime.
     first = _gps(header, ("1", "10", "86194"), ("2", "10", "86066"), ("3", "10", "17300"), ("4", "60", "17300"))
-    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202610010830.txt", header, first))
+    report = run_import("rpps", _extract(write, header, first, name="PS_LibreAcces_Personne_activite_202610010830.txt"))
     assert report.changes["praticiens_par_departement"] == [
         "17 médecins généralistes +1",
         "17 infirmiers +1",
@@ -65,7 +72,7 @@ def test_the_change_is_counted_per_departement_and_profession(national, write):
     ]
     # A month later: one more GP in Poitiers, the nurse gone, the rest unchanged.
     second = _gps(header, ("1", "10", "86194"), ("5", "10", "86194"), ("2", "10", "86066"), ("3", "10", "17300"))
-    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, second))
+    report = run_import("rpps", _extract(write, header, second))
     assert report.changes["praticiens_par_departement"] == ["17 infirmiers -1", "86 médecins généralistes +1"]
 
 
@@ -82,8 +89,8 @@ def test_labels_longer_than_their_field_are_cut_to_it(national, write):
     length = {name: RppsActivite._meta.get_field(name).max_length for name in fields}
     values = {column: name[0].upper() * (length[name] + 1) for name, column in fields.items()}
     values |= {"Type d'identifiant PP": "8", "Identification nationale PP": "810101234567", "Code profession": "60"}
-    line = "|".join(values.get(column, "") for column in header)
-    run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    line = _row(header, values)
+    run_import("rpps", _extract(write, header, [line]))
     activity = RppsActivite.objects.values(*fields).get()
     assert activity == {name: name[0].upper() * length[name] for name in fields}
 
@@ -94,7 +101,7 @@ def test_an_old_commune_code_counts_where_the_largest_share_of_it_went(national,
         CommuneCrosswalk.objects.create(millesime=2023, code_origine="99903", commune_id=commune, ratio=ratio)
     header = rpps_header()
     line = rpps_line(header, person="1", profession="60", mode="L", commune="99903")
-    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    report = run_import("rpps", _extract(write, header, [line]))
     assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86140", 1)]
 
 
@@ -107,15 +114,15 @@ def test_without_a_town_line_the_commune_label_picks_among_the_postal_codes_comm
         "Code postal (coord. structure)": "86300",
         "Libellé commune (coord. structure)": "Chauvigny",
     }
-    line = "|".join(values.get(column, "") for column in header)
-    report = run_import("rpps", _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line]))
+    line = _row(header, values)
+    report = run_import("rpps", _extract(write, header, [line]))
     assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", flat=True)) == ["86070"]
 
 
 def test_windows_line_ends_and_blank_lines_are_read(national, tmp_path):
     header = rpps_header()
     nurse = rpps_line(header, person="1", profession="60", mode="L", commune="86194")
-    path = tmp_path / "PS_LibreAcces_Personne_activite_202611010830.txt"
+    path = tmp_path / EXTRACT
     path.write_bytes(("|".join(header) + "\r\n" + nurse + "\r\n\r\n").encode("utf-8"))
     report = run_import("rpps", path)
     assert report.reference.lignes["lignes"] == 1
@@ -137,14 +144,14 @@ def test_progress_advances_one_stage_after_reading_and_one_at_the_end(national, 
     header = rpps_header()
     line = rpps_line(header, person="1", profession="60", mode="L", commune="86194")
     steps: list[int] = []
-    path = _extract(write, "PS_LibreAcces_Personne_activite_202611010830.txt", header, [line])
+    path = _extract(write, header, [line])
     run_import("rpps", path, dry_run=dry_run, progress=steps.append)
     assert steps == [1, 1] and sum(steps) == rpps.STAGES
 
 
 def test_a_byte_order_mark_before_the_first_column_is_ignored(national, tmp_path):
     line = rpps_line(REQUIRED_ONLY, person="1", profession="60", mode="L", commune="86194")
-    path = tmp_path / "PS_LibreAcces_Personne_activite_202611010830.txt"
+    path = tmp_path / EXTRACT
     path.write_bytes(("\ufeff" + "|".join(REQUIRED_ONLY) + "\n" + line + "\n").encode("utf-8"))
     report = run_import("rpps", path)
     assert RppsCount.objects.get(reference=report.reference).commune_id == "86194"
@@ -152,7 +159,7 @@ def test_a_byte_order_mark_before_the_first_column_is_ignored(national, tmp_path
 
 def test_a_header_without_required_columns_names_them(national, write):
     header = [name for name in REQUIRED_ONLY if name not in (rpps.PROFESSION, rpps.MODE)]
-    path = _extract(write, "extrait.txt", header, [])
+    path = _extract(write, header, [], name="extrait.txt")
     with pytest.raises(DataFileError) as error:
         run_import("rpps", path)
     reason = f"{rpps.NOT_AN_EXTRACT} : {rpps.MISSING_COLUMNS} Code profession, Code mode exercice"
