@@ -99,9 +99,10 @@ def test_a_bad_extract_is_refused_and_nothing_is_written(national, write, conten
         good = rpps_line(header, person="1", profession="60", commune="86194")
         content = "\n".join(["|".join(header), good, good + "|en trop"]) + "\n"
     before = ReferenceImport.objects.count(), RppsCount.objects.count()
+    path = write("bad.txt", content)
     with pytest.raises(DataFileError) as error:
-        run_import("rpps", write("bad.txt", content))
-    assert (error.value.line, error.value.reason.startswith(reason)) == (line, True)
+        run_import("rpps", path)
+    assert (error.value.path, error.value.line, error.value.reason.startswith(reason)) == (str(path), line, True)
     assert (ReferenceImport.objects.count(), RppsCount.objects.count()) == before
 
 

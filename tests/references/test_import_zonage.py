@@ -47,8 +47,8 @@ def test_the_newest_order_replaces_the_previous_one_and_an_older_one_stays_histo
     assert _active("86140") == "HV"
     assert report.changes["communes_dont_le_zonage_change"] == ["86140 generaliste : ZIP → HV"]
     run_import("zonage", write("2023.csv", HEADER + "75;2023-01-01;86140;generaliste;ZAC\n"))
-    assert _active("86140") == "HV"
-    assert ZonageCommune.objects.filter(commune_id="86140", profession="generaliste").count() == 3
+    rows = ZonageCommune.objects.filter(commune_id="86140", profession="generaliste")
+    assert sorted(rows.values_list("zone", "actif")) == [("HV", True), ("ZAC", False), ("ZIP", False)]
 
 
 def test_the_per_tvs_form(national, write):
@@ -230,3 +230,5 @@ def test_the_import_record_and_the_changes_it_reports(national, write):
     newer = run_import("zonage", write("zonage_na.csv", HEADER + "75;2024-06-01;86140;generaliste;ZIP\n"))
     assert newer.changes == {"communes_dont_le_zonage_change": ["86140 generaliste : ZAC → ZIP"]}
     assert (newer.reference.region_id, newer.reference.millesime) == ("75", "arrêté du 01/06/2024 (région 75)")
+    # It replaces the GPs' order of its région only: the nurses' zoning and the other région's stay active.
+    assert (_active("86140"), _active("86140", "infirmier"), _active("37261")) == ("ZIP", "tres-sous-dote", "ZIP")

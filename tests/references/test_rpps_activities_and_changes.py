@@ -172,3 +172,36 @@ def test_a_header_that_is_not_utf8_is_refused_on_line_1(national, tmp_path):
     with pytest.raises(DataFileError) as error:
         run_import("rpps", path)
     assert (error.value.path, error.value.line, error.value.reason) == (str(path), 1, rpps.BAD_ENCODING)
+
+
+def test_unplaced_rows_are_counted_by_their_place_and_unknown_modes_left_blank(national, write):
+    header = rpps_header()
+    lines = [
+        # Twice an unknown postal code with its town line, once an unknown commune code with its label.
+        rpps_line(header, person="1", profession="60", mode="L", postal="99999", town="99999 NULLE PART"),
+        rpps_line(header, person="2", profession="60", mode="L", postal="99999", town="99999 NULLE PART"),
+        _row(header, {rpps.PERSON: "3", rpps.PROFESSION: "60", rpps.COMMUNE: "99998", rpps.TOWN_LABEL: "Atlantide"}),
+        # A mode d'exercice outside L, S and B counts with no mode.
+        rpps_line(header, person="4", profession="60", mode="X", commune="86194"),
+    ]
+    report = run_import("rpps", _extract(write, header, lines))
+    assert report.reference.lignes["exemples_non_placees"] == {"99999 99999 NULLE PART": 2, "99998 Atlantide": 1}
+    assert report.reference.lignes["non_placees"] == 3
+    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "mode")) == [("86194", "")]
+
+
+def test_progress_also_moves_every_so_many_lines(national, write, monkeypatch):
+    monkeypatch.setattr(rpps, "PROGRESS_EVERY", 2)
+    header = rpps_header()
+    lines = [rpps_line(header, person=str(i), profession="60", mode="L", commune="86194") for i in range(3)]
+    steps: list[int] = []
+    run_import("rpps", _extract(write, header, lines), progress=steps.append)
+    assert steps == [0, 0, 1, 1]  # file lines 2 and 4, then the two stages
+
+
+def test_the_same_extract_twice_is_imported_once(national, write):
+    header = rpps_header()
+    path = _extract(write, header, [rpps_line(header, person="1", profession="60", mode="L", commune="86194")])
+    first = run_import("rpps", path)
+    again = run_import("rpps", path)
+    assert (first.skipped, again.skipped, again.reference.pk) == (False, True, first.reference.pk)
