@@ -232,3 +232,11 @@ def test_the_import_record_and_the_changes_it_reports(national, write):
     assert (newer.reference.region_id, newer.reference.millesime) == ("75", "arrêté du 01/06/2024 (région 75)")
     # It replaces the GPs' order of its région only: the nurses' zoning and the other région's stay active.
     assert (_active("86140"), _active("86140", "infirmier"), _active("37261")) == ("ZIP", "tres-sous-dote", "ZIP")
+
+
+@pytest.mark.parametrize("separator", [";", " ; ", ",", " , "])
+def test_the_separator_is_read_from_the_header_even_with_spaces_around_it(national, write, separator):
+    header = separator.join(["region", "date_arrete", "code_insee", "profession", "zone"])
+    row = separator.join(["75", "2024-03-01", "86140", "generaliste", "ZIP"])
+    run_import("zonage", write("z.csv", f"{header}\n{row}\n"))
+    assert _active("86140") == "ZIP"
