@@ -205,3 +205,50 @@ def test_the_same_extract_twice_is_imported_once(national, write):
     first = run_import("rpps", path)
     again = run_import("rpps", path)
     assert (first.skipped, again.skipped, again.reference.pk) == (False, True, first.reference.pk)
+
+
+def test_the_import_record_says_what_was_read_and_with_which_rules(national, write, tmp_path):
+    header = rpps_header()
+    lines = [
+        rpps_line(header, person="1", profession="60", mode="L", commune="86194"),
+        rpps_line(header, person="2", profession="60", mode="L"),  # no place of practice
+        rpps_line(header, person="3", profession="60", mode="L", postal="99999", town="99999 NULLE PART"),
+    ]
+    report = run_import("rpps", _extract(write, header, lines))
+    reference = report.reference
+    assert (reference.fichier, reference.source) == (EXTRACT, rpps.SOURCE)
+    assert (reference.millesime, reference.date_reference.isoformat()) == ("extraction du 01/11/2026", "2026-11-01")
+    assert reference.lignes["part_non_placees"] == round(2 / 3, 4) == 0.6667
+    assert reference.parametres == {
+        "medecine_generale": ["SM26", "SM53", "SM54"],
+        "professions": {
+            "40": "chirurgien-dentiste",
+            "50": "sage-femme",
+            "60": "infirmier",
+            "70": "masseur-kinesitherapeute",
+            "91": "orthophoniste",
+        },
+    }
+    assert reference.duration_seconds is not None and 0 < reference.duration_seconds < 600
+    # An undated file inside an archive: the archive's name, then the member's; no date.
+    archive = tmp_path / "annuaire.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("Personne_activite.txt", "|".join(header) + "\n" + lines[0] + "\n")
+    reference = run_import("rpps", archive).reference
+    assert (reference.fichier, reference.millesime, reference.date_reference) == (
+        "annuaire.zip (Personne_activite.txt)",
+        "extraction non datée",
+        None,
+    )
+
+
+def test_the_examples_of_unplaced_rows_are_the_twenty_most_frequent(national, write):
+    header = rpps_header()
+    lines = [
+        rpps_line(header, person=f"{code}{i}", profession="60", mode="L", postal=f"99{code:03d}", town="NULLE PART")
+        for code in range(21)
+        for i in range(1 if code == 0 else 2)  # the postal code 99000 once, the twenty others twice
+    ]
+    report = run_import("rpps", _extract(write, header, lines))
+    examples = report.reference.lignes["exemples_non_placees"]
+    assert examples == {f"99{code:03d} NULLE PART": 2 for code in range(1, 21)}
