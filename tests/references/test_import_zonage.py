@@ -54,7 +54,7 @@ def test_the_newest_order_replaces_the_previous_one_and_an_older_one_stays_histo
 def test_the_per_tvs_form(national, write):
     tvs = write("tvs.csv", "code_tvs;code_insee\n86001;86140\n86001;86070\n86002;86194\n")
     orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
-    run_import("zonage", orders, tvs=tvs)
+    assert run_import("zonage", orders, tvs=tvs).reference.lignes["forme"] == "par TVS"
     assert (_active("86140"), _active("86070"), _active("86194")) == ("ZIP", "ZIP", None)
     assert run_import("zonage", orders, tvs=tvs).skipped  # the same order with the same table
     # The same order with a corrected table is another import: 86194 moves into the TVS.
@@ -219,6 +219,7 @@ def test_the_import_record_and_the_changes_it_reports(national, write):
         "par_zone": {"ZIP": 1, "ZAC": 1, "tres-sous-dote": 1},
     }
     assert reference.parametres == {"regions": {"24": "2024-02-01", "75": "2024-03-01"}}
+    assert reference.duration_seconds is not None and 0 < reference.duration_seconds < 600
     assert report.changes == {
         "communes_dont_le_zonage_change": [
             "37261 generaliste : — → ZIP",
@@ -227,7 +228,8 @@ def test_the_import_record_and_the_changes_it_reports(national, write):
         ]
     }
     # A newer order of the Nouvelle-Aquitaine for GPs: only what changed is listed.
-    newer = run_import("zonage", write("zonage_na.csv", HEADER + "75;2024-06-01;86140;generaliste;ZIP\n"))
+    newer_rows = "75;2024-06-01;86140;generaliste;ZIP\n75;2024-06-01;86140;infirmier;très sous-doté\n"
+    newer = run_import("zonage", write("zonage_na.csv", HEADER + newer_rows))
     assert newer.changes == {"communes_dont_le_zonage_change": ["86140 generaliste : ZAC → ZIP"]}
     assert (newer.reference.region_id, newer.reference.millesime) == ("75", "arrêté du 01/06/2024 (région 75)")
     # It replaces the GPs' order of its région only: the nurses' zoning and the other région's stay active.
