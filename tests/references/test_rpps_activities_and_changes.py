@@ -123,10 +123,11 @@ def test_windows_line_ends_and_blank_lines_are_read(national, tmp_path):
     header = rpps_header()
     nurse = rpps_line(header, person="1", profession="60", mode="L", commune="86194")
     path = tmp_path / EXTRACT
-    path.write_bytes(("|".join(header) + "\r\n" + nurse + "\r\n\r\n").encode("utf-8"))
+    other = rpps_line(header, person="2", profession="60", mode="L", commune="86194")
+    path.write_bytes(("|".join(header) + "\r\n" + nurse + "\r\n\r\n" + other + "\r\n\r\n").encode("utf-8"))
     report = run_import("rpps", path)
-    assert report.reference.lignes["lignes"] == 1
-    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86194", 1)]
+    assert report.reference.lignes["lignes"] == 2  # the row after a blank line is read too
+    assert list(RppsCount.objects.filter(reference=report.reference).values_list("commune_id", "personnes")) == [("86194", 2)]
 
 
 def test_an_archive_without_the_activity_file_is_refused(national, tmp_path):
@@ -252,3 +253,9 @@ def test_the_examples_of_unplaced_rows_are_the_twenty_most_frequent(national, wr
     report = run_import("rpps", _extract(write, header, lines))
     examples = report.reference.lignes["exemples_non_placees"]
     assert examples == {f"99{code:03d} NULLE PART": 2 for code in range(1, 21)}
+
+
+def test_without_town_line_nor_label_column_a_shared_postal_code_places_nobody(national, write):
+    line = rpps_line(REQUIRED_ONLY, person="1", profession="60", mode="L", postal="86300")
+    report = run_import("rpps", _extract(write, REQUIRED_ONLY, [line]))
+    assert (report.reference.lignes["non_placees"], report.reference.lignes["exemples_non_placees"]) == (1, {"86300": 1})
