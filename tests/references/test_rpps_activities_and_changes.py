@@ -259,3 +259,19 @@ def test_without_town_line_nor_label_column_a_shared_postal_code_places_nobody(n
     line = rpps_line(REQUIRED_ONLY, person="1", profession="60", mode="L", postal="86300")
     report = run_import("rpps", _extract(write, REQUIRED_ONLY, [line]))
     assert (report.reference.lignes["non_placees"], report.reference.lignes["exemples_non_placees"]) == (1, {"86300": 1})
+
+
+def test_an_extract_without_rows_is_refused(national, write):
+    path = _extract(write, rpps_header(), [])
+    with pytest.raises(DataFileError) as error:
+        run_import("rpps", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), None, rpps.NO_ROWS)
+
+
+def test_a_dated_archive_dates_an_undated_member(national, tmp_path):
+    header = rpps_header()
+    archive = tmp_path / "PS_LibreAcces_202611010830.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("Personne_activite.txt", "|".join(header) + "\n" + rpps_line(header, person="1", profession="60") + "\n")
+    reference = run_import("rpps", archive).reference
+    assert (reference.millesime, reference.date_reference.isoformat()) == ("extraction du 01/11/2026", "2026-11-01")
