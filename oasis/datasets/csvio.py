@@ -14,6 +14,8 @@ from typing import Any
 
 from oasis.datasets.errors import DataFileError
 
+UNREADABLE = "fichier illisible"
+"""A file that cannot be opened or read (followed by the system's reason)."""
 CODE_INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
@@ -22,7 +24,7 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataFileError(path, None, f"fichier illisible ({error.strerror})") from error
+        raise DataFileError(path, None, f"{UNREADABLE} ({error.strerror})") from error
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from oasis.datasets.csvio import UNREADABLE
 from oasis.datasets.errors import DataFileError
 from oasis.references.models import ReferenceImport
 from oasis.territories.models import Commune, CommuneCrosswalk
 from oasis.territories.text import search_key
 
 Progress = Callable[[int], None]
-UNREADABLE = "fichier illisible"
 
 
 def no_progress(_steps: int) -> None:
