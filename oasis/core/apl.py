@@ -62,10 +62,10 @@ class StepDecay:
 
     def __call__(self, minutes: ArrayLike) -> NDArray[np.float64]:
         """Weight of each time; shape of ``minutes``."""
-        values = np.asarray(minutes, dtype=np.float64)
-        band = np.searchsorted(np.asarray(self.upper_minutes), values, side="right")
+        band = np.searchsorted(self.upper_minutes, minutes, side="right")
         table = np.append(np.asarray(self.weights, dtype=np.float64), 0.0)
-        return np.asarray(table[band], dtype=np.float64)
+        weighed: NDArray[np.float64] = table[band]
+        return weighed
 
 
 def weight_matrix(times: TravelTimes, decay: StepDecay) -> sp.csr_matrix:
@@ -115,10 +115,10 @@ def counted_activity(
     values = np.asarray(acts, dtype=np.float64)
     counted = np.where(values <= caps.zero_at_most, 0.0, np.clip(values, caps.low, caps.high))
     if centre_de_sante is not None:
-        counted = np.where(np.asarray(centre_de_sante, dtype=bool), values, counted)
+        counted = np.where(centre_de_sante, values, counted)
     if newly_installed is not None:
-        counted = np.where(np.asarray(newly_installed, dtype=bool), caps.newly_installed, counted)
-    return np.asarray(counted, dtype=np.float64)
+        counted = np.where(newly_installed, caps.newly_installed, counted)
+    return counted
 
 
 @dataclass
@@ -146,7 +146,7 @@ class AplModel:
         if np.any(self.demand < 0) or not np.all(np.isfinite(self.demand)):
             raise ValueError(DEMAND_NON_NEGATIVE)
         # Step 1's denominator: D_j = Σ_k W[k, j] · P_k (column j: everyone who travels to j).
-        self.catchment_demand = np.asarray(self.weights.T @ self.demand, dtype=np.float64)
+        self.catchment_demand = self.weights.T @ self.demand
         self._weights_by_supply = sp.csc_matrix(self.weights)
 
     @property
@@ -162,7 +162,8 @@ class AplModel:
 
     def apl(self, supply: ArrayLike) -> NDArray[np.float64]:
         """APL_i = Σ_j W[i, j] · R_j, shape (n,)."""
-        return np.asarray(self.weights @ self.ratio(supply), dtype=np.float64)
+        apl: NDArray[np.float64] = self.weights @ self.ratio(supply)
+        return apl
 
     def apl_change(self, supply_change: dict[int, float]) -> NDArray[np.float64]:
         """ΔAPL (n,) for a change of supply at a few places: touches only their columns.
@@ -170,7 +171,7 @@ class AplModel:
         The APL is linear in S for fixed weights and demand, so the change is
         Σ_{j changed} W[:, j] · ΔS_j / D_j.
         """
-        change = np.zeros(self.n, dtype=np.float64)
+        change = np.zeros(self.n)
         for column, delta in supply_change.items():
             if self.catchment_demand[column] <= 0 or delta == 0:
                 continue
@@ -227,6 +228,4 @@ def population_below(
 
 def classify(values: ArrayLike, bounds: ArrayLike) -> NDArray[np.int64]:
     """Class of each value for increasing ``bounds`` (k,): 0 below bounds[0], …, k at or above bounds[-1]."""
-    return np.searchsorted(np.asarray(bounds, dtype=np.float64), np.asarray(values, dtype=np.float64), side="right").astype(
-        np.int64
-    )
+    return np.searchsorted(bounds, values, side="right").astype(np.int64)

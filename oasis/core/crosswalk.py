@@ -156,4 +156,5 @@ def apportion_quantities(quantities: ArrayLike, passage: sp.csr_matrix) -> NDArr
         ``quantities @ passage``: totals are preserved on rows with a destination.
     """
     values = np.asarray(quantities, dtype=np.float64)
-    return np.asarray(passage.T @ values, dtype=np.float64)
+    moved: NDArray[np.float64] = passage.T @ values
+    return moved

@@ -26,7 +26,7 @@ def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayL
     half_dlat = (lat2_r - lat1_r) / 2.0
     half_dlon = (lon2_r - lon1_r) / 2.0
     a = np.sin(half_dlat) ** 2 + np.cos(lat1_r) * np.cos(lat2_r) * np.sin(half_dlon) ** 2
-    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64)
+    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def equivalent_radius_km(area_km2: ArrayLike) -> NDArray[np.float64]:
@@ -42,4 +42,4 @@ def equivalent_radius_km(area_km2: ArrayLike) -> NDArray[np.float64]:
     numpy.ndarray of float64
         Radii in km, shape (n,).
     """
-    return np.asarray(np.sqrt(np.asarray(area_km2, dtype=np.float64) / np.pi), dtype=np.float64)
+    return np.asarray(np.sqrt(np.asarray(area_km2, dtype=np.float64) / np.pi))
