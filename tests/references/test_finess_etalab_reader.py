@@ -57,8 +57,10 @@ def test_the_short_name_when_the_long_one_is_empty_and_the_address_cut_at_300(tm
     assert msp["adresse"] == ("1 RUE " + "A" * 400)[:300]
 
 
-def test_an_overseas_departement_code_becomes_97x():
+def test_an_overseas_code_becomes_the_insee_one():
     assert finess._code_insee("9A", "101") == "97101"
+    assert finess._code_insee("9F", "606") == "97606"
+    assert finess._code_insee("9J", "613") == "98613"
     assert finess._code_insee("86", "140") == "86140"
 
 

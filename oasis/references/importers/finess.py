@@ -41,7 +41,9 @@ SOURCE = "Ministère de la santé (DREES), FINESS — extraction des établissem
 STAGES = 2
 STRUCTUREET_FIELDS = 32
 GEOLOCALISATION_FIELDS = 6
-OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
+# FINESS codes the overseas départements and collectivités 9A–9F and 9J; a commune keeps its INSEE code's last
+# three digits, the first of them the département's (Chirongui: 9F + 606 → 97606; Uvéa: 9J + 613 → 98613).
+OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976", "9J": "986"}
 KEPT = {category.value for category in StructureCategory}
 
 NOT_FINESS = "n'est pas une extraction FINESS (première ligne « finess;etalab;… » attendue)"
@@ -54,7 +56,7 @@ BAD_COORDINATES = "coordonnées non numériques"
 def _text(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8").lstrip("\ufeff")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
 
@@ -83,7 +85,7 @@ def to_wgs84(x: float, y: float, epsg: int) -> tuple[float, float]:
 
 def _code_insee(departement: str, commune: str) -> str:
     if departement in OVERSEAS:
-        return f"97{commune[-3:]}"
+        return OVERSEAS[departement] + commune[-2:]
     return f"{departement}{commune}"
 
 
@@ -98,7 +100,7 @@ class _Read:
 
 
 def _read_etalab(path: Path) -> _Read:
-    reader = csv.reader(io.StringIO(_text(path)), delimiter=";", quotechar='"')
+    reader = csv.reader(io.StringIO(_text(path)), delimiter=";")
     try:
         first = next(reader)
     except (StopIteration, csv.Error):
