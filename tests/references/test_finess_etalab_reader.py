@@ -102,6 +102,16 @@ def test_a_geolocation_line_has_6_fields_or_7(tmp_path, extra, accepted):
         ("etalab;finess;111;2026-05-12\n", 1, finess.NOT_FINESS),
         ("finess;etalab;111;2026-13-01\n", 1, f"{finess.BAD_DATE} : « 2026-13-01 »"),
         (_lines(_msp(f28="02/09/2019")), 2, f"{finess.BAD_DATE} : « 02/09/2019 »"),
+        (
+            _lines(_msp(), GEOLOCATION.replace("EPSG:2154 ", "")),
+            3,
+            f"{finess.UNKNOWN_SYSTEM} : « 1,ATLASANTE,96,BAN,RGF93 / Lambert-93 »",
+        ),
+        (
+            _lines(_msp(), GEOLOCATION.replace("497500.0;6614500.0", "497500,5;6614500.0")),
+            3,
+            f"{finess.BAD_COORDINATES} : « 497500,5 », « 6614500.0 »",
+        ),
     ],
 )
 def test_a_bad_extract_is_refused_with_its_file_line_and_reason(tmp_path, content, line, reason):
@@ -110,3 +120,31 @@ def test_a_bad_extract_is_refused_with_its_file_line_and_reason(tmp_path, conten
     with pytest.raises(DataFileError) as error:
         finess._read_etalab(path)
     assert (error.value.path, error.value.line, error.value.reason) == (str(path), line, reason)
+
+
+def test_a_system_pyproj_does_not_know_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "finess.csv"
+    path.write_text(_lines(_msp(), GEOLOCATION.replace("EPSG:2154", "EPSG:99999")), encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        finess._read_etalab(path)
+    assert (error.value.path, error.value.line) == (str(path), 3)
+    assert error.value.reason.startswith(f"{finess.UNKNOWN_SYSTEM} : EPSG:99999 (")
+
+
+@pytest.mark.parametrize("blank", ["x", "y", "both"])
+def test_a_geolocation_without_one_coordinate_leaves_its_structure_unplaced_and_the_next_read(tmp_path, blank):
+    x, y = ("" if blank in ("x", "both") else "497500.0"), ("" if blank in ("y", "both") else "6614500.0")
+    other = GEOLOCATION.replace("860000001", "860000002")
+    lines = [_msp(), _msp("860000002"), GEOLOCATION.replace("497500.0;6614500.0", f"{x};{y}"), other]
+    path = tmp_path / "finess.csv"
+    path.write_text(_lines(*lines), encoding="utf-8")
+    first, second = finess._read_etalab(path).structures
+    assert (first["longitude"], first["latitude"]) == (None, None)
+    assert (second["longitude"], second["latitude"]) == pytest.approx((0.3541, 46.6000), abs=1e-4)
+
+
+def test_lines_of_other_kinds_are_counted(tmp_path):
+    path = tmp_path / "finess.csv"
+    path.write_text(_lines(_msp(), "structurej;860000000", "equipementsocial;860000001;1"), encoding="utf-8")
+    read = finess._read_etalab(path)
+    assert read.outcome == {"etablissements": 1, "lignes_autres": 2}
