@@ -180,3 +180,14 @@ POITIERS = (0.3404, 46.5802)  # longitude, latitude
 )
 def test_a_pair_is_swapped_back_only_when_the_crossed_pair_lies_closer(longitude, latitude, commune, swapped):
     assert finess._swapped(_structure_at(longitude, latitude), commune) is swapped
+
+
+def test_a_second_extract_reports_the_structures_opened_and_closed_since_the_first(national, tmp_path):
+    lussac = finess_structure_line("860000001", "603", "86", "140", "MSP de Lussac", "2019-09-02")
+    poitiers = finess_structure_line("860000002", "124", "86", "194", "Centre de santé de Poitiers", "2021-01-04")
+    chatellerault = finess_structure_line("860000003", "603", "86", "066", "MSP de Châtellerault", "2026-03-01")
+    (tmp_path / "mai").mkdir()
+    (tmp_path / "juin").mkdir()
+    run_import("finess", finess_sample_with(tmp_path / "mai", lussac, poitiers))
+    report = run_import("finess", finess_sample_with(tmp_path / "juin", poitiers, chatellerault))
+    assert report.changes == {"ouvertes": ["MSP DE CHÂTELLERAULT (860000003)"], "fermees": ["MSP DE LUSSAC (860000001)"]}
