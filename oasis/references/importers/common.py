@@ -35,14 +35,11 @@ def no_progress(_steps: int) -> None:
 
 def file_sha256(path: Path) -> str:
     """The file's SHA-256 (hexadecimal); a file that cannot be read is refused by its name."""
-    digest = hashlib.sha256()
     try:
         with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
+            return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError as error:
         raise DataFileError(path, None, f"{UNREADABLE} ({error.strerror})") from error
-    return digest.hexdigest()
 
 
 def extract_date(name: str) -> date | None:
