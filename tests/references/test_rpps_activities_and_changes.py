@@ -275,3 +275,12 @@ def test_a_dated_archive_dates_an_undated_member(national, tmp_path):
         bundle.writestr("Personne_activite.txt", "|".join(header) + "\n" + rpps_line(header, person="1", profession="60") + "\n")
     reference = run_import("rpps", archive).reference
     assert (reference.millesime, reference.date_reference.isoformat()) == ("extraction du 01/11/2026", "2026-11-01")
+
+
+def test_a_direct_call_writes_unless_asked_a_dry_run(national, write):
+    line = rpps_line(REQUIRED_ONLY, person="10101234567", profession="60", mode="L", commune="86194")
+    path = _extract(write, REQUIRED_ONLY, [line])
+    rpps.import_rpps(path, dry_run=True)
+    assert not RppsCount.objects.exists()
+    rpps.import_rpps(path)
+    assert list(RppsCount.objects.values_list("commune_id", "personnes")) == [("86194", 1)]
