@@ -97,6 +97,23 @@ def test_json_lines_gzip_and_a_bom_are_read(tmp_path):
     assert [row["numero_finess"] for row in _read(path)] == ["860000101", "860000102"]
 
 
+@pytest.mark.parametrize(
+    ("content", "plus"),
+    [
+        (b'[{"pmej": []}]', True),
+        (b'{"pmej": []}', True),
+        (b'\n  \t[{"pmej": []}]', True),
+        (gzip.compress(b"[]"), True),
+        (b"finess;etalab;111;2026-05-12\n", False),
+        (b"", False),
+    ],
+)
+def test_an_export_is_told_from_an_etalab_extract_by_its_first_bytes(tmp_path, content, plus):
+    path = tmp_path / "export"
+    path.write_bytes(content)
+    assert finess_plus.is_finess_plus(path) is plus
+
+
 def _refusal(path: Path) -> tuple[str, int | None, str]:
     with pytest.raises(DataFileError) as error:
         _read(path)
@@ -111,10 +128,12 @@ def test_bad_files_are_refused_with_their_path_line_and_reason(tmp_path):
     assert reason.startswith("archive gzip corrompue (") and reason != "archive gzip corrompue ()"
 
     lines = tmp_path / "lines.json"
-    lines.write_text(json.dumps(_structure(_ege("860000101"))) + "\n{pas du JSON\n")
+    first, second = json.dumps(_structure(_ege("860000101"))), json.dumps(_structure(_ege("860000102")))
+    lines.write_text(f"{first}\n{second}\n{{pas du JSON\n")
     path, line, reason = _refusal(lines)
-    assert (path, line) == (str(lines), 2)
-    assert reason.startswith(finess_plus.NOT_JSON + " (") and reason.endswith(")")
+    # The broken line and its own error, not where the whole text stops being one document (line 2, « Extra data »).
+    assert (path, line) == (str(lines), 3)
+    assert reason == f"{finess_plus.NOT_JSON} (Expecting property name enclosed in double quotes)"
 
     document = tmp_path / "document.json"
     document.write_text('[\n  {"pmej": [],\n   "gco": {,\n  }\n]\n')
