@@ -5,11 +5,14 @@ which numpy's ufuncs fail or which they carry through to an `object` result; int
 would index nothing. Each test compares with the same call on plain float arrays, and checks the result's dtype.
 """
 
+from dataclasses import astuple
 from decimal import Decimal
 
 import numpy as np
 import scipy.sparse as sp
 
+from oasis.core.aci import AciRules, simulate
+from oasis.core.agreement import agreement, agreement_by_group
 from oasis.core.apl import (
     ActivityCaps,
     AplModel,
@@ -94,3 +97,32 @@ def test_a_decay_of_decimal_weights_weighs_in_float64():
     weights = decay(np.array([0.0, 9.5, 10.0, 19.0, 20.0, 45.0]))
     assert weights.dtype == np.float64
     np.testing.assert_array_equal(weights, [1.0, 1.0, 0.5, 0.5, 0.0, 0.0])
+
+
+def test_an_aci_year_of_points_and_units_given_as_decimals():
+    fixed, variable, units = [100.0, 200.0, 300.0], [1000.0, 0.0, 500.0], [1.0, 2.0, 0.0]
+    flags = {"prerequisite": np.array([True, False, False]), "socle": np.array([True, True, False])}
+    flags["per_professional"] = np.array([False, True, False])
+    plain = simulate(
+        np.array(fixed), np.array(variable), np.array(units), **flags, patients=2000, professionals=5, rules=AciRules()
+    )
+    result = simulate(
+        decimals(fixed), decimals(variable), decimals(units), **flags, patients=2000, professionals=5, rules=AciRules()
+    )
+    assert result.fixed_points.dtype == result.variable_points.dtype == np.float64
+    np.testing.assert_array_equal(result.fixed_points, [100.0, 400.0, 0.0])
+    np.testing.assert_array_equal(result.variable_points, [500.0, 0.0, 0.0])
+    assert (result.total_points, result.amount, result.advance) == (plain.total_points, plain.amount, plain.advance)
+
+
+def test_an_agreement_of_decimals():
+    estimate, reference, population = [1.0, 2.0, 3.0, 4.0], [1.5, 3.5, 2.0, 5.0], [100.0, 200.0, 300.0, 400.0]
+    expected = agreement(np.array(estimate), np.array(reference), np.array(population), 2.5)
+    assert agreement(decimals(estimate), decimals(reference), decimals(population), 2.5) == expected
+    assert (expected.both_below, expected.estimate_only_below, expected.reference_only_below) == (100.0, 200.0, 300.0)
+    groups = np.array(["86", "86", "17", "17"])
+    by_group = agreement_by_group(decimals(estimate), decimals(reference), decimals(population), 2.5, groups)
+    plain = agreement_by_group(np.array(estimate), np.array(reference), np.array(population), 2.5, groups)
+    np.testing.assert_equal(
+        {group: astuple(result) for group, result in by_group.items()}, {g: astuple(r) for g, r in plain.items()}
+    )
