@@ -17,6 +17,19 @@ from oasis.accessibility.models import AplRun, Practitioner, Scenario, ScenarioR
 from oasis.accessibility.runs import BATCH_SIZE
 from oasis.core.apl import counted_activity
 
+# Refusals, asserted by reference in the tests; {position} counts the changes from 1.
+UNKNOWN_COMMUNE = "Changement {position} : commune inconnue « {code} »{hint}."
+PLM_HINT = " (arrondissement attendu)"
+POSITIVE_NUMBER = "Changement {position} : « nombre » doit être un entier positif."
+TOO_MANY_DEPARTURES = "Changement {position} : {number} départ(s) demandé(s) à {code}, {present} praticien(s) présent(s)."
+AGES_UNKNOWN = (
+    "Changement {position} : les âges des praticiens sont inconnus dans la BPE ; "
+    "importez l'activité par praticien (oasis import_practitioners) pour simuler les départs en retraite."
+)
+AGE_INTEGER = "Changement {position} : « age » doit être un entier."
+UNKNOWN_TYPE = "Changement {position} : type « {kind} » inconnu (ajout, retrait, structure, depart_age)."
+STALE_RUN = "Les données ou paramètres ont changé depuis ce calcul : relancez le calcul d'APL de base."
+
 
 def _supply_change(computation: Computation, changes: list[dict[str, Any]]) -> dict[int, float]:
     units, supply = computation.units, computation.supply
@@ -26,17 +39,17 @@ def _supply_change(computation: Computation, changes: list[dict[str, Any]]) -> d
         if kind in ("ajout", "structure", "retrait"):
             code = str(change.get("commune", ""))
             if code not in units.index:
-                hint = " (arrondissement attendu)" if code in units.plm else ""
-                raise ValueError(f"Changement {position} : commune inconnue « {code} »{hint}.")
+                hint = PLM_HINT if code in units.plm else ""
+                raise ValueError(UNKNOWN_COMMUNE.format(position=position, code=code, hint=hint))
             number = change.get("nombre")
             if not isinstance(number, int) or number <= 0:
-                raise ValueError(f"Changement {position} : « nombre » doit être un entier positif.")
+                raise ValueError(POSITIVE_NUMBER.format(position=position))
             index = units.index[code]
             if kind == "retrait":
                 present = supply.counts[index]
                 if number > present:
                     raise ValueError(
-                        f"Changement {position} : {number} départ(s) demandé(s) à {code}, {int(present)} praticien(s) présent(s)."
+                        TOO_MANY_DEPARTURES.format(position=position, number=number, code=code, present=int(present))
                     )
                 amount = -number * supply.values[index] / present
             else:
@@ -46,12 +59,9 @@ def _supply_change(computation: Computation, changes: list[dict[str, Any]]) -> d
             age = change.get("age")
             source = active_import(computation.parameters.profession)
             if source is None:
-                raise ValueError(
-                    f"Changement {position} : les âges des praticiens sont inconnus dans la BPE ; "
-                    "importez l'activité par praticien (oasis import_practitioners) pour simuler les départs en retraite."
-                )
+                raise ValueError(AGES_UNKNOWN.format(position=position))
             if not isinstance(age, int):
-                raise ValueError(f"Changement {position} : « age » doit être un entier.")
+                raise ValueError(AGE_INTEGER.format(position=position))
             retiring = Practitioner.objects.filter(source=source, age__gt=age)
             for code, actes, etp, mode, nouvel in retiring.values_list("commune_id", "actes", "etp", "mode", "nouvel_installe"):
                 index = units.index[code]
@@ -63,10 +73,10 @@ def _supply_change(computation: Computation, changes: list[dict[str, Any]]) -> d
                         newly_installed=[nouvel],
                     )[0]
                 else:
-                    value = etp if etp is not None else 1.0
+                    value = etp  # every practitioner of a profession counted in ETP has one (the import requires it)
                 delta[index] = delta.get(index, 0.0) - float(value)
         else:
-            raise ValueError(f"Changement {position} : type « {kind} » inconnu (ajout, retrait, structure, depart_age).")
+            raise ValueError(UNKNOWN_TYPE.format(position=position, kind=kind))
     return delta
 
 
@@ -108,7 +118,7 @@ def run_scenario(run: AplRun, nom: str, changes: list[dict[str, Any]]) -> Scenar
     """Apply changes to a stored run and store the scenario (the communes it changes, before and after)."""
     computation = compute(run.profession, run.variante)
     if computation.content_hash != run.content_hash:
-        raise ValueError("Les données ou paramètres ont changé depuis ce calcul : relancez le calcul d'APL de base.")
+        raise ValueError(STALE_RUN)
     result = what_if(computation, changes)
     changed = np.flatnonzero(~np.isnan(result.before) & (np.abs(result.after - result.before) > 1e-12))
     with transaction.atomic():
