@@ -67,17 +67,24 @@ def _crossings(before, after, threshold):  # type: ignore[no-untyped-def]
     return entering, leaving
 
 
-@pytest.mark.parametrize("kind", ["retrait", "ajout"])
-def test_a_commune_whose_apl_was_or_becomes_the_threshold_itself(gps, kind):
+@pytest.mark.parametrize(
+    ("kind", "at", "crosses"),
+    [
+        ("retrait", "before", "entering"),  # from the threshold itself to below it: enters
+        ("retrait", "after", None),  # from above down to the threshold itself: still not under-dense
+        ("ajout", "after", "leaving"),  # from below up to the threshold itself: leaves
+        ("ajout", "before", None),  # from the threshold itself upwards: was not under-dense
+    ],
+)
+def test_a_commune_whose_apl_was_or_becomes_the_threshold_itself(gps, kind, at, crosses):
     index = gps.units.index[POITIERS]
     change = [{"type": kind, "commune": POITIERS, "nombre": 5}]
     plain = what_if(gps, change)
-    # The threshold set at Poitiers' APL before a departure (it enters) or after an installation (it leaves).
-    threshold = float(plain.before[index] if kind == "retrait" else plain.after[index])
+    threshold = float(plain.before[index] if at == "before" else plain.after[index])
     at_threshold = replace(gps, parameters=replace(gps.parameters, seuil_sous_dense=threshold))
     summary = what_if(at_threshold, change).summary
     entering, leaving = _crossings(plain.before, plain.after, threshold)
-    assert index in (entering if kind == "retrait" else leaving)
+    assert (index in entering, index in leaving) == (crosses == "entering", crosses == "leaving")
     population = np.nan_to_num(gps.units.pop_totale)
     assert (summary["communes_entrant_sous_densite"], summary["communes_sortant_sous_densite"]) == (len(entering), len(leaving))
     assert summary["population_entrant_sous_densite"] == pytest.approx(float(population[entering].sum()))
@@ -143,3 +150,14 @@ def test_a_scenario_is_stored_with_its_name_and_refused_on_a_stale_run():
     with pytest.raises(ValueError) as error:
         run_scenario(run, "Plus à jour", [])
     assert str(error.value) == whatif.STALE_RUN
+
+
+def test_a_what_if_equals_a_full_computation_with_the_changed_supply(national):
+    nurses = compute("infirmier")  # ETP per 100,000 inhabitants: a multiplier other than one
+    assert nurses.parameters.multiplicateur != 1
+    result = what_if(nurses, [{"type": "ajout", "commune": LUSSAC, "nombre": 2}])
+    supply = nurses.supply.values.copy()
+    supply[nurses.units.index[LUSSAC]] += 2 * nurses.supply.per_new_practitioner
+    full = nurses.model.apl(supply) * nurses.parameters.multiplicateur
+    valid = ~np.isnan(result.before)
+    np.testing.assert_allclose(result.after[valid], full[valid], rtol=1e-9, atol=1e-12)
