@@ -60,3 +60,21 @@ def project(cast):  # type: ignore[no-untyped-def]
             next_action_due=None,
         ),
     )
+
+
+@pytest.fixture
+def other_project(cast):  # type: ignore[no-untyped-def]
+    """A second project of the Vienne, in Chauvigny."""
+    return create_project(
+        cast["vienne"],
+        NewProject(
+            nom="Centre de santé de Chauvigny",
+            kind="centre",
+            carrier="association",
+            carrier_name="Association santé Chauvigny",
+            commune_principale="86070",
+            communes_desservies=["86070"],
+            collectivite_niveau="commune",
+            collectivite_code="86070",
+        ),
+    )

@@ -23,23 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def other_project(cast):  # type: ignore[no-untyped-def]
-    return create_project(
-        cast["vienne"],
-        NewProject(
-            nom="Centre de santé de Chauvigny",
-            kind="centre",
-            carrier="association",
-            carrier_name="Association santé Chauvigny",
-            commune_principale="86070",
-            communes_desservies=["86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86070",
-        ),
-    )
-
-
-@pytest.fixture
 def porteur(cast, project):  # type: ignore[no-untyped-def]
     user = make_user("sisa@lussac.test", Role.PORTEUR, organisation="SISA de Lussac")
     ProjectGuest.objects.create(project=project, user=user, invited_by=cast["vienne"])

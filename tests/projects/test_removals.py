@@ -9,11 +9,9 @@ from oasis.audit.models import AuditEvent
 from oasis.projects.models import Action, Contact, Partner
 from oasis.projects.services import (
     ActionEntry,
-    NewProject,
     NotAllowed,
     add_contact,
     add_partner,
-    create_project,
     log_action,
     remove_action,
     remove_contact,
@@ -91,23 +89,8 @@ def test_an_unknown_number_is_refused_and_nothing_removed(cast, project, record,
     assert (Partner.objects.count(), Contact.objects.count(), Action.objects.count()) == (1, 2, 1)
 
 
-def test_what_belongs_to_another_project_is_not_found_there(cast, project, record):
+def test_what_belongs_to_another_project_is_not_found_there(cast, record, other_project):
     officer = cast["vienne"]
-    chauvigny = create_project(
-        officer,
-        NewProject(
-            nom="Maison de santé de Chauvigny",
-            kind="msp",
-            carrier="commune",
-            carrier_name="Commune de Chauvigny",
-            commune_principale="86070",
-            communes_desservies=["86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86070",
-            next_action="",
-            next_action_due=None,
-        ),
-    )
     cpam, first, action = record
     for removal, number, message in (
         (remove_partner, cpam.pk, "Partenaire introuvable."),
@@ -115,6 +98,6 @@ def test_what_belongs_to_another_project_is_not_found_there(cast, project, recor
         (remove_action, action.pk, "Action introuvable."),
     ):
         with pytest.raises(ValueError) as error:
-            removal(officer, chauvigny, number)
+            removal(officer, other_project, number)
         assert str(error.value) == message
     assert (Partner.objects.count(), Contact.objects.count(), Action.objects.count()) == (1, 2, 1)
