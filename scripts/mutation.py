@@ -38,7 +38,9 @@ SCOPES = {
     # The pure core's suite runs in about two seconds: a mutant still running after six is stuck (a solver, a loop).
     "core": Scope(("oasis/core/*",), ("tests/core",), django=False, timeout_multiplier=3.0),
     "financement": Scope(("oasis/projects/funding.py", "oasis/projects/conformity.py"), ("tests/projects",)),
-    "etapes": Scope(("oasis/projects/services.py",), ("tests/projects",)),
+    "etapes": Scope(("oasis/projects/stages.py",), ("tests/projects",)),
+    # Team, comments, partners, actions, guests, and the creation of a project, which every project test goes through.
+    "accompagnement": Scope(("oasis/projects/services.py",), ("tests/projects",)),
     "droits": Scope(("oasis/projects/perms.py", "oasis/recruitment/perms.py"), ("tests/projects", "tests/recruitment")),
     "recrutement": Scope(("oasis/recruitment/services.py", "oasis/recruitment/matching.py"), ("tests/recruitment",)),
     "diagnostic": Scope(("oasis/diagnostics/services.py",), ("tests/diagnostics",)),

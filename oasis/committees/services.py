@@ -23,7 +23,8 @@ from oasis.notifications.enums import Event
 from oasis.notifications.services import Message, notify
 from oasis.projects.enums import COMMITTEE_DECISIONS, Stage
 from oasis.projects.models import Project
-from oasis.projects.services import NotAllowed, check_validation, move
+from oasis.projects.services import NotAllowed
+from oasis.projects.stages import check_validation, move
 
 NOT_ON_AGENDA_STAGE = (
     "« {project} » est à l'étape « {stage} » : seul un projet dont le projet de santé est déposé peut être inscrit."

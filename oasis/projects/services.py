@@ -1,4 +1,5 @@
-"""Everything that changes a project: checked, recorded in the history and the audit log, in one transaction."""
+"""Everything that changes a project but its stage (see ``stages``): checked, recorded in the history and the audit
+log, in one transaction."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from oasis.audit.services import record
 from oasis.projects import notifications, perms
-from oasis.projects.enums import FINAL, FORWARD, PAUSED, Stage
 from oasis.projects.models import (
     Action,
     ChecklistAnswer,
@@ -31,27 +30,31 @@ class NotAllowed(PermissionError):
     """The user may not do this (views answer 403, or 404 when the project is out of their sight)."""
 
 
-class InvalidTransition(ValueError):
-    """The stage machine does not allow this move; the message lists the allowed ones."""
-
-
-class NotConforming(ValueError):
-    """The committee cannot validate a project that does not meet its région's cahier des charges without a recorded
-    derogation; the message lists what is missing."""
-
-
-NOT_CONFORMING = (
-    "Le projet ne satisfait pas le cahier des charges « {cahier} » : {missing}. Le comité ne peut le valider "
-    "qu'en motivant une dérogation, enregistrée au dossier."
+ROLE_CANNOT_EDIT = "Votre rôle ne permet pas de modifier ce projet."
+UNKNOWN_COMMUNE = "Commune inconnue : « {code} »."
+OUTSIDE_DEPARTEMENT = "Vous ne pouvez créer un projet que dans votre département."
+UNKNOWN_COMMUNES = "Communes inconnues : {codes}."
+UNKNOWN_BENEFICIARY = "Commune bénéficiaire inconnue : « {code} »."
+ROLE_CANNOT_COMMENT = "Votre rôle ne permet pas de commenter ce projet."
+EMPTY_COMMENT = "Le commentaire est vide."
+ROLE_CANNOT_EDIT_TEAM = "Votre rôle ne permet pas de modifier l'équipe."
+MEMBER_NOT_FOUND = "Membre introuvable."
+PARTNER_NOT_FOUND = "Partenaire introuvable."
+CONTACT_NOT_FOUND = "Contact introuvable."
+ACTION_OBJECT_REQUIRED = "L'objet de l'action est obligatoire."
+ACTION_NOT_FOUND = "Action introuvable."
+ROLE_CANNOT_INVITE = "Votre rôle ne permet pas d'inviter un partenaire sur ce projet."
+NOT_INVITABLE = (
+    "Ce compte ne peut pas être invité : il doit être un partenaire (URPS, Ordre, Préfecture) de la région du projet, "
+    "actif, et pas déjà invité."
 )
-NO_RULES_TO_VALIDATE = (
-    "Aucun cahier des charges ne s'applique à ce projet : le comité ne peut le valider qu'en motivant une dérogation."
-)
+ROLE_CANNOT_REVOKE = "Votre rôle ne permet pas de retirer un partenaire invité."
+INVITATION_NOT_FOUND = "Invitation introuvable."
 
 
 def require_edit(user: Any, project: Project) -> None:
     if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier ce projet.")
+        raise NotAllowed(ROLE_CANNOT_EDIT)
 
 
 @dataclass
@@ -71,15 +74,15 @@ class NewProject:
 def create_project(user: Any, data: NewProject) -> Project:
     commune = Commune.objects.select_related("departement").filter(pk=data.commune_principale).first()
     if commune is None:
-        raise ValueError(f"Commune inconnue : « {data.commune_principale} ».")
+        raise ValueError(UNKNOWN_COMMUNE.format(code=data.commune_principale))
     if not perms.can_create_in(user, commune.departement_id):
-        raise NotAllowed("Vous ne pouvez créer un projet que dans votre département.")
+        raise NotAllowed(OUTSIDE_DEPARTEMENT)
     served = list(Commune.objects.filter(pk__in=data.communes_desservies))
     unknown = sorted(set(data.communes_desservies) - {c.pk for c in served})
     if unknown:
-        raise ValueError(f"Communes inconnues : {', '.join(unknown)}.")
+        raise ValueError(UNKNOWN_COMMUNES.format(codes=", ".join(unknown)))
     if data.collectivite_niveau == "commune" and not Commune.objects.filter(pk=data.collectivite_code).exists():
-        raise ValueError(f"Commune bénéficiaire inconnue : « {data.collectivite_code} ».")
+        raise ValueError(UNKNOWN_BENEFICIARY.format(code=data.collectivite_code))
     with transaction.atomic():
         return open_project(
             user,
@@ -122,76 +125,6 @@ def open_project(
     return project
 
 
-def allowed_moves(project: Project) -> list[str]:
-    """Stages reachable from the current one (pause and resumption included)."""
-    if project.stage in PAUSED:
-        previous = _stage_before_pause(project)
-        return [previous] if previous else []
-    if project.stage in FINAL:
-        return []
-    return [*FORWARD.get(project.stage, ()), Stage.SUSPENDU, Stage.ABANDONNE]
-
-
-def _stage_before_pause(project: Project) -> str | None:
-    last = project.transitions.filter(to_stage__in=PAUSED).order_by("-at", "-pk").first()
-    return last.from_stage if last else None
-
-
-def check_validation(project: Project, derogation: str) -> list[str]:
-    """Codes of the unmet conditions of the project's cahier des charges (["cahier-des-charges"] when none applies);
-    raises NotConforming when some are unmet and no derogation is given."""
-    from oasis.projects.conformity import evaluate
-
-    conformity = evaluate(project)
-    if conformity is None:
-        if not derogation:
-            raise NotConforming(NO_RULES_TO_VALIDATE)
-        return ["cahier-des-charges"]
-    missing = conformity.missing
-    if missing and not derogation:
-        labels = "; ".join(check.libelle for check in missing)
-        raise NotConforming(NOT_CONFORMING.format(cahier=conformity.cahier.titre, missing=labels))
-    return [check.code for check in missing]
-
-
-def move(user: Any, project: Project, to_stage: str, reason: str, derogation: str = "") -> ProjectTransition:
-    if not perms.can_view(user, project):
-        raise NotAllowed("Projet introuvable.")
-    if to_stage not in allowed_moves(project):
-        labels = ", ".join(Stage(stage).label for stage in allowed_moves(project)) or "aucune"
-        raise InvalidTransition(
-            f"Passage impossible de « {Stage(project.stage).label} » à cette étape. Étapes possibles : {labels}."
-        )
-    if not perms.can_move_to(user, project, to_stage):
-        raise NotAllowed("Votre rôle ne permet pas ce changement d'étape.")
-    if not reason.strip():
-        raise ValueError("Le motif du changement d'étape est obligatoire.")
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        # The committee's validation (not the resumption of a validated project after a pause).
-        validating = to_stage == Stage.VALIDE and locked.stage == Stage.COMITE
-        derogation = derogation.strip() if validating else ""
-        unmet = check_validation(locked, derogation) if validating else []
-        transition = ProjectTransition.objects.create(
-            project=locked,
-            from_stage=locked.stage,
-            to_stage=to_stage,
-            by=user,
-            reason=reason.strip(),
-            derogation=derogation if unmet else "",
-        )
-        details: dict[str, Any] = {"de": locked.stage, "vers": to_stage, "motif": reason.strip()}
-        if unmet:
-            details |= {"derogation": derogation, "conditions_non_satisfaites": unmet}
-        record(user, "projet.etape", locked, details)
-        locked.stage = to_stage
-        locked.stage_since = timezone.now()
-        locked.save(update_fields=["stage", "stage_since", "updated_at"])
-        notifications.stage_changed(transition)
-    project.refresh_from_db()
-    return transition
-
-
 def set_next_action(user: Any, project: Project, text: str, due: date | None) -> None:
     require_edit(user, project)
     with transaction.atomic():
@@ -210,9 +143,9 @@ def set_next_action(user: Any, project: Project, text: str, due: date | None) ->
 
 def add_comment(user: Any, project: Project, text: str) -> Comment:
     if not perms.can_comment(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de commenter ce projet.")
+        raise NotAllowed(ROLE_CANNOT_COMMENT)
     if not text.strip():
-        raise ValueError("Le commentaire est vide.")
+        raise ValueError(EMPTY_COMMENT)
     with transaction.atomic():
         comment = Comment.objects.create(project=project, author=user, text=text.strip())
         record(user, "projet.commentaire", project, {"commentaire": comment.pk})
@@ -220,20 +153,10 @@ def add_comment(user: Any, project: Project, text: str) -> Comment:
     return comment
 
 
-def time_per_stage(project: Project) -> list[tuple[str, float]]:
-    """Days spent in each stage, in order (the current one up to now)."""
-    transitions = list(project.transitions.order_by("at", "pk"))
-    spans: list[tuple[str, float]] = []
-    for current, following in zip(transitions, [*transitions[1:], None], strict=True):
-        end = following.at if following else timezone.now()
-        spans.append((current.to_stage, (end - current.at).total_seconds() / 86_400))
-    return spans
-
-
 def add_member(user: Any, project: Project, profession: str, status: str, label: str = "", rpps: str = "") -> TeamMember:
     """Add a member; a malformed RPPS number raises ``ValueError(RPPS_FORMAT)``."""
     if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier l'équipe.")
+        raise NotAllowed(ROLE_CANNOT_EDIT_TEAM)
     rpps = checked_rpps(rpps)
     with transaction.atomic():
         member = TeamMember.objects.create(project=project, profession=profession, status=status, label=label.strip(), rpps=rpps)
@@ -243,10 +166,10 @@ def add_member(user: Any, project: Project, profession: str, status: str, label:
 
 def remove_member(user: Any, project: Project, member_id: int) -> None:
     if not perms.can_edit(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de modifier l'équipe.")
+        raise NotAllowed(ROLE_CANNOT_EDIT_TEAM)
     member = project.team.filter(pk=member_id).first()
     if member is None:
-        raise ValueError("Membre introuvable.")
+        raise ValueError(MEMBER_NOT_FOUND)
     with transaction.atomic():
         record(user, "projet.equipe.retrait", project, {"profession": member.profession, "statut": member.status})
         member.delete()
@@ -282,7 +205,7 @@ def remove_partner(user: Any, project: Project, partner_id: int) -> None:
     require_edit(user, project)
     partner = project.partners.filter(pk=partner_id).first()
     if partner is None:
-        raise ValueError("Partenaire introuvable.")
+        raise ValueError(PARTNER_NOT_FOUND)
     with transaction.atomic():
         record(
             user,
@@ -297,7 +220,7 @@ def add_contact(user: Any, project: Project, partner_id: int, nom: str, fonction
     require_edit(user, project)
     partner = project.partners.filter(pk=partner_id).first()
     if partner is None:
-        raise ValueError("Partenaire introuvable.")
+        raise ValueError(PARTNER_NOT_FOUND)
     with transaction.atomic():
         contact = Contact.objects.create(
             partner=partner, nom=nom.strip(), fonction=fonction.strip(), email=email.strip(), telephone=telephone.strip()
@@ -311,7 +234,7 @@ def remove_contact(user: Any, project: Project, contact_id: int) -> None:
     require_edit(user, project)
     contact = Contact.objects.filter(pk=contact_id, partner__project=project).first()
     if contact is None:
-        raise ValueError("Contact introuvable.")
+        raise ValueError(CONTACT_NOT_FOUND)
     with transaction.atomic():
         record(user, "projet.contact.retrait", project, {"partenaire": contact.partner_id, "contact": contact.pk})
         contact.delete()
@@ -329,7 +252,7 @@ class ActionEntry:
 def log_action(user: Any, project: Project, entry: ActionEntry) -> Action:
     require_edit(user, project)
     if not entry.objet.strip():
-        raise ValueError("L'objet de l'action est obligatoire.")
+        raise ValueError(ACTION_OBJECT_REQUIRED)
     with transaction.atomic():
         action = Action.objects.create(
             project=project,
@@ -348,7 +271,7 @@ def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry)
     require_edit(user, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
-        raise ValueError("Action introuvable.")
+        raise ValueError(ACTION_NOT_FOUND)
     fields = ("kind", "date", "objet", "participants", "compte_rendu")
     before = {field: str(getattr(action, field)) for field in fields}
     with transaction.atomic():
@@ -366,7 +289,7 @@ def remove_action(user: Any, project: Project, action_id: int) -> None:
     require_edit(user, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
-        raise ValueError("Action introuvable.")
+        raise ValueError(ACTION_NOT_FOUND)
     with transaction.atomic():
         record(
             user,
@@ -380,13 +303,10 @@ def remove_action(user: Any, project: Project, action_id: int) -> None:
 def invite_guest(user: Any, project: Project, guest_id: int) -> ProjectGuest:
     """Invite a partner's account (URPS, Ordre, Préfecture of the project's région) to read and comment on it."""
     if not perms.can_invite(user, project):
-        raise NotAllowed("Votre rôle ne permet pas d'inviter un partenaire sur ce projet.")
+        raise NotAllowed(ROLE_CANNOT_INVITE)
     guest = perms.invitable(project).filter(pk=guest_id).first()
     if guest is None:
-        raise ValueError(
-            "Ce compte ne peut pas être invité : il doit être un partenaire (URPS, Ordre, Préfecture) de la région du "
-            "projet, actif, et pas déjà invité."
-        )
+        raise ValueError(NOT_INVITABLE)
     with transaction.atomic():
         invitation = ProjectGuest.objects.create(project=project, user=guest, invited_by=user)
         record(user, "projet.invitation", project, {"invite": guest.pk, "role": guest.profile.role})
@@ -396,10 +316,10 @@ def invite_guest(user: Any, project: Project, guest_id: int) -> ProjectGuest:
 
 def revoke_guest(user: Any, project: Project, invitation_id: int) -> None:
     if not perms.can_invite(user, project):
-        raise NotAllowed("Votre rôle ne permet pas de retirer un partenaire invité.")
+        raise NotAllowed(ROLE_CANNOT_REVOKE)
     invitation = project.guests.filter(pk=invitation_id).first()
     if invitation is None:
-        raise ValueError("Invitation introuvable.")
+        raise ValueError(INVITATION_NOT_FOUND)
     with transaction.atomic():
         record(user, "projet.invitation.retrait", project, {"invite": invitation.user_id})
         invitation.delete()

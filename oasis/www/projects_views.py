@@ -21,19 +21,16 @@ from oasis.projects.enums import BOARD_ORDER, PAUSED, MemberProfession, MemberSt
 from oasis.projects.forms import CommentForm, MoveForm, NextActionForm, ProjectForm
 from oasis.projects.models import DossierDemarche, Project
 from oasis.projects.services import (
-    InvalidTransition,
     NewProject,
     NotAllowed,
     add_comment,
     add_member,
-    allowed_moves,
     create_project,
-    move,
     remove_member,
     set_checklist,
     set_next_action,
-    time_per_stage,
 )
+from oasis.projects.stages import InvalidTransition, allowed_moves, move, time_per_stage
 from oasis.references.annuaire import RppsCheck, check_all
 from oasis.www.messages import confirmed
 

@@ -10,7 +10,8 @@ from oasis.accounts.enums import Role
 from oasis.committees.services import SessionData, create_session
 from oasis.projects.conformity import evaluate
 from oasis.projects.enums import Stage
-from oasis.projects.services import NewProject, add_member, create_project, move, set_checklist
+from oasis.projects.services import NewProject, add_member, create_project, set_checklist
+from oasis.projects.stages import move
 from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
 
 FILED = (Stage.CONSEIL, Stage.DEFINITION, Stage.ACCOMPAGNEMENT, Stage.DEPOSE)

@@ -15,7 +15,8 @@ from oasis.notifications.models import Notification
 from oasis.projects.conformity import evaluate
 from oasis.projects.enums import Stage
 from oasis.projects.models import Project
-from oasis.projects.services import NOT_CONFORMING, NotAllowed, move
+from oasis.projects.services import NotAllowed
+from oasis.projects.stages import NOT_CONFORMING, move
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from oasis.notifications.models import Notification
 from oasis.notifications.services import send_immediate
 from oasis.projects import documents
 from oasis.projects.notifications import stage_changed
-from oasis.projects.services import add_comment, move
+from oasis.projects.services import add_comment
+from oasis.projects.stages import move
 from tests.projects.test_accompaniment import PDF
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from oasis.audit.models import AuditEvent
 from oasis.projects import dashboard, documents, funding
 from oasis.projects.models import Action, Contact, DocumentVersion, FundingLine, Partner
-from oasis.projects.services import ActionEntry, NotAllowed, add_contact, add_partner, edit_action, log_action, move
+from oasis.projects.services import ActionEntry, NotAllowed, add_contact, add_partner, edit_action, log_action
+from oasis.projects.stages import move
 
 SEES = {"admin", "vienne", "ars_na", "cpam_na", "lussac"}
 BLIND = {"charente_maritime", "ars_occitanie", "chauvigny", "medecin"}

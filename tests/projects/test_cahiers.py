@@ -11,15 +11,8 @@ from oasis.audit.models import AuditEvent
 from oasis.projects import cahiers
 from oasis.projects.conformity import evaluate
 from oasis.projects.models import CahierDesCharges
-from oasis.projects.services import (
-    NewProject,
-    NotAllowed,
-    NotConforming,
-    add_member,
-    check_validation,
-    create_project,
-    set_checklist,
-)
+from oasis.projects.services import NewProject, NotAllowed, add_member, create_project, set_checklist
+from oasis.projects.stages import NotConforming, check_validation
 
 pytestmark = pytest.mark.django_db
 

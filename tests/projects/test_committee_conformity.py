@@ -10,7 +10,8 @@ from oasis.audit.models import AuditEvent
 from oasis.projects.conformity import evaluate
 from oasis.projects.enums import Stage
 from oasis.projects.models import CahierDesCharges, Project
-from oasis.projects.services import NO_RULES_TO_VALIDATE, NOT_CONFORMING, NotConforming, add_member, move, set_checklist
+from oasis.projects.services import add_member, set_checklist
+from oasis.projects.stages import NO_RULES_TO_VALIDATE, NOT_CONFORMING, NotConforming, move
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,9 @@ import pytest
 from oasis.audit.models import AuditEvent
 from oasis.projects.models import Action, Contact, Partner
 from oasis.projects.services import (
+    ACTION_NOT_FOUND,
+    CONTACT_NOT_FOUND,
+    PARTNER_NOT_FOUND,
     ActionEntry,
     NotAllowed,
     add_contact,
@@ -77,9 +80,9 @@ def test_readers_remove_nothing(cast, project, record, who):
 @pytest.mark.parametrize(
     ("removal", "message"),
     [
-        (remove_partner, "Partenaire introuvable."),
-        (remove_contact, "Contact introuvable."),
-        (remove_action, "Action introuvable."),
+        (remove_partner, PARTNER_NOT_FOUND),
+        (remove_contact, CONTACT_NOT_FOUND),
+        (remove_action, ACTION_NOT_FOUND),
     ],
 )
 def test_an_unknown_number_is_refused_and_nothing_removed(cast, project, record, removal, message):
@@ -93,9 +96,9 @@ def test_what_belongs_to_another_project_is_not_found_there(cast, record, other_
     officer = cast["vienne"]
     cpam, first, action = record
     for removal, number, message in (
-        (remove_partner, cpam.pk, "Partenaire introuvable."),
-        (remove_contact, first.pk, "Contact introuvable."),
-        (remove_action, action.pk, "Action introuvable."),
+        (remove_partner, cpam.pk, PARTNER_NOT_FOUND),
+        (remove_contact, first.pk, CONTACT_NOT_FOUND),
+        (remove_action, action.pk, ACTION_NOT_FOUND),
     ):
         with pytest.raises(ValueError) as error:
             removal(officer, other_project, number)
