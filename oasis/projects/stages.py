@@ -3,6 +3,7 @@ cahier des charges, the move itself (history, audit, notification, in one transa
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from django.db import transaction
@@ -84,7 +85,7 @@ def move(user: Any, project: Project, to_stage: str, reason: str, derogation: st
         locked = Project.objects.select_for_update().get(pk=project.pk)
         # The committee's validation (not the resumption of a validated project after a pause).
         validating = to_stage == Stage.VALIDE and locked.stage == Stage.COMITE
-        derogation = derogation.strip() if validating else ""
+        derogation = derogation.strip()
         unmet = check_validation(locked, derogation) if validating else []
         transition = ProjectTransition.objects.create(
             project=locked,
@@ -108,9 +109,9 @@ def move(user: Any, project: Project, to_stage: str, reason: str, derogation: st
 
 def time_per_stage(project: Project) -> list[tuple[str, float]]:
     """Days spent in each stage, in order (the current one up to now)."""
-    transitions = list(project.transitions.order_by("at", "pk"))
+    transitions = list(project.transitions.all())  # by date, then by record (the model's ordering)
     spans: list[tuple[str, float]] = []
-    for current, following in zip(transitions, [*transitions[1:], None], strict=True):
+    for current, following in zip_longest(transitions, transitions[1:]):  # the last one is followed by now
         end = following.at if following else timezone.now()
         spans.append((current.to_stage, (end - current.at).total_seconds() / 86_400))
     return spans

@@ -79,6 +79,8 @@ def test_without_any_cahier_des_charges_only_a_derogation_validates(cast, at_com
     assert str(refused.value) == NO_RULES_TO_VALIDATE
     transition = move(cast["ars_na"], at_committee, Stage.VALIDE, "Comité", derogation="Cahier régional en révision")
     assert transition.derogation == "Cahier régional en révision"
+    details = AuditEvent.objects.get(action="projet.etape", details__vers=Stage.VALIDE).details
+    assert details["conditions_non_satisfaites"] == ["cahier-des-charges"]
 
 
 def test_other_decisions_and_resumption_need_no_conformity(cast, at_committee):
