@@ -116,7 +116,7 @@ def open_project(
         commune_principale=commune,
         departement_id=commune.departement_id,
         region_id=commune.region_id,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user,
         **fields,
     )
     project.communes_desservies.set(served or [commune])

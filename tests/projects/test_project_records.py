@@ -71,6 +71,7 @@ def test_a_malformed_rpps_number_adds_no_one(cast, project):
 
 def test_a_member_is_removed_and_the_audit_says_which_kind(cast, project, other_project):
     member = add_member(cast["vienne"], project, "generaliste", "associe-liberal")
+    assert (member.label, member.rpps) == ("", "")  # neither given
     kept = add_member(cast["vienne"], project, "infirmier", "salarie")
     assert refusal(remove_member, cast["vienne"], other_project, member.pk) == MEMBER_NOT_FOUND
     assert refusal(remove_member, cast["vienne"], project, 10_000_000) == MEMBER_NOT_FOUND
@@ -159,7 +160,9 @@ def test_partners_and_contacts_are_trimmed_and_audited(cast, project, other_proj
     officer = cast["vienne"]
     partner = add_partner(officer, project, "cpam", "  CPAM de la Vienne ", "  financeur ")
     assert (partner.nom, partner.role, partner.kind) == ("CPAM de la Vienne", "financeur", "cpam")
-    assert event("projet.partenaire.ajout").details == {"partenaire": partner.pk, "type": "cpam", "nom": "CPAM de la Vienne"}
+    audited = event("projet.partenaire.ajout")
+    assert (audited.user, audited.details) == (officer, {"partenaire": partner.pk, "type": "cpam", "nom": "CPAM de la Vienne"})
+    assert add_partner(officer, project, "urps", "URPS").role == ""  # none given
     contact = add_contact(officer, project, partner.pk, " Claire Martin ", " cheffe ", " claire@cpam.test ", " 05 49 ")
     assert (contact.partner, contact.nom, contact.fonction, contact.email, contact.telephone) == (
         partner,
@@ -185,7 +188,8 @@ def test_an_action_is_logged_trimmed_and_edited_field_by_field(cast, project):
         "Locaux adaptés",
         officer,
     )
-    assert event("projet.action.ajout").details == {"action": action.pk, "type": "visite", "date": "2026-05-02"}
+    audited = event("projet.action.ajout")
+    assert (audited.user, audited.details) == (officer, {"action": action.pk, "type": "visite", "date": "2026-05-02"})
     edited = edit_action(
         cast["ars_na"], project, action.pk, ActionEntry("visite", date(2026, 5, 3), "Visite des locaux ", "Mme Roux", "")
     )
@@ -213,7 +217,8 @@ def test_an_invitation_and_its_withdrawal_are_audited(cast, project):
     invitation = invite_guest(cast["ars_na"], project, urps.pk)
     stored = ProjectGuest.objects.get()
     assert (stored, stored.user, stored.invited_by) == (invitation, urps, cast["ars_na"])
-    assert event("projet.invitation").details == {"invite": urps.pk, "role": Role.URPS}
+    audited = event("projet.invitation")
+    assert (audited.user, audited.details) == (cast["ars_na"], {"invite": urps.pk, "role": Role.URPS})
     assert refusal(revoke_guest, cast["lussac"], project, invitation.pk) == ROLE_CANNOT_REVOKE
     assert refusal(revoke_guest, cast["vienne"], project, 10_000_000) == INVITATION_NOT_FOUND
     revoke_guest(cast["vienne"], project, invitation.pk)
