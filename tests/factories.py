@@ -1,9 +1,11 @@
-"""Factories for territories and supply, on codes no real territory uses (région 09, département 99)."""
+"""Factories for territories and supply, on codes no real territory uses (région 09, département 99), and for the data
+of a new project (on the real communes of the national bundle)."""
 
 from __future__ import annotations
 
 import factory
 
+from oasis.projects.services import NewProject
 from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
 from oasis.territories.models import Commune, CommuneType, Departement, Epci, Region
@@ -68,3 +70,20 @@ class SupplyCountFactory(factory.django.DjangoModelFactory):
     equipement = Equipement.GENERALISTE
     millesime = 2019
     nombre = 1
+
+
+class NewProjectFactory(factory.Factory):
+    """What an officer types to create a project: an MSP at Lussac-les-Châteaux by default, carried by its commune,
+    which also benefits from it and is the only commune served."""
+
+    class Meta:
+        model = NewProject
+
+    nom = "Maison de santé"
+    kind = "msp"
+    carrier = "commune"
+    carrier_name = "Commune"
+    commune_principale = "86140"
+    communes_desservies = factory.LazyAttribute(lambda o: [o.commune_principale])
+    collectivite_niveau = "commune"
+    collectivite_code = factory.SelfAttribute("commune_principale")

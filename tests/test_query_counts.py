@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oasis.projects.services import NewProject, create_project
+from oasis.projects.services import create_project
 from oasis.recruitment import services as recruitment
+from tests.factories import NewProjectFactory
 from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
 from tests.recruitment.conftest import student, vienne_medecine  # noqa: F401
 
@@ -31,18 +32,7 @@ def _more_projects(user, count: int) -> None:
     for index in range(count):
         create_project(
             user,
-            NewProject(
-                nom=f"Maison de santé n° {index}",
-                kind="msp",
-                carrier="commune",
-                carrier_name="Commune",
-                commune_principale="86070",
-                communes_desservies=["86070"],
-                collectivite_niveau="commune",
-                collectivite_code="86070",
-                next_action="Réunion",
-                next_action_due=None,
-            ),
+            NewProjectFactory(nom=f"Maison de santé n° {index}", commune_principale="86070", next_action="Réunion"),
         )
 
 

@@ -97,7 +97,7 @@ def _unit_vectors(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray
 def neighbour_pairs(
     lon: ArrayLike, lat: ArrayLike, radius_km: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """All ordered pairs (i, j), i ≠ j, closer than ``radius_km`` along the great circle.
+    """All ordered pairs (i, j), i ≠ j, at most ``radius_km`` apart along the great circle.
 
     Uses a k-d tree on unit-sphere coordinates (chord length is monotonic in the
     great-circle distance), so the cost grows with the number of pairs found, not

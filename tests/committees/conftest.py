@@ -10,8 +10,9 @@ from oasis.accounts.enums import Role
 from oasis.committees.services import SessionData, create_session
 from oasis.projects.conformity import evaluate
 from oasis.projects.enums import Stage
-from oasis.projects.services import NewProject, add_member, create_project, set_checklist
+from oasis.projects.services import add_member, create_project, set_checklist
 from oasis.projects.stages import move
+from tests.factories import NewProjectFactory
 from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
 
 FILED = (Stage.CONSEIL, Stage.DEFINITION, Stage.ACCOMPAGNEMENT, Stage.DEPOSE)
@@ -39,15 +40,11 @@ def filed(cast, project):  # type: ignore[no-untyped-def]  # noqa: F811
 def second(cast):  # type: ignore[no-untyped-def]  # noqa: F811
     other = create_project(
         cast["vienne"],
-        NewProject(
+        NewProjectFactory(
             nom="Centre de santé de Chauvigny",
             kind="centre-de-sante",
-            carrier="commune",
             carrier_name="Commune de Chauvigny",
             commune_principale="86070",
-            communes_desservies=["86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86070",
         ),
     )
     return conforming(cast, file_project(cast, other))

@@ -9,11 +9,12 @@ from django.urls import reverse
 from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile
 from oasis.projects.models import TeamMember
-from oasis.projects.services import NewProject, add_member, create_project
+from oasis.projects.services import add_member, create_project
 from oasis.references.annuaire import check
 from oasis.references.importers import run_import
 from oasis.references.models import RppsActivite
 from oasis.references.validators import RPPS_FORMAT
+from tests.factories import NewProjectFactory
 from tests.references.conftest import rpps_header
 
 pytestmark = pytest.mark.django_db
@@ -163,18 +164,7 @@ def test_a_team_member_shows_the_annuaire_beside_the_declaration(officer, write,
     run_import("rpps", _extract(write))
     project = create_project(
         officer,
-        NewProject(
-            nom="MSP",
-            kind="msp",
-            carrier="commune",
-            carrier_name="Commune",
-            commune_principale="86194",
-            communes_desservies=[],
-            collectivite_niveau="commune",
-            collectivite_code="86194",
-            next_action="",
-            next_action_due=None,
-        ),
+        NewProjectFactory(nom="MSP", commune_principale="86194"),
     )
     client.force_login(officer)
     url = reverse("project_team_add", args=[project.pk])
