@@ -72,7 +72,7 @@ class NewProject:
 
 
 def create_project(user: Any, data: NewProject) -> Project:
-    commune = Commune.objects.select_related("departement").filter(pk=data.commune_principale).first()
+    commune = Commune.objects.filter(pk=data.commune_principale).first()
     if commune is None:
         raise ValueError(UNKNOWN_COMMUNE.format(code=data.commune_principale))
     if not perms.can_create_in(user, commune.departement_id):

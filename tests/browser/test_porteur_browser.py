@@ -41,7 +41,8 @@ def test_a_porteur_writes_and_submits_the_projet_de_sante(live_server, browser, 
         officer, NewProject("Maison de santé de Lussac", "msp", "sisa", "SISA de Lussac", "86140", ["86140"], "commune", "86140")
     )
     create_project(
-        officer, NewProject("Centre de santé de Civray", "centre", "association", "Asso", "86078", [], "commune", "86078")
+        officer,
+        NewProject("Centre de santé de Civray", "centre-de-sante", "association", "Asso", "86078", [], "commune", "86078"),
     )
 
     sign_in(page, live_server.url, "cm@vienne.test", OFFICER_PASSWORD)

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile
-from oasis.projects.services import NewProject, create_project
+from oasis.projects.services import create_project
+from tests.factories import NewProjectFactory
 
 PASSWORD = "un-mot-de-passe-assez-long-42"
 
@@ -47,17 +48,11 @@ def cast(db, national):  # type: ignore[no-untyped-def]
 def project(cast):  # type: ignore[no-untyped-def]
     return create_project(
         cast["vienne"],
-        NewProject(
+        NewProjectFactory(
             nom="Maison de santé de Lussac-les-Châteaux",
-            kind="msp",
-            carrier="commune",
             carrier_name="Commune de Lussac",
-            commune_principale="86140",
             communes_desservies=["86140", "86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86140",
             next_action="Réunion d'information",
-            next_action_due=None,
         ),
     )
 
@@ -67,14 +62,11 @@ def other_project(cast):  # type: ignore[no-untyped-def]
     """A second project of the Vienne, in Chauvigny."""
     return create_project(
         cast["vienne"],
-        NewProject(
+        NewProjectFactory(
             nom="Centre de santé de Chauvigny",
-            kind="centre",
+            kind="centre-de-sante",
             carrier="association",
             carrier_name="Association santé Chauvigny",
             commune_principale="86070",
-            communes_desservies=["86070"],
-            collectivite_niveau="commune",
-            collectivite_code="86070",
         ),
     )

@@ -23,6 +23,7 @@ from oasis.projects.services import (
     invite_guest,
     revoke_guest,
 )
+from tests.factories import NewProjectFactory
 from tests.projects.conftest import make_user
 from tests.projects.test_accompaniment import PDF
 
@@ -30,16 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_project(commune: str) -> NewProject:
-    return NewProject(
-        nom="Maison de santé",
-        kind="msp",
-        carrier="sisa",
-        carrier_name="SISA",
-        commune_principale=commune,
-        communes_desservies=[commune],
-        collectivite_niveau="commune",
-        collectivite_code=commune,
-    )
+    return NewProjectFactory(carrier="sisa", carrier_name="SISA", commune_principale=commune)
 
 
 @pytest.fixture

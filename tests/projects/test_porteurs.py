@@ -16,7 +16,8 @@ from oasis.notifications.models import Notification
 from oasis.notifications.services import send_immediate
 from oasis.projects import carriers, perms
 from oasis.projects.models import ProjectGuest
-from oasis.projects.services import NewProject, NotAllowed, create_project
+from oasis.projects.services import NotAllowed, create_project
+from tests.factories import NewProjectFactory
 from tests.projects.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +97,7 @@ def test_an_existing_porteur_is_told_by_email_and_bad_addresses_are_refused(cast
     porteur.save()
     newcomer = create_project(
         cast["vienne"],
-        NewProject(
-            nom="MSP de Civray",
-            kind="msp",
-            carrier="sisa",
-            carrier_name="SISA Civray",
-            commune_principale="86078",
-            communes_desservies=["86078"],
-            collectivite_niveau="commune",
-            collectivite_code="86078",
-        ),
+        NewProjectFactory(nom="MSP de Civray", carrier="sisa", carrier_name="SISA Civray", commune_principale="86078"),
     )
     with pytest.raises(ValueError) as refused:
         carriers.give_access(cast["vienne"], newcomer, "sisa@lussac.test")

@@ -4,6 +4,7 @@ territory, the first line of its history, its audit event), by an officer or by 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -33,6 +34,7 @@ LUSSAC = NewProject(
     collectivite_niveau="commune",
     collectivite_code="86140",
     next_action="Réunion d'information",
+    next_action_due=date(2026, 12, 3),
 )
 
 
@@ -67,11 +69,12 @@ def test_a_creation_writes_the_project_its_history_and_its_audit(cast):
     stored = Project.objects.get()
     assert stored == project
     assert (stored.commune_principale_id, stored.departement_id, stored.region_id) == ("86140", "86", "75")
-    assert (stored.kind, stored.carrier, stored.carrier_name, stored.next_action) == (
+    assert (stored.kind, stored.carrier, stored.carrier_name, stored.next_action, stored.next_action_due) == (
         "msp",
         "commune",
         "Commune de Lussac",
         "Réunion d'information",
+        date(2026, 12, 3),
     )
     assert stored.created_by == officer
     assert [c.pk for c in stored.communes_desservies.all()] == ["86140"]  # none given: the commune itself
