@@ -8,7 +8,7 @@ import pytest
 
 from oasis.audit.models import AuditEvent
 from oasis.projects import funding
-from oasis.projects.models import FundingLine, FundingTool
+from oasis.projects.models import FundingLine, FundingTool, Project
 from oasis.projects.services import NotAllowed
 from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
 
@@ -256,3 +256,10 @@ def test_only_editors_change_the_plan(cast, project, tools):  # noqa: F811
     with pytest.raises(NotAllowed):
         funding.remove_line(cast["cpam_na"], project, line.pk)
     assert FundingLine.objects.count() == 1
+
+
+def test_the_cost_keeps_a_rename_made_meanwhile(cast, project):  # noqa: F811
+    Project.objects.filter(pk=project.pk).update(nom="MSP du Lussacois")  # renamed on another page
+    funding.set_cost(cast["vienne"], project, Decimal("900000"))
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.nom, stored.cout_total) == ("MSP du Lussacois", Decimal("900000"))

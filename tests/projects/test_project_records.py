@@ -120,6 +120,13 @@ def test_the_next_action_keeps_before_and_after(cast, project):
     assert second.user == officer
 
 
+def test_the_next_action_writes_only_its_own_fields(cast, project):
+    Project.objects.filter(pk=project.pk).update(nom="MSP du Lussacois")  # renamed meanwhile, on another page
+    set_next_action(cast["vienne"], project, "Visite des locaux", None)
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.nom, stored.next_action) == ("MSP du Lussacois", "Visite des locaux")
+
+
 def test_a_reader_does_not_change_the_next_action(cast, project):
     assert refusal(set_next_action, cast["cpam_na"], project, "Autre", None) == ROLE_CANNOT_EDIT
     assert Project.objects.get(pk=project.pk).next_action == "Réunion d'information"
