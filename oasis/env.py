@@ -33,6 +33,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} : nombre entier attendu") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """A decimal number, with a point or a French comma (``2,5``)."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} : nombre décimal attendu") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name}={raw!r} : nombre décimal fini attendu")
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name) or default
     if value not in choices:

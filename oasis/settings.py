@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from oasis.env import env_bool, env_choice, env_int, env_int_list, env_list, env_str
+from oasis.env import env_bool, env_choice, env_float, env_int, env_int_list, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = PACKAGE_DIR.parent
@@ -257,6 +257,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Cap on cumulated public aid, as a percentage of the operation's cost (funding plans).
 OASIS_PUBLIC_AID_CAP_PERCENT = env_int("OASIS_PLAFOND_AIDES_PUBLIQUES", 80)
+# The national rule of the GP zoning method (arrêté du 13 novembre 2017, « cadre national » of the DREES tool), applied
+# to the official APL of the GPs aged 65 and under where no ARS order is imported (docs/zonage.md): below the first
+# threshold « sélection nationale » (ZIP by law), from it to below the second the « vivier » (ZIP or ZAC as the ARS
+# decides), from the second on « hors vivier ».
+OASIS_ZONING_NATIONAL_SELECTION_BELOW = env_float("OASIS_ZONAGE_SEUIL_SELECTION_NATIONALE", 2.5)
+OASIS_ZONING_VIVIER_BELOW = env_float("OASIS_ZONAGE_SEUIL_VIVIER", 4.0)
 # Candidates' data are kept this many months after the last activity on their file (CNIL: two years for candidates).
 OASIS_CANDIDATE_RETENTION_MONTHS = env_int("OASIS_CONSERVATION_CANDIDATS_MOIS", 24)
 # Commitments falling due within this many days are flagged.

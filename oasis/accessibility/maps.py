@@ -72,7 +72,8 @@ def departements_geojson(
 def communes_geojson(
     run: AplRun, departement: str, extra: dict[str, dict[str, Any]] | None = None, layers: dict[str, Any] | None = None
 ) -> str:
-    """A département's communes with the run's APL; ``extra`` adds properties per commune, ``layers`` to the metadata."""
+    """A département's communes with the run's APL (and the estimate's own verdict, ``sous_dense_estimation``);
+    ``extra`` adds properties per commune (the verdict that decides, from ``oasis.verdicts``), ``layers`` to the metadata."""
     values = dict(AplResult.objects.filter(run=run, commune__departement_id=departement).values_list("commune_id", "apl"))
     classes = dict(AplResult.objects.filter(run=run, commune__departement_id=departement).values_list("commune_id", "classe"))
     millesime = bpe_millesimes()[0]
@@ -105,7 +106,7 @@ def communes_geojson(
                     "population": population,
                     "apl": apl,
                     "classe": classes.get(code),
-                    "sous_dense": is_under_served(run, apl, classes.get(code)),
+                    "sous_dense_estimation": is_under_served(run, apl, classes.get(code)),
                     "maisons_de_sante": structures.get(code, {}).get(Equipement.MAISON_DE_SANTE, 0),
                     "centres_de_sante": structures.get(code, {}).get(Equipement.CENTRE_DE_SANTE, 0),
                     "point": [longitude, latitude],

@@ -21,7 +21,9 @@ from oasis.accessibility.whatif import what_if
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
 from oasis.datasets.fingerprint import kept
 from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl
+from oasis.supply.enums import Equipement
 from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
+from oasis.verdicts.services import territory_counts
 
 router = Router(tags=["APL"])
 
@@ -120,7 +122,11 @@ def _official(profession: str, territory: Territory | None, annee: int | None) -
         apl_moyen=summary.apl if summary else None,
         apl_moins_65_moyen=summary.apl_moins_65 if summary else None,
         part_offre_plus_de_65_ans=summary.part_offre_plus_de_65_ans if summary else None,
-        population_sous_dense=summary.population_sous_dense if summary else None,
+        population_sous_dense=(
+            territory_counts(territory, profession).population_sous_dense
+            if summary and profession == Equipement.GENERALISTE and year == years[0]
+            else None
+        ),
         communes=[
             {"code_insee": code, "nom": nom, "apl": value, "apl_moins_65": under_65, "pop_standardisee": std, "pop_totale": total}  # type: ignore[misc]
             for code, nom, value, under_65, std, total in rows.values_list(

@@ -13,6 +13,7 @@ from oasis.api.schemas import Erreur
 from oasis.references.services import official_by_commune, official_by_departement, official_map_layer, structure_points
 from oasis.territories.models import Departement
 from oasis.territories.services import get_territory
+from oasis.verdicts.services import departement_shares, map_properties
 
 router = Router(tags=["Carte"])
 
@@ -31,7 +32,8 @@ def _geojson(content: str) -> HttpResponse:
 )
 def map_departements(request: HttpRequest, profession: str = "generaliste", variante: str = "ensemble") -> HttpResponse:
     _check(profession, variante)
-    official = {code: {"apl_officielle": value} for code, value in official_by_departement(profession).items()}
+    shares, values = departement_shares(profession), official_by_departement(profession)
+    official = {code: {"apl_officielle": values.get(code), "part_sous_dense": shares.get(code)} for code in shares}
     return _geojson(
         departements_geojson(current_run(profession, variante), official, {"officielle": official_map_layer(profession)})
     )
@@ -50,7 +52,10 @@ def map_communes(
     if not Departement.objects.filter(pk=code).exists():
         raise BadRequest(f"Département inconnu : « {departement} ».")
     layers = {"officielle": official_map_layer(profession), "structures_finess": structure_points(code)}
-    return _geojson(communes_geojson(current_run(profession, variante), code, official_by_commune(profession, code), layers))
+    extra = official_by_commune(profession, code)
+    for commune, properties in map_properties(code, profession).items():
+        extra.setdefault(commune, {}).update(properties)
+    return _geojson(communes_geojson(current_run(profession, variante), code, extra, layers))
 
 
 class Emprise(Schema):

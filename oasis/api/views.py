@@ -14,6 +14,7 @@ from oasis.api.planning import router as planning_router
 from oasis.api.projects import router as projects_router
 from oasis.api.recruitment import router as recruitment_router
 from oasis.api.schemas import Effectif, Erreur, Resultat, Source, Territoire, TerritoireRef
+from oasis.api.zonage import router as zonage_router
 from oasis.datasets.models import Dataset
 from oasis.supply.enums import PROFESSIONS
 from oasis.supply.services import supply_figures
@@ -36,6 +37,7 @@ api.add_router("", maps_router)
 api.add_router("", planning_router)
 api.add_router("", projects_router)
 api.add_router("", recruitment_router)
+api.add_router("", zonage_router)
 
 TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
 

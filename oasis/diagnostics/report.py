@@ -94,7 +94,35 @@ def table_rows(diagnosis: Diagnosis) -> Iterator[Sequence[object]]:
         yield (["offre", f"{p.label} : nombre", p.nombre, "professionnels", source])
         yield (["offre", f"{p.label} : pour 10 000 habitants", _round(p.pour_10000, 2), "", source])
         yield (["offre", f"{p.label} : APL estimée (OASIS)", _round(p.apl, 3), p.unite, source])
-        yield (["offre", f"{p.label} : population en commune sous-dotée", round(p.population_sous_dotee), "habitants", source])
+        if p.verdicts is not None:
+            yield (
+                [
+                    "offre",
+                    f"{p.label} : population en commune sous-dense",
+                    round(p.verdicts.population_sous_dense),
+                    "habitants",
+                    f"verdicts selon : {p.verdicts.source_libelle}",
+                ]
+            )
+            if p.verdicts.population_vivier:
+                yield (
+                    [
+                        "offre",
+                        f"{p.label} : population en commune du vivier (l'ARS décide)",
+                        round(p.verdicts.population_vivier),
+                        "habitants",
+                        f"verdicts selon : {p.verdicts.source_libelle}",
+                    ]
+                )
+        yield (
+            [
+                "offre",
+                f"{p.label} : population en commune sous-dotée (estimation OASIS seule)",
+                round(p.population_sous_dotee),
+                "habitants",
+                source,
+            ]
+        )
         yield (["offre", f"{p.label} : distance moyenne au plus proche", _round(p.distance_km, 1), "km", source])
         yield (["offre", f"{p.label} : temps moyen estimé au plus proche", _round(p.temps_min, 1), "minutes", source])
         if p.officiel is not None:
@@ -126,16 +154,6 @@ def table_rows(diagnosis: Diagnosis) -> Iterator[Sequence[object]]:
                     official.source,
                 ]
             )
-            if official.population_sous_dense is not None:
-                yield (
-                    [
-                        "offre",
-                        f"{p.label} : population en commune sous-dense (APL officielle)",
-                        round(official.population_sous_dense),
-                        "habitants",
-                        official.source,
-                    ]
-                )
             for label, other in zip((c.label for c in p.comparisons), p.officiel_comparaisons, strict=False):
                 yield (
                     [
@@ -165,15 +183,28 @@ def table_rows(diagnosis: Diagnosis) -> Iterator[Sequence[object]]:
     for kind, number in diagnosis.structures.items():
         yield (["structures", kind, number, "", f"BPE {diagnosis.bpe_millesime}"])
     for row in diagnosis.least_served:
+        label = f"{row.nom} ({row.code_insee})"
+        gp = diagnosis.professions[0]
+        if gp.officiel is not None:
+            yield (
+                [
+                    "communes les moins bien servies",
+                    label,
+                    _round(row.apl_officielle, 3),
+                    f"APL officielle {gp.officiel.annee} généralistes",
+                    gp.officiel.source,
+                ]
+            )
         yield (
             [
                 "communes les moins bien servies",
-                f"{row.nom} ({row.code_insee})",
-                _round(row.apl, 3),
-                "APL généralistes",
-                f"calcul {diagnosis.professions[0].run.content_hash[:12]}",
+                label,
+                _round(row.apl_estimee, 3),
+                "APL estimée généralistes (OASIS)",
+                f"calcul {gp.run.content_hash[:12]}",
             ]
         )
+        yield (["communes les moins bien servies", label, row.verdict.etat, "sous-densité", row.verdict.libelle])
 
 
 def _percent(share: float | None) -> float | None:

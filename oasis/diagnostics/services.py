@@ -14,7 +14,7 @@ from django.utils import timezone
 from oasis.accessibility.inputs import active_import
 from oasis.accessibility.models import AplAggregate, AplRun, Practitioner
 from oasis.accessibility.params import load_parameters
-from oasis.accessibility.rows import territory_rows, territory_summary
+from oasis.accessibility.rows import CommuneApl, territory_rows, territory_summary
 from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
@@ -35,6 +35,8 @@ from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes, cnam_control_totals
 from oasis.territories.models import BassinDeVie, Commune
 from oasis.territories.services import Demography, Territory, demography, get_territory, parents
+from oasis.verdicts.services import Counts, Verdict, territory_verdicts, verdicts
+from oasis.verdicts.services import counts as verdict_counts
 
 UNDER_SERVED_LISTED = 10
 
@@ -64,6 +66,7 @@ class ProfessionDiagnosis:
     run: AplRun
     officiel: OfficialAplSummary | None = None
     officiel_comparaisons: list[OfficialAplSummary | None] = field(default_factory=list)
+    verdicts: Counts | None = None  # population « sous-dense » by the verdict (ARS order, official APL, else estimate)
 
     @property
     def label(self) -> str:
@@ -87,7 +90,7 @@ class Diagnosis:
     professions: list[ProfessionDiagnosis]
     structures: dict[str, int]
     structure_communes: list[tuple[str, str, int, int]]
-    least_served: list[Any]
+    least_served: list[LeastServed]
     gp_rows: list[Any]
     bpe_millesime: int
     cnam: dict[str, Any]
@@ -99,7 +102,18 @@ class Diagnosis:
     zonage_source: str = ""
     finess: list[FinessStructure] = field(default_factory=list)
     finess_source: str = ""
-    least_served_official: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LeastServed:
+    """A commune among the least served in GPs: ranked by the official APL where imported, else by the estimate."""
+
+    code_insee: str
+    nom: str
+    apl_officielle: float | None
+    apl_estimee: float | None
+    pop_totale: float | None
+    verdict: Verdict
 
 
 @dataclass
@@ -185,6 +199,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     places = _comparison_places(territory)
     professions: list[ProfessionDiagnosis] = []
     notes: list[str] = []
+    population_drees = dict(territory.units().values_list("code_insee", "pop_totale_drees"))
     for equipement in PROFESSIONS:
         run = current_run(equipement.value, "ensemble")
         apl, population, under = apl_for(run, territory)
@@ -226,6 +241,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 run=run,
                 officiel=official,
                 officiel_comparaisons=official_places,
+                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), population_drees),
             )
         )
     if not any(p.ages_connus for p in professions):
@@ -235,10 +251,10 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         )
     gp_run = professions[0].run
     gp_rows = territory_rows(gp_run, territory)
-    least = sorted((row for row in gp_rows if row.apl is not None), key=lambda row: row.apl or 0.0)[:UNDER_SERVED_LISTED]
+    gp_official = professions[0].officiel
+    least = _least_served(gp_rows, gp_official.annee if gp_official else None)
     structure_counts = {equipement.value: int(counts.get(equipement.value, 0)) for equipement in STRUCTURES}
     structure_communes = _structure_communes(territory, millesime)
-    gp_official = professions[0].officiel
     zonage, zonage_source = _zonage(territory)
     finess_reference = latest_finess()
     return Diagnosis(
@@ -261,12 +277,35 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         zonage_source=zonage_source,
         finess=list(named_structures(territory)) if finess_reference else [],
         finess_source=f"FINESS, {finess_reference.millesime}" if finess_reference else "",
-        least_served_official=(
-            official_unit_values(Equipement.GENERALISTE, gp_official.annee, [row.code_insee for row in least])
-            if gp_official
-            else {}
-        ),
     )
+
+
+def _least_served(gp_rows: list[CommuneApl], official_year: int | None) -> list[LeastServed]:
+    """The ``UNDER_SERVED_LISTED`` communes of lowest official APL (as published, all ages) where one is imported,
+    else of lowest estimated APL; each with both values and its verdict."""
+    official = (
+        official_unit_values(Equipement.GENERALISTE, official_year, [row.code_insee for row in gp_rows])
+        if official_year is not None
+        else {}
+    )
+    if official:
+        ranked = [row for row in gp_rows if official.get(row.code_insee, (None, None))[0] is not None]
+        ranked.sort(key=lambda row: (official[row.code_insee][0], row.code_insee))
+    else:
+        ranked = sorted((row for row in gp_rows if row.apl is not None), key=lambda row: (row.apl or 0.0, row.code_insee))
+    chosen = ranked[:UNDER_SERVED_LISTED]
+    found = verdicts([row.code_insee for row in chosen], Equipement.GENERALISTE)
+    return [
+        LeastServed(
+            row.code_insee,
+            row.nom,
+            official.get(row.code_insee, (None, None))[0],
+            row.apl,
+            row.pop_totale,
+            found[row.code_insee],
+        )
+        for row in chosen
+    ]
 
 
 def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:

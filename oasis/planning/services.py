@@ -23,10 +23,11 @@ from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
 from oasis.territories.services import Territory
+from oasis.verdicts.services import verdicts
 
 DEMANDS = {
     "population": "population standardisée (toutes les communes)",
-    "sous-denses": "population des communes sous-dotées",
+    "sous-denses": "population des communes sous-denses (arrêté de l'ARS, sinon APL officielle de la DREES, sinon estimation)",
     "deficit": "déficit d'APL × population standardisée",
 }
 METHODS = ("exacte", "glouton")
@@ -138,14 +139,20 @@ def _existing_sites(units: Units) -> tuple[np.ndarray, str]:
     return present, label + ", conservés"
 
 
-def _weights(kind: str, apl: np.ndarray, units: Units, threshold: float) -> np.ndarray:
+def under_served_mask(units: Units, profession: str) -> np.ndarray:
+    """Boolean (n,): the unit is « sous-dense » by the verdict (``oasis.verdicts``: ARS order, official APL, estimate)."""
+    found = verdicts(None, profession)
+    return np.array([item is not None and item.sous_dense is True for item in map(found.get, units.codes)], dtype=bool)
+
+
+def _weights(kind: str, apl: np.ndarray, units: Units, threshold: float, profession: str) -> np.ndarray:
     pop_std: np.ndarray = np.nan_to_num(units.pop_standardisee)
     if kind == "population":
         return pop_std
     valid = ~np.isnan(apl)
     weights: np.ndarray
     if kind == "sous-denses":
-        weights = np.where(valid & (apl < threshold), np.nan_to_num(units.pop_totale), 0.0)
+        weights = np.where(under_served_mask(units, profession), np.nan_to_num(units.pop_totale), 0.0)
     else:
         weights = np.where(valid, np.maximum(threshold - np.nan_to_num(apl), 0.0), 0.0) * pop_std
     return weights
@@ -201,7 +208,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
 
     inside = _in_territory(units, options.territory)
     demand_index = np.flatnonzero(inside)
-    weights_all = _weights(options.demande, computation.apl, units, threshold)
+    weights_all = _weights(options.demande, computation.apl, units, threshold, options.profession)
     existing, existing_label = _existing_sites(units)
     population = np.nan_to_num(units.pop_totale)
     candidate_mask = inside & (population >= options.population_min)

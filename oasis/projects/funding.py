@@ -22,8 +22,8 @@ from oasis.projects.enums import Carrier, FundingNature, ProjectKind, Stage, Ter
 from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
 from oasis.projects.services import require_edit
 from oasis.projects.validators import validate_aci_indicators
-from oasis.references.services import ZoningStatus, zoning_status
 from oasis.supply.enums import Equipement
+from oasis.verdicts.services import VIVIER_OUTCOMES, NationalClass, Verdict, verdict
 
 ZERO = Decimal("0")
 
@@ -54,11 +54,18 @@ class ProjectSituation:
     kind: str
     rurale: bool
     sous_dense: bool | None
-    zonage: ZoningStatus
+    zonage: Verdict
 
     @property
     def zonage_officiel(self) -> bool:
         return self.zonage.officiel
+
+    @property
+    def vivier(self) -> bool:
+        return self.zonage.zone == NationalClass.VIVIER
+
+
+VIVIER_PENDING = f"commune du vivier : {VIVIER_OUTCOMES}"
 
 
 @dataclass
@@ -67,12 +74,17 @@ class Eligibility:
     eligible: bool
     reasons: list[str] = field(default_factory=list)
 
+    @property
+    def a_confirmer(self) -> bool:
+        """Only the ARS's choice in the vivier is missing: mobilisable if it classes the commune."""
+        return self.reasons == [VIVIER_PENDING]
+
 
 def situation(project: Project) -> ProjectSituation:
-    """Rurality from the AAV 2020 category of the main commune; sous-densité from the ARS zoning for GPs when an order
-    is imported for its région, else from OASIS's estimate (said as such)."""
+    """Rurality from the AAV 2020 category of the main commune; sous-densité from the verdict for GPs (ARS order,
+    else official DREES APL, else OASIS's estimate, said as such: ``oasis.verdicts``)."""
     commune = project.commune_principale
-    zonage = zoning_status(commune, Equipement.GENERALISTE)
+    zonage = verdict(commune.pk, Equipement.GENERALISTE)
     return ProjectSituation(
         carrier=project.carrier,
         kind=project.kind,
@@ -91,12 +103,12 @@ def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
     if tool.types_structure and facts.kind not in tool.types_structure:
         allowed = ", ".join(ProjectKind(k).label for k in tool.types_structure if k in ProjectKind.values)
         reasons.append(f"type de structure (réservé à : {allowed})")
-    if tool.zone == ZoneCondition.SOUS_DENSE and facts.sous_dense is not True:
-        reasons.append(
-            f"commune hors zone sous-dense ({facts.zonage.label})" if facts.sous_dense is False else "sous-densité inconnue"
-        )
-    if tool.zone == ZoneCondition.HORS_SOUS_DENSE and facts.sous_dense is not False:
-        reasons.append(f"commune en zone sous-dense ({facts.zonage.label})")
+    if tool.zone != ZoneCondition.TOUTE and facts.sous_dense is None:
+        reasons.append(VIVIER_PENDING if facts.vivier else "sous-densité inconnue")
+    elif tool.zone == ZoneCondition.SOUS_DENSE and facts.sous_dense is False:
+        reasons.append(f"commune hors zone sous-dense ({facts.zonage.zone_libelle})")
+    elif tool.zone == ZoneCondition.HORS_SOUS_DENSE and facts.sous_dense is True:
+        reasons.append(f"commune en zone sous-dense ({facts.zonage.zone_libelle})")
     if tool.territoire == TerritoryCondition.RURAL and not facts.rurale:
         reasons.append("commune urbaine (réservé aux communes rurales)")
     if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:

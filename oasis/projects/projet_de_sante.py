@@ -164,9 +164,9 @@ def needs_from_diagnosis(diagnosis: Diagnosis) -> str:
             )
         if profession.apl is not None:
             parts.append(f"APL estimée par OASIS {fr_number(profession.apl, 1)} {profession.unite}")
-        if profession.part_sous_dotee is not None:
-            share = fr_number(profession.part_sous_dotee * 100)
-            parts.append(f"{share} % des habitants en commune sous-dense (estimation OASIS)")
+        if profession.verdicts is not None and profession.verdicts.part_sous_dense is not None:
+            share = fr_number(profession.verdicts.part_sous_dense * 100)
+            parts.append(f"{share} % des habitants en commune sous-dense ({profession.verdicts.source_libelle})")
         lines.append(f"- {profession.label} : {', '.join(parts)}.")
     bpe = diagnosis.datasets.get("bpe")
     lines.append(

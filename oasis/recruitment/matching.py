@@ -16,8 +16,8 @@ from oasis.recruitment import perms
 from oasis.recruitment.enums import Mode, VacancyStatus
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
 from oasis.recruitment.services import record_views
-from oasis.references.services import ZoningStatus, zoning_statuses
 from oasis.territories.models import Commune
+from oasis.verdicts.services import Verdict, verdicts
 
 WEIGHTS = MatchWeights()
 LABELS = {
@@ -69,7 +69,7 @@ def _in_territory(commune: Commune, ref: str) -> bool:
     return False
 
 
-def _place_facts(communes: list[Commune], zoning: dict[str, ZoningStatus]) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
+def _place_facts(communes: list[Commune], zoning: dict[str, Verdict]) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
     """Per commune: an existing or planned structure (and which), and whether it is under-served (and on what basis)."""
     from oasis.projects.enums import PAUSED, Stage
     from oasis.projects.models import Project
@@ -89,7 +89,7 @@ def _place_facts(communes: list[Commune], zoning: dict[str, ZoningStatus]) -> tu
             f"projet « {project.nom} » ({project.get_stage_display().lower()})"
         )
     structures = {code: " ; ".join(facts) for code, facts in found.items()}
-    need = {code: (bool(status.sous_dense), status.summary) for code, status in zoning.items()}
+    need = {code: (bool(status.sous_dense), status.libelle) for code, status in zoning.items()}
     return structures, need
 
 
@@ -129,14 +129,16 @@ def sources(profession: str) -> str:
         run = current_run(apl_profession)
         offre = run.entrees["offre"]
         parts.append(
-            f"sous-dotation : zonage de l'ARS quand il est importé, sinon APL estimée {run.get_profession_display().lower()} "
-            f"(calcul n° {run.pk}, offre {offre['source'].upper()} {offre['millesime']}, {run.entrees['demande']})"
+            "sous-dotation : zonage de l'ARS quand il est importé, sinon APL officielle de la DREES (règle nationale), "
+            f"sinon APL estimée {run.get_profession_display().lower()} "
+            f"(calcul du {run.created_at:%d/%m/%Y}, offre {offre['source'].upper()} {offre['millesime']}, "
+            f"{run.entrees['demande']})"
         )
     parts.append("temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)")
     return " ; ".join(parts)
 
 
-def _aid(candidate: Candidate, schemes: list[AidScheme], commune: Commune, zoning: ZoningStatus | None) -> tuple[bool, str]:
+def _aid(candidate: Candidate, schemes: list[AidScheme], commune: Commune, zoning: Verdict | None) -> tuple[bool, str]:
     """Whether an aid applies to the candidate at this place (agreement, or scheme of the place's département and zone)."""
     for agreement in candidate.agreements.all():
         if agreement.scheme.departement_id == commune.departement_id:
@@ -146,9 +148,11 @@ def _aid(candidate: Candidate, schemes: list[AidScheme], commune: Commune, zonin
         if candidate.profession not in scheme.professions or scheme.departement_id != commune.departement_id:
             continue
         if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
-            refused.append(f"« {scheme.nom} » réservé aux zones sous-denses ({zoning.label if zoning else 'zonage inconnu'})")
+            refused.append(
+                f"« {scheme.nom} » réservé aux zones sous-denses ({zoning.zone_libelle if zoning else 'zonage inconnu'})"
+            )
             continue
-        return True, f"éligible à « {scheme.nom} »" + (f" ({zoning.label})" if scheme.zone_sous_dense and zoning else "")
+        return True, f"éligible à « {scheme.nom} »" + (f" ({zoning.zone_libelle})" if scheme.zone_sous_dense and zoning else "")
     return False, " ; ".join(refused) or "aucune aide du Département du poste"
 
 
@@ -157,7 +161,7 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
         return []
     profession = pairs[0][1].profession
     apl_profession = APL_PROFESSION.get(profession)
-    zoning = zoning_statuses(sorted({v.commune_id for _, v in pairs}), apl_profession) if apl_profession else {}
+    zoning = verdicts(sorted({v.commune_id for _, v in pairs}), apl_profession) if apl_profession else {}
     structures, need = _place_facts(list({v.commune for _, v in pairs}), zoning)
     schemes = list(AidScheme.objects.filter(actif=True, departement__isnull=False))
     aids = [_aid(c, schemes, v.commune, zoning.get(v.commune_id)) for c, v in pairs]

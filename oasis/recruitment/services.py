@@ -33,10 +33,10 @@ from oasis.recruitment.models import (
     Vacancy,
     Visit,
 )
-from oasis.references.services import ZoningStatus, zoning_status
 from oasis.references.validators import checked_rpps
 from oasis.territories.models import Commune, Departement
 from oasis.territories.services import TerritoryNotFound, parse_territory_ref
+from oasis.verdicts.services import Verdict, verdict
 
 # Refusals, asserted by reference in the tests. Templates take their values by name.
 UNKNOWN_DEPARTEMENT = "Département inconnu : « {code} »."
@@ -385,20 +385,22 @@ class PlaceAid:
     reason: str
 
 
-def aids_at(commune: Commune, profession: str) -> tuple[ZoningStatus | None, list[PlaceAid]]:
-    """The Département's schemes for a profession at a place: eligible or not, and why (zoning first, then estimate)."""
+def aids_at(commune: Commune, profession: str) -> tuple[Verdict | None, list[PlaceAid]]:
+    """The Département's schemes for a profession at a place: eligible or not, and why (``oasis.verdicts``)."""
     from oasis.recruitment.matching import APL_PROFESSION
 
     apl_profession = APL_PROFESSION.get(profession)
-    zoning = zoning_status(commune, apl_profession) if apl_profession else None
+    zoning = verdict(commune.pk, apl_profession) if apl_profession else None
     rows = []
     for scheme in AidScheme.objects.filter(actif=True, departement_id=commune.departement_id):
         if profession not in scheme.professions:
             continue
         if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
-            rows.append(PlaceAid(scheme, False, AID_ZONE_REQUIRED.format(zoning=zoning.label if zoning else ZONING_UNKNOWN)))
+            rows.append(
+                PlaceAid(scheme, False, AID_ZONE_REQUIRED.format(zoning=zoning.zone_libelle if zoning else ZONING_UNKNOWN))
+            )
         elif scheme.zone_sous_dense and zoning:
-            rows.append(PlaceAid(scheme, True, AID_ZONE_MET.format(zoning=zoning.label)))
+            rows.append(PlaceAid(scheme, True, AID_ZONE_MET.format(zoning=zoning.zone_libelle)))
         else:
             rows.append(PlaceAid(scheme, True, AID_ANY_ZONE))
     return zoning, rows

@@ -1,6 +1,7 @@
-"""Reading the official references: the DREES APL of a territory, the zoning of a commune, the named structures.
+"""Reading the official references: the DREES APL of a territory, the named structures, the practitioners.
 
-OASIS's own model never reads these (it is compared with them): only pages, exports, the API and decisions do.
+OASIS's own model never reads these (it is compared with them), and this module never reads the model: the verdict
+« sous-dense » that weighs both is ``oasis.verdicts``.
 """
 
 from __future__ import annotations
@@ -13,25 +14,23 @@ import numpy as np
 from django.db.models import F, Sum
 
 from oasis.core.apl import weighted_mean_by_group
-from oasis.references.enums import STRUCTURE_EQUIPEMENT, UNDER_SERVED_ZONES, ReferenceKind, StructureCategory, Zone
+from oasis.references.enums import STRUCTURE_EQUIPEMENT, ReferenceKind, StructureCategory
 from oasis.references.models import (
     FinessStructure,
     OfficialApl,
     OfficialAplUnit,
     ReferenceImport,
     RppsCount,
-    ZonageCommune,
 )
-from oasis.supply.enums import Equipement
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from oasis.territories.models import Commune
     from oasis.territories.services import Territory
 
 GP_SOUS_DENSE_THRESHOLD = 2.5
-"""Official GP APL below which a commune is « sous-dense » (DREES; consultations per standardised inhabitant)."""
+"""GP APL below which the DREES's studies count a commune « sous-dense »: the agreement of the estimate with the
+official figures is measured at it (``references.agreement``). Verdicts follow ``oasis.verdicts``."""
 
 
 def official_years(profession: str) -> list[int]:
@@ -51,7 +50,6 @@ class OfficialAplSummary:
     apl_moins_65: float | None
     part_offre_plus_de_65_ans: float | None
     population: float
-    population_sous_dense: float | None
     communes: int
     unite: str
     source: str
@@ -60,8 +58,7 @@ class OfficialAplSummary:
 def territory_official_apl(territory: Territory | None, profession: str, annee: int | None = None) -> OfficialAplSummary | None:
     """Standardised-population weighted mean of the official APL over the territory's communes (DREES's rule).
 
-    The share of supply given by practitioners over 65 is (APL − APL of the 65 and under) / APL. The population
-    « sous-dense » (GPs only) is the total population of the communes whose official APL is below 2.5.
+    The share of supply given by practitioners over 65 is (APL − APL of the 65 and under) / APL.
     """
     years = official_years(profession)
     if not years or (annee is not None and annee not in years):
@@ -88,11 +85,6 @@ def territory_official_apl(territory: Territory | None, profession: str, annee: 
         apl_moins_65=mean_65,
         part_offre_plus_de_65_ans=((mean - mean_65) / mean) if mean and mean_65 is not None else None,
         population=float(population.sum()),
-        population_sous_dense=(
-            float(population[np.nan_to_num(apl, nan=np.inf) < GP_SOUS_DENSE_THRESHOLD].sum())
-            if profession == Equipement.GENERALISTE
-            else None
-        ),
         communes=len(values),
         unite=unite,
         source=f"DREES, APL {year} — {source.fichier}, importé le {source.imported_at:%d/%m/%Y}",
@@ -142,85 +134,6 @@ def official_baseline(
         for code, (before, after) in changes.items()
         if (value := official.get(code, (None, None))[0]) is not None
     }
-
-
-# --- Zoning: official first, OASIS's estimate where no order is imported --------------------------------------------
-
-
-@dataclass(frozen=True)
-class ZoningStatus:
-    """Whether a commune is an under-served zone for a profession, and on what that rests."""
-
-    sous_dense: bool | None
-    officiel: bool
-    zone: str | None
-    source: str
-    apl: float | None = None
-
-    @property
-    def summary(self) -> str:
-        """One phrase for explanations: « Zone d'action complémentaire (zonage de l'ARS) », « APL estimé 2,24 : … »."""
-        if self.officiel:
-            return f"{self.label} (zonage de l'ARS)"
-        if self.apl is None:
-            return "sous-densité inconnue"
-        value = f"{self.apl:.2f}".replace(".", ",")
-        verdict = "commune sous-dotée" if self.sous_dense else "commune non sous-dotée"
-        return f"APL estimé {value} : {verdict} (estimation OASIS, sans zonage de l'ARS importé)"
-
-    @property
-    def label(self) -> str:
-        if self.zone:
-            return Zone(self.zone).label
-        if self.sous_dense is None:
-            return "inconnu"
-        return "sous-dense (estimation OASIS)" if self.sous_dense else "non sous-dense (estimation OASIS)"
-
-
-def zoning_status(commune: Commune, profession: str = Equipement.GENERALISTE) -> ZoningStatus:
-    """The ARS zoning when an order is imported for the commune's région, else OASIS's APL estimate, said as such."""
-    return zoning_statuses([commune.pk], profession)[commune.pk]
-
-
-def zoning_statuses(codes: list[str], profession: str = Equipement.GENERALISTE) -> dict[str, ZoningStatus]:
-    """``zoning_status`` for many communes at once (two queries and the current run)."""
-    statuses: dict[str, ZoningStatus] = {}
-    for code, zone, when in ZonageCommune.objects.filter(commune_id__in=codes, profession=profession, actif=True).values_list(
-        "commune_id", "zone", "reference__date_reference"
-    ):
-        statuses[code] = ZoningStatus(
-            sous_dense=zone in UNDER_SERVED_ZONES,
-            officiel=True,
-            zone=zone,
-            source=f"zonage officiel de l'ARS (arrêté du {when:%d/%m/%Y})" if when else "zonage officiel de l'ARS",
-        )
-    missing = [code for code in codes if code not in statuses]
-    if not missing:
-        return statuses
-    from oasis.accessibility.rows import is_under_served
-    from oasis.accessibility.runs import current_run
-
-    run = current_run(profession)
-    results = {
-        code: (apl, classe)
-        for code, apl, classe in run.results.filter(commune_id__in=missing).values_list("commune_id", "apl", "classe")
-    }
-    threshold = run.resume.get("seuil_sous_dense")
-    rule = f"seuil {threshold}".replace(".", ",") if threshold is not None else "deux premières classes sur cinq"
-    for code in missing:
-        apl, classe = results.get(code, (None, None))
-        shown = "—" if apl is None else f"{apl:.2f}".replace(".", ",")
-        statuses[code] = ZoningStatus(
-            sous_dense=is_under_served(run, apl, classe),
-            officiel=False,
-            zone=None,
-            apl=apl,
-            source=(
-                "aucun zonage de l'ARS importé pour cette commune : "
-                f"estimation OASIS (APL estimé {shown}, {rule}, calcul n° {run.pk})"
-            ),
-        )
-    return statuses
 
 
 # --- Named structures (FINESS) ---------------------------------------------------------------------------------------
@@ -296,23 +209,16 @@ def official_by_departement(profession: str) -> dict[str, float | None]:
 
 
 def official_by_commune(profession: str, departement: str) -> dict[str, dict[str, object]]:
-    """Per commune of a département: newest official APL and the active ARS zone for the profession."""
-    properties: dict[str, dict[str, object]] = {}
+    """Per commune of a département: the newest official APL (and of the 65 and under) for the profession."""
     years = official_years(profession)
-    if years:
+    if not years:
+        return {}
+    return {
+        code: {"apl_officielle": apl, "apl_officielle_moins_65": apl_65}
         for code, apl, apl_65 in OfficialAplUnit.objects.filter(
             profession=profession, annee=years[0], commune__departement_id=departement
-        ).values_list("commune_id", "apl", "apl_moins_65"):
-            under = apl < GP_SOUS_DENSE_THRESHOLD if apl is not None and profession == Equipement.GENERALISTE else None
-            properties[code] = {"apl_officielle": apl, "apl_officielle_moins_65": apl_65, "sous_dense_officiel": under}
-    for code, zone in ZonageCommune.objects.filter(
-        profession=profession, actif=True, commune__departement_id=departement
-    ).values_list("commune_id", "zone"):
-        # The ARS zoning decides where there is one.
-        properties.setdefault(code, {}).update(
-            zone=zone, zone_libelle=Zone(zone).label, sous_dense_officiel=zone in UNDER_SERVED_ZONES
-        )
-    return properties
+        ).values_list("commune_id", "apl", "apl_moins_65")
+    }
 
 
 def structure_points(departement: str) -> list[dict[str, object]]:

@@ -12,7 +12,8 @@ from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import BundleLoad, Dataset
 from oasis.diagnostics.services import apl_for
 from oasis.references.models import ReferenceImport
-from oasis.references.services import latest_rpps_import, rpps_counts, territory_official_apl, zoning_status
+from oasis.references.services import latest_rpps_import, rpps_counts, territory_official_apl
+from oasis.supply.enums import Equipement
 from oasis.supply.services import bpe_millesimes, cnam_control_totals, structure_series, supply_figures
 from oasis.territories.models import Commune, CommuneType, Departement, Epci
 from oasis.territories.services import (
@@ -23,6 +24,7 @@ from oasis.territories.services import (
     parents,
     search,
 )
+from oasis.verdicts.services import territory_counts, verdict
 
 PAGE_SIZE = 50
 
@@ -79,7 +81,8 @@ def _territory_figures(place: Territory) -> dict[str, object]:
         "official_gp": territory_official_apl(place, "generaliste"),
         "estimate_gp": estimate,
         "gp_run": gp_run,
-        "zoning": zoning_status(place.obj, "generaliste") if isinstance(place.obj, Commune) else None,
+        "verdict": verdict(place.obj.pk, Equipement.GENERALISTE) if isinstance(place.obj, Commune) else None,
+        "verdict_counts": None if isinstance(place.obj, Commune) else territory_counts(place, Equipement.GENERALISTE),
         "rpps": rpps,
         "rpps_counts": rpps_counts(place) if rpps else {},
     }

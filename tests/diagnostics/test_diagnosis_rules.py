@@ -319,10 +319,10 @@ def test_the_whole_report_is_wired_to_its_sources():
     assert [s.pk for s in diagnosis.finess] == ([s.pk for s in named_structures(vienne)] if finess else [])
     generaliste = diagnosis.professions[0]
     assert generaliste.officiel is not None
-    assert diagnosis.least_served_official == official_unit_values(
-        "generaliste", generaliste.officiel.annee, [row.code_insee for row in diagnosis.least_served]
-    )
-    assert diagnosis.least_served_official
+    official = official_unit_values("generaliste", generaliste.officiel.annee, [row.code_insee for row in diagnosis.gp_rows])
+    lowest = sorted((values[0], code) for code, values in official.items() if values[0] is not None)[:10]
+    assert [(row.apl_officielle, row.code_insee) for row in diagnosis.least_served] == lowest
+    assert all(row.verdict.code_insee == row.code_insee for row in diagnosis.least_served)
     for row in diagnosis.professions:
         assert [c.pour_10000 for c in row.comparisons] == [
             services._density(row.equipement.value, 2019, "region", "75"),

@@ -8,13 +8,19 @@ import pytest
 from oasis.connectors.enums import AideStatus
 from oasis.connectors.models import Aide
 from oasis.projects.enums import TerritoryCondition, ZoneCondition
-from oasis.projects.funding import ProjectSituation, eligibility
+from oasis.projects.funding import VIVIER_PENDING, ProjectSituation, eligibility
 from oasis.projects.models import FundingTool
-from oasis.references.services import ZoningStatus
+from oasis.verdicts.services import Verdict
 
-OFFICIAL_ZIP = ZoningStatus(sous_dense=True, officiel=True, zone="ZIP", source="arrêté")
-OFFICIAL_HZ = ZoningStatus(sous_dense=False, officiel=True, zone="HZ", source="arrêté")
-UNKNOWN = ZoningStatus(sous_dense=None, officiel=False, zone=None, source="")
+
+def _verdict(sous_dense, zone, source):
+    return Verdict("86140", "generaliste", sous_dense, zone, source, "2024-03-01", None, None, "libellé")
+
+
+OFFICIAL_ZIP = _verdict(True, "ZIP", "arrete-ars")
+OFFICIAL_HZ = _verdict(False, "HZ", "arrete-ars")
+VIVIER = _verdict(None, "vivier", "apl-drees")
+UNKNOWN = _verdict(None, None, "estimation")
 
 
 def facts(carrier="commune", kind="msp", rurale=True, zonage=OFFICIAL_ZIP) -> ProjectSituation:
@@ -56,13 +62,17 @@ def test_under_served_zones_only():
     assert reasons(tool, facts(zonage=OFFICIAL_ZIP)) == []
     assert reasons(tool, facts(zonage=OFFICIAL_HZ)) == ["commune hors zone sous-dense (Hors zonage)"]
     assert reasons(tool, facts(zonage=UNKNOWN)) == ["sous-densité inconnue"]
+    assert reasons(tool, facts(zonage=VIVIER)) == [VIVIER_PENDING]
+    assert eligibility(tool, facts(zonage=VIVIER)).a_confirmer
+    assert not eligibility(tool, facts(zonage=UNKNOWN)).a_confirmer
 
 
 def test_outside_under_served_zones_only():
     tool = FundingTool(zone=ZoneCondition.HORS_SOUS_DENSE)
     assert reasons(tool, facts(zonage=OFFICIAL_HZ)) == []
     assert reasons(tool, facts(zonage=OFFICIAL_ZIP)) == ["commune en zone sous-dense (Zone d'intervention prioritaire (ZIP))"]
-    assert reasons(tool, facts(zonage=UNKNOWN)) == ["commune en zone sous-dense (inconnu)"]
+    assert reasons(tool, facts(zonage=UNKNOWN)) == ["sous-densité inconnue"]
+    assert reasons(tool, facts(zonage=VIVIER)) == [VIVIER_PENDING]
 
 
 def test_rural_or_urban_communes_only():

@@ -56,8 +56,6 @@ def test_a_territory_mean_is_weighted_by_standardised_population(national):
     assert summary is not None
     assert summary.apl == pytest.approx(expected)
     assert summary.part_offre_plus_de_65_ans == pytest.approx((expected - expected_65) / expected)
-    under = sum(total for apl, _u, _s, total in vienne if apl < 2.5)
-    assert summary.population_sous_dense == pytest.approx(under)
 
 
 def test_merged_communes_get_the_weighted_mean_of_their_former_communes(national):
@@ -131,16 +129,6 @@ def test_columns_are_found_by_name_in_any_order(national, tmp_path):
     run_import("drees-apl", path)
     row = OfficialApl.objects.get(profession="chirurgien-dentiste", annee=2024, code_insee="86194")
     assert (row.nom, row.apl, row.apl_moins_65, row.pop_standardisee, row.pop_totale) == ("Poitiers", 61.5, None, 89000.5, 88000)
-
-
-@pytest.mark.parametrize(("value", "sous_dense"), [(2.499, True), (2.5, False), (2.501, False)])
-def test_sous_dense_is_strictly_below_2_5(national, tmp_path, value, sous_dense):
-    header = ["Code commune INSEE", "Commune", "APL aux médecins généralistes", "Population standardisée", "Population totale"]
-    rows = [header, ["86194", "Poitiers", 4.0, 90000.0, 88000], ["86140", "Lussac", value, 2500.0, 2263]]
-    run_import("drees-apl", write_workbook(tmp_path / "mg.xlsx", {"APL 2030": rows}))
-    summary = territory_official_apl(get_territory("departement", "86"), "generaliste", 2030)
-    assert summary is not None and summary.communes == 2
-    assert summary.population_sous_dense == (2263 if sous_dense else 0)
 
 
 def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):

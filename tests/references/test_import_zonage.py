@@ -11,8 +11,8 @@ from oasis.recruitment.services import aids_at, save_scheme
 from oasis.references.enums import ReferenceKind
 from oasis.references.importers import run_import, zonage
 from oasis.references.models import ReferenceImport, ZonageCommune
-from oasis.references.services import zoning_status
 from oasis.territories.models import Commune
+from oasis.verdicts.services import verdict
 from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
 from tests.recruitment.conftest import vienne_medecine  # noqa: F401
 from tests.references.conftest import ROOT
@@ -99,15 +99,15 @@ def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(national, wri
 
 
 def test_decisions_follow_the_official_zoning_once_imported(national, project, write):  # noqa: F811
-    lussac = Commune.objects.get(pk="86140")
-    estimate = zoning_status(lussac)
-    assert (estimate.officiel, estimate.sous_dense) == (False, True)  # OASIS's estimate: GP APL 2.24 < 2.5
+    before = verdict("86140")
+    # Before any order: the official APL of the 65 and under (3,199 in 2022) is in the vivier, where the ARS decides.
+    assert (before.source, before.zone, before.sous_dense) == ("apl-drees", "vivier", None)
     tool = FundingTool.objects.create(
         code="aide-zip", nom="Aide en zone sous-dense", financeur="ARS", nature="investissement", zone="sous-dense"
     )
     facts, tools = funding.mobilisable_tools(project)
-    assert next(row for row in tools if row.tool == tool).eligible
-    assert not facts.zonage_officiel
+    assert next(row for row in tools if row.tool == tool).a_confirmer
+    assert facts.zonage.source == "apl-drees"
 
     run_import("zonage", write("z.csv", HEADER + "75;2024-03-01;86140;generaliste;HV\n"))
     facts, tools = funding.mobilisable_tools(project)
@@ -115,7 +115,8 @@ def test_decisions_follow_the_official_zoning_once_imported(national, project, w
     assert not row.eligible
     assert row.reasons == ["commune hors zone sous-dense (Hors vivier)"]
     assert facts.zonage_officiel
-    assert facts.zonage.source == "zonage officiel de l'ARS (arrêté du 01/03/2024)"
+    assert facts.zonage.source == "arrete-ars"
+    assert facts.zonage.libelle == "Hors vivier — arrêté de l'ARS du 01/03/2024 : commune non sous-dense"
 
 
 def test_aid_schemes_reserved_to_under_served_zones_follow_the_zoning(national, cast, vienne_medecine, write):  # noqa: F811
@@ -130,8 +131,8 @@ def test_aid_schemes_reserved_to_under_served_zones_follow_the_zoning(national, 
     assert [(a.scheme.code, a.eligible, a.reason) for a in aids] == [
         ("vienne-etudes-medecine", False, "réservé aux zones sous-denses ; ici : Zone de vigilance")
     ]
-    # Another région keeps OASIS's estimate, said as such.
-    assert not zoning_status(Commune.objects.get(pk="31555")).officiel
+    # Another région keeps the national rule on the official APL, said as such.
+    assert verdict("31555").source == "apl-drees"
 
 
 @pytest.mark.parametrize(

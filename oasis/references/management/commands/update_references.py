@@ -9,8 +9,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from oasis.formatting import fr_number
 from oasis.references.reports import describe
 from oasis.references.update import UpdateError, update
+from oasis.supply.enums import PROFESSIONS
+from oasis.verdicts.services import Change, changes, snapshot
+
+SHOWN = 50
+"""Changed communes listed one by one (the API lists them all)."""
 
 
 class Command(BaseCommand):
@@ -42,6 +48,8 @@ class Command(BaseCommand):
 
             return advance
 
+        professions = [profession.value for profession in PROFESSIONS]
+        before = snapshot(professions)
         try:
             report = update(options["depuis"], on_download=on_download, on_step=on_step, progress_for=progress_for)
         except UpdateError as error:
@@ -61,3 +69,25 @@ class Command(BaseCommand):
             self.stdout.write("APL estimées recalculées : " + ", ".join(report.recomputed) + ".")
         if not report.imported:
             self.stdout.write("Aucune référence nouvelle.")
+            return
+        self._verdicts(changes(before, snapshot(professions)))
+
+    def _verdicts(self, changed: list[Change]) -> None:
+        """The communes whose verdict « sous-dense » changed: before → after, with their population."""
+        if not changed:
+            self.stdout.write("Aucun verdict de sous-densité n'a changé.")
+            return
+        population = sum(change.population for change in changed)
+        self.stdout.write(
+            f"Verdicts de sous-densité changés : {len(changed)} commune(s), {fr_number(population, 0)} habitants "
+            "(avant → après) :"
+        )
+        for change in changed[:SHOWN]:
+            before = change.avant.etat if change.avant else "inconnu"
+            after = f"{change.apres.etat} ({change.apres.libelle})" if change.apres else "inconnu"
+            self.stdout.write(
+                f"  {change.nom} ({change.code_insee}), {change.profession}, {fr_number(change.population, 0)} hab. : "
+                f"{before} → {after}"
+            )
+        if len(changed) > SHOWN:
+            self.stdout.write(f"  … et {len(changed) - SHOWN} autre(s) (voir GET /api/zonage).")

@@ -31,8 +31,8 @@
   }
   var highlighted = {};  // communes of the chosen set (a project's territory), outlined
   function communeStyle(f) {
-    var under = official() ? f.properties.sous_dense_officiel : f.properties.sous_dense;
-    var style = { color: under ? "#67000d" : "#777", weight: under ? 2 : 0.4, fillColor: colorFor(valueOf(f.properties)), fillOpacity: 0.85, className: "commune" };
+    var under = f.properties.sous_dense, vivier = f.properties.vivier;
+    var style = { color: under ? "#67000d" : (vivier ? "#b34000" : "#777"), weight: under ? 2 : (vivier ? 1.5 : 0.4), dashArray: vivier ? "4 3" : null, fillColor: colorFor(valueOf(f.properties)), fillOpacity: 0.85, className: "commune" };
     if (highlighted[f.properties.code]) { style.color = "#000091"; style.weight = 3; style.className = "commune commune-ensemble"; }
     return style;
   }
@@ -55,7 +55,7 @@
       rows.push('<div><span class="swatch" style="background:' + COLORS[i] + '"></span>' + label + "</div>");
     });
     rows.push('<div><span class="swatch" style="background:#cccccc"></span>non calculé</div>');
-    if (meta && meta.seuil_sous_dense) rows.push('<div class="muted">Cerclées : sous-denses (' + (official() ? "zonage de l'ARS, sinon APL officielle" : "APL estimée") + " &lt; " + fmt(meta.seuil_sous_dense, 1) + ")</div>");
+    rows.push('<div class="muted">Cerclées : communes sous-denses selon l\'arrêté de l\'ARS, sinon l\'APL officielle de la DREES (règle nationale), sinon l\'estimation OASIS ; en pointillé : vivier, où l\'ARS décide.</div>');
     document.getElementById("legend").innerHTML = rows.join("");
   }
   function provenance() {
@@ -74,14 +74,13 @@
     var html = "<strong>" + p.nom + "</strong> (" + p.code + ")";
     if (meta && meta.officielle) html += "<br>APL officielle " + meta.officielle.annee + " (DREES) : " + fmt(p.apl_officielle, 2);
     html += "<br>APL estimée (OASIS) : " + fmt(p.apl, 2) + " " + (meta ? meta.unite : "");
-    if (p.zone_libelle) html += "<br>Zonage de l'ARS : <strong>" + p.zone_libelle + "</strong>";
     if (isCommune) {
       html += "<br>Population : " + fmt(p.population, 0);
-      if (p.sous_dense) html += "<br><strong>Commune sous-dotée</strong> (estimation OASIS)";
+      if (p.verdict) html += "<br>Commune <strong>" + p.verdict + "</strong> : " + p.verdict_libelle;
       if (p.maisons_de_sante || p.centres_de_sante) html += "<br>Maisons de santé : " + p.maisons_de_sante + " · centres de santé : " + p.centres_de_sante;
       html += '<br><a href="/territoires/commune/' + p.code + '/etat-des-lieux/">État des lieux</a>';
     } else {
-      if (p.part_sous_dotee !== null) html += "<br>Population en commune sous-dotée : " + fmt(100 * p.part_sous_dotee, 0) + " %";
+      if (p.part_sous_dense !== null && p.part_sous_dense !== undefined) html += "<br>Population en commune sous-dense : " + fmt(100 * p.part_sous_dense, 0) + " % (arrêté de l'ARS, sinon APL officielle, sinon estimation)";
       html += '<br><a href="/territoires/departement/' + p.code + '/etat-des-lieux/">État des lieux</a>';
     }
     return html;
