@@ -241,4 +241,3 @@ def test_the_siting_demand_sous_denses_weighs_the_verdict(national):
     units = load_units()
     mask = under_served_mask(units, "generaliste")
     assert mask[units.index[LOUDUN]] and not mask[units.index[ANTRAN]]
-
