@@ -47,6 +47,8 @@ SCOPES = {
     "implantation": Scope(("oasis/planning/services.py",), ("tests/planning",)),
     "simulation": Scope(("oasis/accessibility/whatif.py",), ("tests/accessibility",)),
     "references": Scope(("oasis/references/importers/*", "oasis/references/agreement.py"), ("tests/references",)),
+    # The verdict « sous-dense » that aids and pages follow: ARS order, official APL with the national rule, estimate.
+    "verdicts": Scope(("oasis/verdicts/*",), ("tests/verdicts",)),
 }
 
 MUTMUT_SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n)*", re.MULTILINE)

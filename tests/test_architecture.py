@@ -50,3 +50,16 @@ def test_domain_apps_never_import_the_web_layer():
         for path in app.rglob("*.py"):
             for module in imported_modules(path):
                 assert not module.startswith(("oasis.www", "oasis.api")), f"{path.relative_to(package)} imports {module}"
+
+
+def test_the_verdict_sits_above_the_official_references_and_the_model():
+    """``oasis.verdicts`` reads both; the references' reading services never reach into the model or the verdict."""
+    package = CORE.parent
+    verdict_imports = set().union(*(imported_modules(path) for path in (package / "verdicts").rglob("*.py")))
+    assert any(module.startswith("oasis.references") for module in verdict_imports)
+    assert any(module.startswith("oasis.accessibility") for module in verdict_imports)
+    for path in [package / "references" / "services.py", *(package / "accessibility").rglob("*.py")]:
+        for module in imported_modules(path):
+            assert not module.startswith("oasis.verdicts"), f"{path.relative_to(package)} imports {module}"
+    for module in imported_modules(package / "references" / "services.py"):
+        assert not module.startswith("oasis.accessibility"), f"references/services.py imports {module}"

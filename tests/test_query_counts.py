@@ -75,7 +75,7 @@ def test_lists_do_not_query_per_row(client, cast, project, student, url, grow): 
         ("/", 3),
         # Kept once built (per data version): the data version (3 queries) and the EPCI.
         ("/territoires/epci/200069854/etat-des-lieux/", 4),
-        ("/api/carte/communes/86", 19),
+        ("/api/carte/communes/86", 22),
     ],
 )
 def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
@@ -87,8 +87,8 @@ def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
 @pytest.mark.parametrize(
     ("url", "count"),
     [
-        ("/territoires/epci/200069854/etat-des-lieux/", 156),
-        ("/territoires/departement/86/", 22),
+        ("/territoires/epci/200069854/etat-des-lieux/", 206),
+        ("/territoires/departement/86/", 27),
         ("/", 6),
     ],
 )

@@ -11,7 +11,7 @@ from oasis.accessibility.aggregation import GroupApl
 from oasis.accessibility.models import AplRun
 from oasis.accessibility.rows import CommuneApl
 
-CSV_COLUMNS = ("code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense")
+CSV_COLUMNS = ("code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense_estimation")
 
 
 def provenance(run: AplRun) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def to_csv(rows: list[CommuneApl]) -> str:
                 _number(row.apl, 6),
                 _number(row.pop_totale, 0),
                 _number(row.pop_standardisee, 3),
-                "" if row.sous_dense is None else int(row.sous_dense),
+                "" if row.sous_dense_estimation is None else int(row.sous_dense_estimation),
             )
         )
     return buffer.getvalue()
@@ -67,7 +67,7 @@ def to_geojson(run: AplRun, rows: list[CommuneApl]) -> str:
                 "apl": row.apl,
                 "pop_totale": row.pop_totale,
                 "pop_standardisee": row.pop_standardisee,
-                "sous_dense": row.sous_dense,
+                "sous_dense_estimation": row.sous_dense_estimation,
                 "classe": row.classe,
             },
         }

@@ -20,7 +20,7 @@ class CommuneApl:
     apl: float | None
     pop_totale: float | None
     pop_standardisee: float | None
-    sous_dense: bool | None
+    sous_dense_estimation: bool | None
     classe: int | None
     longitude: float
     latitude: float
@@ -63,7 +63,7 @@ def territory_summary(run: AplRun, rows: list[CommuneApl]) -> dict[str, Any]:
     population = np.array([row.pop_totale or 0.0 for row in rows])
     valid = ~np.isnan(values)
     mean = weighted_mean_by_group(values[valid], weights[valid], np.zeros(int(valid.sum()), dtype=np.int64), 1)[0]
-    under = np.array([bool(row.sous_dense) for row in rows])
+    under = np.array([bool(row.sous_dense_estimation) for row in rows])
     return {
         "apl_moyen": None if np.isnan(mean) else float(mean),
         "communes": len(rows),

@@ -63,7 +63,7 @@ class CommuneApl(Schema):
     apl: float | None
     pop_totale: float | None
     pop_standardisee: float | None
-    sous_dense: bool | None
+    sous_dense_estimation: bool | None
     classe: int | None
 
 

@@ -89,7 +89,7 @@ def _place_facts(communes: list[Commune], zoning: dict[str, Verdict]) -> tuple[d
             f"projet « {project.nom} » ({project.get_stage_display().lower()})"
         )
     structures = {code: " ; ".join(facts) for code, facts in found.items()}
-    need = {code: (bool(status.sous_dense), status.libelle) for code, status in zoning.items()}
+    need = {code: (bool(status.sous_dense), status.resume) for code, status in zoning.items()}
     return structures, need
 
 

@@ -99,6 +99,21 @@ class Verdict:
         return "sous-dense (estimation OASIS)" if self.sous_dense else "non sous-dense (estimation OASIS)"
 
     @property
+    def resume(self) -> str:
+        """A short phrase for explanations: « Zone de vigilance (zonage de l'ARS) », « Vivier (ZIP ou ZAC selon
+        l'ARS) (APL officielle DREES 2022 : 3,20 chez les 65 ans et moins) », « APL estimée 2,24 : commune sous-dotée
+        (estimation OASIS, ni arrêté ni APL officielle) »."""
+        if self.source == VerdictSource.ARRETE_ARS:
+            return f"{self.zone_libelle} (zonage de l'ARS)"
+        shown = "—" if self.valeur is None else _fr(self.valeur)
+        if self.source == VerdictSource.APL_DREES:
+            return f"{NationalClass(self.zone).label} (APL officielle DREES {self.millesime} : {shown} chez les 65 ans et moins)"
+        if self.sous_dense is None:
+            return "sous-densité inconnue (estimation OASIS)"
+        verdict = "commune sous-dotée" if self.sous_dense else "commune non sous-dotée"
+        return f"APL estimée {shown} : {verdict} (estimation OASIS, ni arrêté ni APL officielle)"
+
+    @property
     def etat(self) -> str:
         """The verdict in words: « sous-dense », « non sous-dense », « à décider par l'ARS (vivier) », « inconnu »."""
         if self.sous_dense is True:

@@ -22,9 +22,9 @@ def test_apl_csv_for_a_departement(tmp_path):
     out = io.StringIO()
     call_command("compute_apl", profession="generaliste", variante="moins-65", territoire="dep:86", output=output, stdout=out)
     rows = list(csv.DictReader(io.StringIO(output.read_text())))
-    assert list(rows[0]) == ["code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense"]
+    assert list(rows[0]) == ["code_insee", "apl", "pop_totale", "pop_standardisee", "sous_dense_estimation"]
     assert len(rows) == 265
-    assert {row["sous_dense"] for row in rows} <= {"0", "1"}
+    assert {row["sous_dense_estimation"] for row in rows} <= {"0", "1"}
     meta = json.loads((tmp_path / "apl.csv.meta.json").read_text())
     assert meta["profession"] == "generaliste" and meta["entrees"]["offre"]["source"] == "bpe"
     assert meta["territoire"]["communes"] == 265

@@ -66,7 +66,7 @@ def test_territory_rows_and_summary_for_the_vienne():
     assert len(rows) == 265
     summary = territory_summary(run, rows)
     assert 1.0 < summary["apl_moyen"] < 6.0
-    assert summary["population_sous_dotee"] == sum(row.pop_totale for row in rows if row.sous_dense)
+    assert summary["population_sous_dotee"] == sum(row.pop_totale for row in rows if row.sous_dense_estimation)
 
 
 def test_installing_gps_never_lowers_any_apl_and_raises_the_commune():

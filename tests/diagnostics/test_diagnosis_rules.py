@@ -17,7 +17,7 @@ from oasis.accessibility.runs import current_run
 from oasis.accessibility.units import load_units
 from oasis.diagnostics import services
 from oasis.references.importers import run_import
-from oasis.references.models import ReferenceImport
+from oasis.references.models import OfficialAplUnit, ReferenceImport
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
 from oasis.territories.models import BassinDeVie, Commune
@@ -219,10 +219,12 @@ def test_each_professions_figures_for_the_vienne():
     assert (generaliste.ages_connus, generaliste.part_60_ans_et_plus) == (True, pytest.approx(2 / 3))
     assert (diagnosis.professions[1].ages_connus, diagnosis.professions[1].part_60_ans_et_plus) == (False, None)
     assert diagnosis.notes == []
-    # The least served communes are the GP run's lowest APLs, lowest first.
-    results = AplResult.objects.filter(run=generaliste.run, commune__departement_id="86", apl__isnull=False)
-    lowest = list(results.order_by("apl").values_list("apl", flat=True)[: services.UNDER_SERVED_LISTED])
-    assert [row.apl for row in diagnosis.least_served] == pytest.approx(lowest)
+    # The least served communes are the lowest official APLs (the DREES's, imported), lowest first, with the estimate.
+    official = OfficialAplUnit.objects.filter(profession="generaliste", commune__departement_id="86", apl__isnull=False)
+    lowest = list(official.order_by("apl", "commune_id").values_list("commune_id", "apl")[: services.UNDER_SERVED_LISTED])
+    assert [(row.code_insee, row.apl_officielle) for row in diagnosis.least_served] == lowest
+    estimates = dict(AplResult.objects.filter(run=generaliste.run).values_list("commune_id", "apl"))
+    assert [row.apl_estimee for row in diagnosis.least_served] == [estimates.get(code) for code, _ in lowest]
     assert len(diagnosis.gp_rows) == Commune.objects.units().filter(departement_id="86").count()
 
 

@@ -35,7 +35,7 @@ def test_grand_poitiers_figures():
     assert gp.comparisons[-1].apl == pytest.approx(gp.run.resume["apl_moyen_national"])
     assert diagnosis.structures == {"maison-de-sante": 2, "centre-de-sante": 6}
     assert len(diagnosis.least_served) == 10
-    assert diagnosis.least_served == sorted(diagnosis.least_served, key=lambda row: row.apl)
+    assert diagnosis.least_served == sorted(diagnosis.least_served, key=lambda row: row.apl_officielle)
     assert 0 < diagnosis.social.taux_pauvrete < 40
 
 

@@ -20,6 +20,7 @@ from oasis.planning.services import PlanningOptions, plan
 from oasis.supply.models import SupplyCount
 from oasis.territories.models import Commune
 from oasis.territories.services import get_territory
+from oasis.verdicts.services import verdict
 
 
 def refusal(**options) -> str:
@@ -70,11 +71,13 @@ def four_communes(db, national):
 
 def test_the_three_demands_counted_by_hand(four_communes):
     apl = np.array([1.0, 2.5, 2.0, np.nan])  # threshold 2.5: only the first is below it; the last is unknown
-    population = services._weights("population", apl, four_communes, 2.5)
+    population = services._weights("population", apl, four_communes, 2.5, "generaliste")
     assert population.tolist() == [100.0, 200.0, 0.0, 400.0]
-    sous_denses = services._weights("sous-denses", apl, four_communes, 2.5)
-    assert sous_denses.tolist() == [110.0, 0.0, 310.0, 0.0]  # 2.0 < 2.5 too; 2.5 is not below 2.5
-    deficit = services._weights("deficit", apl, four_communes, 2.5)
+    # « sous-denses »: the communes the verdict says are (official APL here), whatever the estimate gives.
+    under = [verdict(code).sous_dense is True for code in four_communes.codes]
+    sous_denses = services._weights("sous-denses", apl, four_communes, 2.5, "generaliste")
+    assert sous_denses.tolist() == [total if flag else 0.0 for total, flag in zip([110.0, 210.0, 310.0, 0.0], under, strict=True)]
+    deficit = services._weights("deficit", apl, four_communes, 2.5, "generaliste")
     assert deficit.tolist() == [150.0, 0.0, 0.0, 0.0]  # (2.5 − 1) × 100; the third has no standardised population
 
 

@@ -210,12 +210,15 @@ def test_line_changes_keep_before_and_after(cast, project):
 
 def test_mobilisable_tools_for_a_rural_under_served_commune_carried_by_the_commune(project):
     facts, rows = funding.mobilisable_tools(project)
-    assert facts.rurale and facts.sous_dense  # Lussac-les-Châteaux: hors attraction des villes, GP APL ≈ 2.24
+    # Lussac-les-Châteaux: hors attraction des villes; official APL of the 65 and under 3,20 (2022): the vivier.
+    assert facts.rurale and facts.sous_dense is None and facts.vivier
     eligible = {row.tool.code for row in rows if row.eligible}
     assert {"detr", "dsil", "departement", "feader", "commune-epci"} <= eligible
     refused = {row.tool.code: row.reasons for row in rows if not row.eligible}
     assert "porteur" in refused["fir-etude"][0]
     assert set(refused) == {"fir-etude", "fir-demarrage", "aci"}
+    # The start-up aid waits for the ARS's choice, said with both outcomes.
+    assert next(row for row in rows if row.tool.code == "fir-demarrage").reasons[-1] == funding.VIVIER_PENDING
 
 
 def test_an_urban_association_project_gets_other_tools(cast):
@@ -241,8 +244,8 @@ def test_funding_page_shows_the_plan_and_the_tools(client, cast, project):
     assert FundingLine.objects.get().demande == Decimal("300000.50")
     page = client.get(reverse("project_funding", args=[project.pk])).content.decode()
     assert 'data-outil="detr" data-eligible="oui"' in page
-    assert "Estimation, faute de zonage officiel : aucun zonage de l&#x27;ARS importé pour cette commune" in page
-    assert "estimation OASIS (APL estimé 2,24, seuil 2,5" in page
+    assert "Sous-densité selon l'APL officielle de la DREES : APL officielle DREES 2022 : 3,20 (65 ans et moins)" in page
+    assert "vivier" in page and "estimation" not in page.split('id="source-zonage"')[1][:300]
     refused = client.post(reverse("funding_line_add", args=[project.pk]), {"tool": "detr", "demande": "-3"})
     assert refused.status_code == 400
 

@@ -210,7 +210,8 @@ def test_the_tools_a_project_may_mobilise_come_first(project):  # noqa: F811
     flags = [row.eligible for row in rows]
     assert True in flags and False in flags
     assert flags == sorted(flags, reverse=True)
-    assert facts.zonage.sous_dense is facts.sous_dense is True
+    assert facts.zonage.sous_dense is facts.sous_dense is None  # Lussac: the vivier, where the ARS decides
+    assert facts.zonage.source == "apl-drees"
 
 
 def test_removing_a_line_reads_it_with_its_tool_at_once(cast, project, tools, django_assert_num_queries):  # noqa: F811

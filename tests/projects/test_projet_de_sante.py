@@ -156,7 +156,7 @@ def test_the_needs_start_from_the_diagnosis_of_the_served_communes_with_sources(
     expected = f"{population:,}".replace(",", "\u202f")
     assert f"2 communes, {expected} habitants." in page
     assert "Médecine générale" in page or "généraliste" in page
-    assert "APL estimée par OASIS" in page and "(estimation OASIS)" in page
+    assert "APL estimée par OASIS" in page and "habitants en commune sous-dense (APL officielle de la DREES" in page
     assert "Source : état des lieux OASIS du" in page
     assert not ProjetDeSante.objects.exists()  # a proposal in the form, saved only when the porteur saves
     pds.save_draft(porteur, project, {"besoins": "Notre propre texte."})
