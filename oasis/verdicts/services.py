@@ -107,7 +107,8 @@ class Verdict:
             return f"{self.zone_libelle} (zonage de l'ARS)"
         shown = "—" if self.valeur is None else _fr(self.valeur)
         if self.source == VerdictSource.APL_DREES:
-            return f"{NationalClass(self.zone or "").label} (APL officielle DREES {self.millesime} : {shown} chez les 65 ans et moins)"
+            national = NationalClass(self.zone or NationalClass.VIVIER).label
+            return f"{national} (APL officielle DREES {self.millesime} : {shown} chez les 65 ans et moins)"
         if self.sous_dense is None:
             return "sous-densité inconnue (estimation OASIS)"
         verdict = "commune sous-dotée" if self.sous_dense else "commune non sous-dotée"
