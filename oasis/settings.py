@@ -197,7 +197,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Login failures (site and /admin/), counted in the database by django-axes so that every worker process sees them.
 # Locked: five failures for one account from one address, for 15 minutes. Someone else cannot lock a colleague
-# out from another address, and one person's typos do not lock the office sharing their address.
+# out from another address, and one person's typos do not lock the office sharing their address. Twenty failures
+# from one address, all accounts together, lock that address too (password spraying): oasis.accounts.lockout.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # ProConnect, the State's sign-in for public agents (OpenID Connect), beside passwords: on when a client id is set.
 # Without a client id, the ProConnect pages answer 404 and the login page does not offer it.
@@ -216,6 +217,15 @@ OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
 OIDC_TIMEOUT = env_int("OASIS_CONNECTEURS_DELAI_SECONDES", 30)
 LOGIN_REDIRECT_URL_FAILURE = "/connexion/?proconnect=echec"
 AXES_FAILURE_LIMIT = 5
+OASIS_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("OASIS_ECHECS_CONNEXION_PAR_ADRESSE", 20)
+AXES_HANDLER = "oasis.accounts.lockout.AddressLimitHandler"
+if OASIS_LOGIN_FAILURE_LIMIT_PER_ADDRESS < AXES_FAILURE_LIMIT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"OASIS_ECHECS_CONNEXION_PAR_ADRESSE={OASIS_LOGIN_FAILURE_LIMIT_PER_ADDRESS} : au moins {AXES_FAILURE_LIMIT} "
+        "(le nombre d'échecs qui verrouille un compte), sinon une adresse se verrouille avant un compte."
+    )
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

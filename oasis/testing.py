@@ -75,15 +75,32 @@ class ReceivedMail:
 
 @dataclass
 class SmtpInbox:
-    """What a test SMTP server received, in order; its handler is called by aiosmtpd in the server's thread."""
+    """What a test SMTP server received, in order; its handler is called by aiosmtpd in the server's thread.
+
+    ``refused``: recipients the server refuses, with its answer (``550 …`` for good, ``450 …`` for now), as a real
+    server does for an unknown or full mailbox; ``rejected``: the answer to a message containing a given text, as a
+    content filter does."""
 
     host: str = "127.0.0.1"
     port: int = 0
     mails: list[ReceivedMail] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, email.message.EmailMessage)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        for fragment, answer in self.rejected.items():
+            if fragment in text:
+                return answer
         self.mails.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 

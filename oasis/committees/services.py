@@ -23,6 +23,7 @@ from oasis.notifications.enums import Event
 from oasis.notifications.services import Message, notify
 from oasis.projects.enums import COMMITTEE_DECISIONS, Stage
 from oasis.projects.models import Project
+from oasis.projects.perms import visible_projects
 from oasis.projects.services import NotAllowed
 from oasis.projects.stages import check_validation, move
 
@@ -40,7 +41,8 @@ APPLY_REFUSED = "Aucune décision n'a été appliquée : « {project} » : {erro
 
 def visible_sessions(user: Any) -> QuerySet[Session]:
     """ARS, CPAM and Préfecture: the sessions of their région; the Département: those that examine one of its
-    projects; URPS and Ordres: those they sit in; administrators: all."""
+    projects and those it sits in; URPS and Ordres: those they sit in; administrators: all. Which items of a
+    session a user reads is ``readable_items``."""
     role = role_of(user)
     sessions = Session.objects.all()
     if role == Role.ADMINISTRATEUR:
@@ -51,10 +53,26 @@ def visible_sessions(user: Any) -> QuerySet[Session]:
     if role in (Role.ARS, Role.CPAM, Role.PREFECTURE):
         return sessions.filter(region_id=profile.region_id)
     if role == Role.DEPARTEMENT:
-        return sessions.filter(items__project__departement_id=profile.departement_id).distinct()
+        return sessions.filter(Q(items__project__departement_id=profile.departement_id) | Q(members=user)).distinct()
     if role in INVITED_ROLES:
         return sessions.filter(region_id=profile.region_id, members=user)
     return sessions.none()
+
+
+def readable_items(user: Any, session: Session) -> QuerySet[AgendaItem]:
+    """The items of ``session`` whose file (and part of the dossier and minutes) ``user`` may read, once they see
+    the session (``visible_sessions``, which the pages check first).
+
+    The project rule (``projects.perms.visible_projects``): an item is read by whoever may read its project — the
+    administrators, the ARS and CPAM of the région, the Département of the project, its invited partners, its
+    collectivité. The members of the session read every item on its agenda: the ARS named them to judge those
+    projects. Seeing a session (``visible_sessions``) is not enough: a Département sees the sessions that examine
+    one of its projects, and reads that project's file only.
+    """
+    items = session.items.all()
+    if session.members.filter(pk=user.pk).exists():
+        return items
+    return items.filter(project__in=visible_projects(user))
 
 
 def can_create(user: Any) -> bool:

@@ -13,8 +13,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
     def not_emailed(self) -> NotificationQuerySet:
-        """Not sent by e-mail yet, to a recipient who has an address."""
-        return self.filter(emailed_at__isnull=True).exclude(recipient__email="")
+        """Not sent by e-mail yet nor set aside as undeliverable, to a recipient who has an address."""
+        return self.filter(emailed_at__isnull=True, failed_at__isnull=True).exclude(recipient__email="")
+
+    def set_aside(self) -> NotificationQuerySet:
+        """The e-mail could not be sent and will not be tried again until an administrator asks for it."""
+        return self.filter(failed_at__isnull=False)
 
 
 class Notification(models.Model):
@@ -29,11 +33,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+    failed_at = models.DateTimeField("courriel mis de côté le", null=True, blank=True)
+    failure_reason = models.CharField("raison de l'échec du courriel", max_length=500, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = "notification"
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_recipient")]
 
     def __str__(self) -> str:

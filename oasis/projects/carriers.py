@@ -23,7 +23,7 @@ from django_tasks import task
 from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile, role_of
 from oasis.audit.services import record
-from oasis.notifications.services import SUBJECT_PREFIX, absolute_url
+from oasis.notifications.services import absolute_url, mail_subject
 from oasis.projects import notifications, perms
 from oasis.projects.models import Project, ProjectGuest
 from oasis.projects.services import NotAllowed
@@ -101,7 +101,7 @@ def send_access_link(access_id: int) -> None:
         f"Votre identifiant est votre adresse : {access.user.email}\n"
         "Si vous ne connaissez pas ce projet, ignorez ce courriel.\n"
     )
-    EmailMessage(f"{SUBJECT_PREFIX}Votre accès au projet « {access.project.nom} »", body, to=[access.user.email]).send()
+    EmailMessage(mail_subject(f"Votre accès au projet « {access.project.nom} »"), body, to=[access.user.email]).send()
 
 
 @task()

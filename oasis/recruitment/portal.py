@@ -21,7 +21,7 @@ from django_tasks import task
 
 from oasis.audit.services import record
 from oasis.notifications.enums import Event
-from oasis.notifications.services import SUBJECT_PREFIX, Message, absolute_url, notify
+from oasis.notifications.services import SUBJECT_PREFIX, Message, absolute_url, mail_subject, notify
 from oasis.projects.enums import FINAL, PAUSED, MemberStatus
 from oasis.projects.models import Project
 from oasis.recruitment import perms
@@ -230,7 +230,7 @@ def deliver_campaign(campaign_id: int) -> int:
                 "avez accepté de recevoir les présentations de projets du Département.\n"
                 f"Ne plus en recevoir : {unsubscribe_link(candidate)}\n"
             )
-            message = EmailMessage(f"{SUBJECT_PREFIX}{campaign.titre}", body, to=[candidate.email])
+            message = EmailMessage(mail_subject(campaign.titre), body, to=[candidate.email])
             message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_link(candidate)}>"
             connection.send_messages([message])
             CampaignDelivery.objects.create(campaign=campaign, candidate=candidate)

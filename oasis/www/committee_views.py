@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from oasis.accounts.models import role_of
 from oasis.committees import services
 from oasis.committees.files import project_file
 from oasis.committees.forms import DecisionForm, SessionForm
-from oasis.committees.models import Session, SessionStatus
+from oasis.committees.models import AgendaItem, Session, SessionStatus
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
 from oasis.www.downloads import pdf_file
@@ -27,6 +27,26 @@ from oasis.www.messages import confirmed, form_errors
 def _session(request: HttpRequest, pk: int) -> Session:
     """The session if the user may see it; 404 otherwise."""
     return get_object_or_404(services.visible_sessions(request.user).select_related("region"), pk=pk)
+
+
+OTHERS_HIDDEN = (
+    "Cette séance examine aussi {count} autre(s) projet(s) que vous ne suivez pas : "
+    "ni leur dossier ni leur décision ne figurent ici."
+)
+NONE_READABLE = "Aucun projet de cette séance ne vous est ouvert."
+
+
+def _others(session: Session, readable: int) -> str:
+    count = session.items.count() - readable
+    return OTHERS_HIDDEN.format(count=count) if count else ""
+
+
+def _readable(request: HttpRequest, session: Session) -> tuple[list[AgendaItem], str]:
+    """The items the user may read, and a word on the others the session examines; 404 when they read none."""
+    items = list(services.readable_items(request.user, session).select_related("project__commune_principale"))
+    if not items:
+        raise Http404(NONE_READABLE)
+    return items, _others(session, len(items))
 
 
 def _member_label(user: Any) -> str:
@@ -85,10 +105,11 @@ def committee_create(request: HttpRequest) -> HttpResponse:
 def committee_detail(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
     session = _session(request, pk)
     manage = services.can_manage(request.user, session)
-    items = list(session.items.select_related("project__commune_principale"))
+    items = list(services.readable_items(request.user, session).select_related("project__commune_principale"))
     context = {
         "session": session,
         "items": items,
+        "others": _others(session, len(items)),
         "members": session.members.select_related("profile"),
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "can_manage": manage,
@@ -167,24 +188,29 @@ def committee_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def committee_file(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     session = _session(request, pk)
-    item = get_object_or_404(session.items.select_related("project__commune_principale"), pk=item_id)
+    items = services.readable_items(request.user, session).select_related("project__commune_principale")
+    item = get_object_or_404(items, pk=item_id)
     return render(request, "www/committees/files.html", {"session": session, "files": [project_file(item)], "for_pdf": False})
 
 
 @login_required
 def committee_files_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    files = [project_file(item) for item in session.items.select_related("project__commune_principale")]
-    html = render_to_string("www/committees/files.html", {"session": session, "files": files, "for_pdf": True})
+    items, others = _readable(request, session)
+    files = [project_file(item) for item in items]
+    context = {"session": session, "files": files, "others": others, "for_pdf": True}
+    html = render_to_string("www/committees/files.html", context)
     return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
 
 
 @login_required
 def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    items, others = _readable(request, session)
     context = {
         "session": session,
-        "items": session.items.select_related("project__commune_principale"),
+        "items": items,
+        "others": others,
         "members": session.members.select_related("profile"),
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "for_pdf": True,

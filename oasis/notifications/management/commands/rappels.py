@@ -10,9 +10,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from oasis.notifications.models import Notification
 from oasis.notifications.services import send_digests, send_immediate
 from oasis.projects.notifications import overdue_actions
 from oasis.recruitment.notifications import commitment_ends, installation_deadlines, payments_due
+
+SET_ASIDE = (
+    "Notifications mises de côté : {count}, leur courriel ne peut pas partir (la raison est dans l'administration, "
+    "Notifications, filtre « Mise de côté »)."
+)
 
 
 class Command(BaseCommand):
@@ -33,6 +39,7 @@ class Command(BaseCommand):
             "fins d'engagement": commitment_ends(today),
         }
         self.stdout.write("Rappels créés : " + ", ".join(f"{label} {count}" for label, count in raised.items()) + ".")
+        set_aside_before = Notification.objects.set_aside().count()
         try:
             immediate, digests = send_immediate(), send_digests(today)
         except (smtplib.SMTPException, OSError) as error:
@@ -41,3 +48,6 @@ class Command(BaseCommand):
                 "et partiront au prochain passage : vérifiez OASIS_SMTP_HOTE et OASIS_SMTP_PORT."
             ) from error
         self.stdout.write(f"Courriels envoyés : {immediate} immédiat(s), {digests} récapitulatif(s).")
+        set_aside = Notification.objects.set_aside().count() - set_aside_before
+        if set_aside:
+            self.stdout.write(SET_ASIDE.format(count=set_aside))
