@@ -27,7 +27,29 @@ from oasis.connectors.enums import AideStatus, Connector
 from oasis.connectors.models import Aide
 from oasis.connectors.runs import last_success
 from oasis.projects.perms import visible_projects
-from oasis.recruitment import dashboard, matching, perms, services
+from oasis.recruitment import dashboard, matching, perms
+from oasis.recruitment.agreements import (
+    agreement_statuses,
+    amount_owed,
+    commitments_due,
+    create_agreement,
+    mark_paid,
+    record_breach,
+    record_installation,
+)
+from oasis.recruitment.campaigns import audience, create_campaign, export_audience
+from oasis.recruitment.candidates import (
+    CandidateData,
+    access_log,
+    create_candidate,
+    erase_candidate,
+    export_candidate,
+    record_views,
+    territory_labels,
+    update_candidate,
+    view_candidate,
+)
+from oasis.recruitment.common import NotAllowed, add_months
 from oasis.recruitment.enums import AgreementStatus, Mode, Profession, VacancyStatus
 from oasis.recruitment.forms import (
     AgreementForm,
@@ -45,7 +67,10 @@ from oasis.recruitment.forms import (
     VisitForm,
 )
 from oasis.recruitment.models import AidAgreement, AidScheme, Campaign, Candidate, Placement, Vacancy, Visit
+from oasis.recruitment.placements import VisitData, move_placement, plan_visit, record_feedback, start_placement
 from oasis.recruitment.portal import send_campaign
+from oasis.recruitment.schemes import aids_at, eligible_schemes, save_scheme
+from oasis.recruitment.vacancies import VacancyData, create_vacancy, set_vacancy_status
 from oasis.references.annuaire import check
 from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound
@@ -56,7 +81,7 @@ from oasis.www.messages import confirmed, form_errors
 def _run(change: Callable[[], object], on_error: Callable[[str], HttpResponse], done: Callable[[], HttpResponse]) -> HttpResponse:
     try:
         change()
-    except services.NotAllowed as error:
+    except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
         return on_error(str(error))
@@ -99,9 +124,9 @@ def recruitment_home(request: HttpRequest) -> HttpResponse:
             "pipeline": dashboard.pipeline(candidates, territory),
             "territory": territory,
             "installations": dashboard.installations_per_year(candidates),
-            "due": services.commitments_due(agreements),
+            "due": commitments_due(agreements),
             "payments": dashboard.payments_due(candidates),
-            "statuses": [(AgreementStatus(k).label, v) for k, v in services.agreement_statuses(agreements).items()],
+            "statuses": [(AgreementStatus(k).label, v) for k, v in agreement_statuses(agreements).items()],
             "open_vacancies": perms.visible_vacancies(request.user).filter(statut=VacancyStatus.OUVERT).count(),
             "candidates": candidates.count(),
             "expired": candidates.expired(date.today()).count(),
@@ -155,7 +180,7 @@ def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         response = _run(
-            lambda: services.save_scheme(request.user, saved, departement),
+            lambda: save_scheme(request.user, saved, departement),
             lambda message: render(request, "www/recruitment_scheme_form.html", {"form": form, "error": message}, status=400),
             lambda: confirmed(request, "Dispositif d'aide enregistré.", redirect("schemes")),
         )
@@ -181,7 +206,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
     if request.GET.get("profession") in Profession.values:
         queryset = queryset.filter(profession=request.GET["profession"])
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    services.record_views(request.user, list(page.object_list), "liste des candidats")
+    record_views(request.user, list(page.object_list), "liste des candidats")
     return render(
         request,
         "www/recruitment_candidates.html",
@@ -189,9 +214,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidate_data(form: CandidateForm) -> services.CandidateData:
+def _candidate_data(form: CandidateForm) -> CandidateData:
     data = form.cleaned_data
-    return services.CandidateData(
+    return CandidateData(
         nom=data["nom"],
         prenom=data["prenom"],
         profession=data["profession"],
@@ -237,7 +262,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         departement = _departement_of(request) or request.POST.get("departement", "").strip().upper()
         return _run(
             lambda: created.append(
-                services.create_candidate(request.user, departement, _candidate_data(form), form.cleaned_data["consentement"])
+                create_candidate(request.user, departement, _candidate_data(form), form.cleaned_data["consentement"])
             ),
             lambda message: _candidate_form(request, form, error=message),
             lambda: confirmed(request, "Dossier du candidat créé.", redirect("candidate_detail", created[0].pk)),
@@ -251,8 +276,8 @@ def _candidate(request: HttpRequest, pk: int) -> Candidate:
 
 def _candidate_page(request: HttpRequest, candidate: Candidate, error: str = "") -> HttpResponse:
     manage = perms.can_manage(request.user, candidate)
-    services.view_candidate(request.user, candidate, "fiche")
-    schemes = services.eligible_schemes(candidate)
+    view_candidate(request.user, candidate, "fiche")
+    schemes = eligible_schemes(candidate)
     return render(
         request,
         "www/recruitment_candidate.html",
@@ -270,8 +295,8 @@ def _candidate_page(request: HttpRequest, candidate: Candidate, error: str = "")
             "sources": matching.sources(candidate.profession) if manage else "",
             "visit_form": VisitForm(),
             "move_form": MovePlacementForm(),
-            "access": services.access_log(candidate)[:100],
-            "territories": services.territory_labels(candidate.territoires_preferes),
+            "access": access_log(candidate)[:100],
+            "territories": territory_labels(candidate.territoires_preferes),
             "error": error,
         },
         status=400 if error else 200,
@@ -296,7 +321,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CandidateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _run(
-            lambda: services.update_candidate(request.user, candidate, _candidate_data(form)),
+            lambda: update_candidate(request.user, candidate, _candidate_data(form)),
             lambda message: _candidate_form(request, form, candidate, error=message),
             lambda: confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk)),
         )
@@ -306,7 +331,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_export(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
-    data = services.export_candidate(request.user, candidate)
+    data = export_candidate(request.user, candidate)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -322,7 +347,7 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _run(
-            lambda: services.erase_candidate(request.user, candidate, form.cleaned_data["motif"]),
+            lambda: erase_candidate(request.user, candidate, form.cleaned_data["motif"]),
             lambda message: render(
                 request, "www/recruitment_erase.html", {"candidate": candidate, "form": form, "error": message}, status=409
             ),
@@ -349,7 +374,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     created: list[AidAgreement] = []
     return _run(
         lambda: created.append(
-            services.create_agreement(request.user, candidate, data["scheme"], data["signee_le"], data["debut"], data["nb_mois"])
+            create_agreement(request.user, candidate, data["scheme"], data["signee_le"], data["debut"], data["nb_mois"])
         ),
         lambda message: _candidate_page(request, candidate, message),
         lambda: confirmed(request, "Convention enregistrée.", redirect("agreement_detail", created[0].pk)),
@@ -361,8 +386,8 @@ def _agreement(request: HttpRequest, pk: int) -> AidAgreement:
 
 
 def _agreement_page(request: HttpRequest, agreement: AidAgreement, error: str = "") -> HttpResponse:
-    services.view_candidate(request.user, agreement.candidate, f"convention n° {agreement.pk}")
-    owed = services.amount_owed(agreement, agreement.rupture_le or date.today())
+    view_candidate(request.user, agreement.candidate, f"convention n° {agreement.pk}")
+    owed = amount_owed(agreement, agreement.rupture_le or date.today())
     return render(
         request,
         "www/recruitment_agreement.html",
@@ -375,7 +400,7 @@ def _agreement_page(request: HttpRequest, agreement: AidAgreement, error: str = 
             "paid_form": PaidForm(initial={"jusqu_au": date.today()}),
             "installation_form": InstallationForm(),
             "breach_form": BreachForm(initial={"le": date.today()}),
-            "exercise_until": services.add_months(agreement.installe_le, agreement.duree_engagement_mois)
+            "exercise_until": add_months(agreement.installe_le, agreement.duree_engagement_mois)
             if agreement.installe_le
             else None,
             "error": error,
@@ -408,7 +433,7 @@ def _agreement_change(
 @login_required
 @require_POST
 def agreement_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    return _agreement_change(request, pk, PaidForm, lambda d, a: services.mark_paid(request.user, a, d["jusqu_au"]))
+    return _agreement_change(request, pk, PaidForm, lambda d, a: mark_paid(request.user, a, d["jusqu_au"]))
 
 
 @login_required
@@ -420,7 +445,7 @@ def agreement_installation(request: HttpRequest, pk: int) -> HttpResponse:
         commune = Commune.objects.filter(pk=data["commune"].upper()).first()
         if commune is None:
             raise ValueError(f"Commune inconnue : « {data['commune']} ».")
-        services.record_installation(request.user, agreement, commune, data["depuis"])
+        record_installation(request.user, agreement, commune, data["depuis"])
 
     return _agreement_change(request, pk, InstallationForm, install)
 
@@ -428,7 +453,7 @@ def agreement_installation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agreement_breach(request: HttpRequest, pk: int) -> HttpResponse:
-    return _agreement_change(request, pk, BreachForm, lambda d, a: services.record_breach(request.user, a, d["le"], d["motif"]))
+    return _agreement_change(request, pk, BreachForm, lambda d, a: record_breach(request.user, a, d["le"], d["motif"]))
 
 
 # --- Vacancies ----------------------------------------------------------------------------------------------------
@@ -469,7 +494,7 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         created: list[Vacancy] = []
         return _run(
-            lambda: created.append(services.create_vacancy(request.user, services.VacancyData(**form.cleaned_data))),
+            lambda: created.append(create_vacancy(request.user, VacancyData(**form.cleaned_data))),
             lambda message: render(request, "www/recruitment_vacancy_form.html", {"form": form, "error": message}, status=400),
             lambda: confirmed(request, "Poste publié.", redirect("vacancy_detail", created[0].pk)),
         )
@@ -484,7 +509,7 @@ def _vacancy(request: HttpRequest, pk: int) -> Vacancy:
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
     ranked = matching.rank_candidates(request.user, vacancy) if perms.can_manage_candidates(request.user) else []
-    zoning, aids = services.aids_at(vacancy.commune, vacancy.profession)
+    zoning, aids = aids_at(vacancy.commune, vacancy.profession)
     return render(
         request,
         "www/recruitment_vacancy.html",
@@ -505,7 +530,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
     return _run(
-        lambda: services.set_vacancy_status(request.user, vacancy, request.POST.get("statut", "")),
+        lambda: set_vacancy_status(request.user, vacancy, request.POST.get("statut", "")),
         lambda message: HttpResponse(message, status=400, content_type="text/plain; charset=utf-8"),
         lambda: confirmed(request, "Statut du poste enregistré.", redirect("vacancy_detail", vacancy.pk)),
     )
@@ -527,7 +552,7 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
         if vacancy is None:
             return _candidate_page(request, candidate, "Poste introuvable.")
     return _run(
-        lambda: services.start_placement(request.user, candidate, vacancy, form.cleaned_data["commune"] or None),
+        lambda: start_placement(request.user, candidate, vacancy, form.cleaned_data["commune"] or None),
         lambda message: _candidate_page(request, candidate, message),
         lambda: confirmed(request, "Mise en relation enregistrée.", redirect("candidate_detail", candidate.pk)),
     )
@@ -542,7 +567,7 @@ def placement_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _candidate_page(request, placement.candidate, form_errors(form))
     data = form.cleaned_data
     return _run(
-        lambda: services.move_placement(request.user, placement, data["stage"], data["note"], data["installe_le"]),
+        lambda: move_placement(request.user, placement, data["stage"], data["note"], data["installe_le"]),
         lambda message: _candidate_page(request, placement.candidate, message),
         lambda: confirmed(request, "Étape enregistrée.", redirect("candidate_detail", placement.candidate_id)),
     )
@@ -556,7 +581,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _candidate_page(request, candidate, form_errors(form))
     return _run(
-        lambda: services.plan_visit(request.user, candidate, services.VisitData(**form.cleaned_data)),
+        lambda: plan_visit(request.user, candidate, VisitData(**form.cleaned_data)),
         lambda message: _candidate_page(request, candidate, message),
         lambda: confirmed(request, "Visite planifiée.", redirect("candidate_detail", candidate.pk)),
     )
@@ -567,7 +592,7 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.filter(candidate__in=perms.visible_candidates(request.user)), pk=pk)
     return _run(
-        lambda: services.record_feedback(
+        lambda: record_feedback(
             request.user, visit, request.POST.get("personnes_rencontrees", "")[:2000], request.POST.get("retour", "")[:5000]
         ),
         lambda message: _candidate_page(request, visit.candidate, message),
@@ -590,7 +615,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         created: list[Campaign] = []
         return _run(
             lambda: created.append(
-                services.create_campaign(
+                create_campaign(
                     request.user,
                     departement,
                     data["titre"],
@@ -623,8 +648,8 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    recipients = services.audience(campaign)
-    services.record_views(request.user, recipients, f"destinataires de la campagne n° {campaign.pk}")
+    recipients = audience(campaign)
+    record_views(request.user, recipients, f"destinataires de la campagne n° {campaign.pk}")
     context = {"campaign": campaign, "recipients": recipients, "sent": campaign.deliveries.count()}
     return render(request, "www/recruitment_campaign.html", context)
 
@@ -635,7 +660,7 @@ def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     try:
         send_campaign(request.user, campaign)
-    except services.NotAllowed as error:
+    except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     done = "Envoi de la campagne lancé : les courriels partent en arrière-plan."
     return confirmed(request, done, redirect("campaign_detail", campaign.pk))
@@ -644,7 +669,7 @@ def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    recipients = services.export_audience(request.user, campaign)
+    recipients = export_audience(request.user, campaign)
     header = ["prenom", "nom", "email", "profession", "situation", "etablissement"]
     rows = (
         [c.prenom, c.nom, c.email, c.get_profession_display(), c.get_situation_display(), c.etablissement] for c in recipients
