@@ -42,7 +42,19 @@ SCOPES = {
     # Team, comments, partners, actions, guests, and the creation of a project, which every project test goes through.
     "accompagnement": Scope(("oasis/projects/services.py",), ("tests/projects",)),
     "droits": Scope(("oasis/projects/perms.py", "oasis/recruitment/perms.py"), ("tests/projects", "tests/recruitment")),
-    "recrutement": Scope(("oasis/recruitment/services.py", "oasis/recruitment/matching.py"), ("tests/recruitment",)),
+    "recrutement": Scope(
+        (
+            "oasis/recruitment/common.py",
+            "oasis/recruitment/candidates.py",
+            "oasis/recruitment/agreements.py",
+            "oasis/recruitment/schemes.py",
+            "oasis/recruitment/vacancies.py",
+            "oasis/recruitment/placements.py",
+            "oasis/recruitment/campaigns.py",
+            "oasis/recruitment/matching.py",
+        ),
+        ("tests/recruitment",),
+    ),
     "diagnostic": Scope(("oasis/diagnostics/services.py",), ("tests/diagnostics",)),
     "implantation": Scope(("oasis/planning/services.py",), ("tests/planning",)),
     "simulation": Scope(("oasis/accessibility/whatif.py",), ("tests/accessibility",)),

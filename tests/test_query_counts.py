@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from oasis.projects.services import create_project
-from oasis.recruitment import services as recruitment
+from oasis.recruitment.candidates import CandidateData, create_candidate
 from tests.factories import NewProjectFactory
 from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
 from tests.recruitment.conftest import student, vienne_medecine  # noqa: F401
@@ -38,10 +38,10 @@ def _more_projects(user, count: int) -> None:
 
 def _more_candidates(user, count: int) -> None:
     for index in range(count):
-        recruitment.create_candidate(
+        create_candidate(
             user,
             "86",
-            recruitment.CandidateData(nom=f"Nom{index}", prenom="P", profession="generaliste", situation="etudiant"),
+            CandidateData(nom=f"Nom{index}", prenom="P", profession="generaliste", situation="etudiant"),
             True,
         )
 

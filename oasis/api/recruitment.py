@@ -10,7 +10,8 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from oasis.api.schemas import Erreur
-from oasis.recruitment import perms, services
+from oasis.recruitment import perms
+from oasis.recruitment.candidates import export_candidate
 
 router = Router(tags=["Recrutement"], auth=django_auth)
 
@@ -53,4 +54,4 @@ def postes(request: HttpRequest, statut: str = "ouvert") -> list[dict[str, objec
 )
 def candidat(request: HttpRequest, candidat_id: int) -> dict[str, Any]:
     candidate = get_object_or_404(perms.visible_candidates(request.user), pk=candidat_id)
-    return services.export_candidate(request.user, candidate)
+    return export_candidate(request.user, candidate)

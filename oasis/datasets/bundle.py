@@ -2,8 +2,8 @@
 
 The bundle is a folder of gzipped CSV files and a ``manifest.json`` giving, for
 each file, the SHA-256 of its uncompressed content and its row count, and the
-provenance of every dataset. It is written by :mod:`oasis.datasets.build` and
-read by :mod:`oasis.datasets.load`.
+provenance of every dataset. It is built by :mod:`oasis.datasets.build` (written by
+:mod:`oasis.datasets.writing`) and read by :mod:`oasis.datasets.load`.
 """
 
 from __future__ import annotations

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -89,10 +90,20 @@ def notify(recipients: Iterable[Any], message: Message) -> int:
     return len(new)
 
 
-def _enqueue_delivery() -> None:
-    from oasis.notifications.tasks import deliver_immediate
+# How the e-mails of those who want them at once are queued: the app registers its worker task here when it is ready
+# (NotificationsConfig.ready). The task module calls down into this one; this one never imports it.
+_delivery: list[Callable[[], object]] = []
 
-    deliver_immediate.enqueue()
+
+def deliver_through(enqueue: Callable[[], object]) -> None:
+    """Queue the sending of immediate e-mails through ``enqueue`` from now on (called once, at start-up)."""
+    _delivery[:] = [enqueue]
+
+
+def _enqueue_delivery() -> None:
+    if not _delivery:
+        raise ImproperlyConfigured("Aucune file d'envoi des notifications : l'application oasis.notifications n'est pas prête.")
+    _delivery[0]()
 
 
 def frequency_of(user: Any) -> str:

@@ -72,3 +72,16 @@ PIPELINE_ORDER = tuple(stage.value for stage in PipelineStage)
 class CandidateSource(models.TextChoices):
     SAISIE = "saisie", "Saisi par le Département"
     PORTAIL = "portail", "Inscrit depuis le portail public (double confirmation)"
+
+
+# The APL profession (oasis.accessibility, the official references) by which a recruited profession's place is judged
+# under-dense; a profession absent here has no zoning status at any place.
+APL_PROFESSION = {
+    "generaliste": "generaliste",
+    "chirurgien-dentiste": "chirurgien-dentiste",
+    "sage-femme": "sage-femme",
+    "masseur-kinesitherapeute": "masseur-kinesitherapeute",
+    "orthophoniste": "orthophoniste",
+    "infirmier": "infirmier",
+    "pharmacien": "pharmacie",
+}

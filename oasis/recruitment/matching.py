@@ -13,9 +13,9 @@ from oasis.core.geo import haversine_km
 from oasis.core.matching import COMPONENTS, MatchWeights, score
 from oasis.core.traveltime import road_minutes
 from oasis.recruitment import perms
-from oasis.recruitment.enums import Mode, VacancyStatus
+from oasis.recruitment.candidates import record_views
+from oasis.recruitment.enums import APL_PROFESSION, Mode, VacancyStatus
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
-from oasis.recruitment.services import record_views
 from oasis.territories.models import Commune
 from oasis.verdicts.services import Verdict, verdicts
 
@@ -27,15 +27,6 @@ LABELS = {
     "mode": "Mode d'exercice",
     "aide": "Aide mobilisable",
     "attractivite": "Attractivité du lieu",
-}
-APL_PROFESSION = {
-    "generaliste": "generaliste",
-    "chirurgien-dentiste": "chirurgien-dentiste",
-    "sage-femme": "sage-femme",
-    "masseur-kinesitherapeute": "masseur-kinesitherapeute",
-    "orthophoniste": "orthophoniste",
-    "infirmier": "infirmier",
-    "pharmacien": "pharmacie",
 }
 
 

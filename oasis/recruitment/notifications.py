@@ -15,8 +15,8 @@ from oasis.accounts.enums import Role
 from oasis.formatting import date_longue, euros
 from oasis.notifications.enums import Event
 from oasis.notifications.services import Message, notify
+from oasis.recruitment.common import add_months
 from oasis.recruitment.models import AidAgreement, AidPayment
-from oasis.recruitment.services import add_months
 
 
 def officers(departement_id: str) -> QuerySet[Any]:

@@ -25,10 +25,12 @@ from oasis.notifications.services import SUBJECT_PREFIX, Message, absolute_url, 
 from oasis.projects.enums import FINAL, PAUSED, MemberStatus
 from oasis.projects.models import Project
 from oasis.recruitment import perms
+from oasis.recruitment.campaigns import audience
+from oasis.recruitment.candidates import CandidateData, _apply_data, retention_until
+from oasis.recruitment.common import NotAllowed, _check_departement
 from oasis.recruitment.enums import CandidateSource, Profession, Situation, VacancyStatus
 from oasis.recruitment.models import Campaign, CampaignDelivery, Candidate, PortalSignup, Vacancy
 from oasis.recruitment.notifications import officers
-from oasis.recruitment.services import CandidateData, NotAllowed, _apply_data, _check_departement, audience, retention_until
 
 CONFIRM_SALT = "oasis.portail.confirmation"
 UNSUBSCRIBE_SALT = "oasis.portail.desinscription"

@@ -13,9 +13,10 @@ from oasis.accounts.addresses import client_address
 from oasis.connectors.models import Aide
 from oasis.diagnostics.services import cached_diagnosis
 from oasis.recruitment import portal
+from oasis.recruitment.candidates import CandidateData
 from oasis.recruitment.enums import Profession
 from oasis.recruitment.forms import PortalSignupForm
-from oasis.recruitment.services import CandidateData, aids_at
+from oasis.recruitment.schemes import aids_at
 from oasis.territories.services import get_territory
 
 

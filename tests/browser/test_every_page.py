@@ -15,7 +15,7 @@ from oasis.projects import documents
 from oasis.projects import projet_de_sante as pds
 from oasis.projects.models import ProjectGuest
 from oasis.projects.services import add_comment, add_member
-from oasis.recruitment.services import VacancyData, create_vacancy
+from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from tests.committees.conftest import file_project
 from tests.projects.conftest import PASSWORD, make_user
 from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401

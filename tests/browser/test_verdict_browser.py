@@ -3,7 +3,7 @@
 import pytest
 
 from oasis.accounts.enums import Role
-from oasis.recruitment.services import VacancyData, create_vacancy
+from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from tests.projects.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]

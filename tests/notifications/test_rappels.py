@@ -13,8 +13,9 @@ from oasis.notifications.enums import Event, Frequency
 from oasis.notifications.models import Notification
 from oasis.notifications.services import set_frequency
 from oasis.projects.models import Project
+from oasis.recruitment.agreements import create_agreement, mark_paid
+from oasis.recruitment.common import add_months
 from oasis.recruitment.models import AidAgreement
-from oasis.recruitment.services import add_months, create_agreement, mark_paid
 from oasis.testing import free_port
 
 pytestmark = pytest.mark.django_db

@@ -93,7 +93,7 @@ def test_the_aids_for_professionals_are_shown_with_the_schemes(service, cast, cl
 
 
 def test_a_public_vacancy_shows_the_open_aids_for_professionals_of_its_place(service, cast, client):
-    from oasis.recruitment.services import VacancyData, create_vacancy
+    from oasis.recruitment.vacancies import VacancyData, create_vacancy
 
     service.aids.append(aid(7, "Installation des sages-femmes", "France", ["Particuliers"], submission_deadline="2026-01-31"))
     synchronise(today=TODAY)

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from oasis.recruitment.candidates import CandidateData, create_candidate
 from oasis.recruitment.models import AidScheme
-from oasis.recruitment.services import CandidateData, create_candidate, save_scheme
+from oasis.recruitment.schemes import save_scheme
 from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
 
 

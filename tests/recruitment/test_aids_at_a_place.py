@@ -10,8 +10,12 @@ import pytest
 from django.utils import timezone
 
 from oasis.audit.models import AuditEvent
-from oasis.recruitment import services
+from oasis.recruitment.agreements import SCHEME_INFORMATION_ONLY, commitments_due, create_agreement
+from oasis.recruitment.campaigns import create_campaign
+from oasis.recruitment.candidates import access_log, view_candidate
 from oasis.recruitment.models import AidAgreement
+from oasis.recruitment.schemes import aids_at
+from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from oasis.references.importers import run_import
 from oasis.territories.models import Commune
 from tests.recruitment.conftest import make_scheme
@@ -30,22 +34,22 @@ def test_each_schemes_reason_at_a_place_follows_the_zoning(cast, tmp_path):
     make_scheme("e-17", "17", nom="E. Charente-Maritime")
     lussac, chauvigny = Commune.objects.get(pk="86140"), Commune.objects.get(pk="86070")
 
-    zoning, aids = services.aids_at(lussac, "generaliste")
+    zoning, aids = aids_at(lussac, "generaliste")
     assert zoning is not None and zoning.zone == "ZAC" and zoning.officiel
     assert [(a.scheme.code, a.eligible, a.reason) for a in aids] == [
         ("a-zone", True, "zone sous-dense (Zone d'action complémentaire (ZAC))"),
         ("b-libre", True, "sans condition de zone"),
     ]
-    zoning, aids = services.aids_at(chauvigny, "generaliste")
+    zoning, aids = aids_at(chauvigny, "generaliste")
     assert [(a.scheme.code, a.eligible, a.reason) for a in aids] == [
         ("a-zone", False, "réservé aux zones sous-denses ; ici : Zone de vigilance"),
         ("b-libre", True, "sans condition de zone"),
     ]
-    zoning, aids = services.aids_at(chauvigny, "infirmier")  # no zoning imported for nurses: OASIS's estimate
+    zoning, aids = aids_at(chauvigny, "infirmier")  # no zoning imported for nurses: OASIS's estimate
     assert zoning is not None and not zoning.officiel
     assert [(a.scheme.code, a.eligible) for a in aids] == [("c-ide", True)]
     make_scheme("f-spe", nom="F. spécialistes", professions=["medecin-specialiste"], zone_sous_dense=True)
-    zoning, aids = services.aids_at(lussac, "medecin-specialiste")  # no APL for this profession: zoning unknown
+    zoning, aids = aids_at(lussac, "medecin-specialiste")  # no APL for this profession: zoning unknown
     assert zoning is None
     assert [(a.scheme.code, a.eligible, a.reason) for a in aids] == [
         ("f-spe", False, "réservé aux zones sous-denses ; ici : zonage inconnu")
@@ -59,20 +63,20 @@ def test_a_scheme_without_amount_or_engagement_or_national_is_information_only(c
         make_scheme("nationale", None, kind="nationale"),  # amounts given, still a national scheme
     ):
         with pytest.raises(ValueError) as raised:
-            services.create_agreement(cast["vienne"], student, scheme, SIGNED, SIGNED, 12)
-        assert str(raised.value) == services.SCHEME_INFORMATION_ONLY.format(scheme=scheme.code)
+            create_agreement(cast["vienne"], student, scheme, SIGNED, SIGNED, 12)
+        assert str(raised.value) == SCHEME_INFORMATION_ONLY.format(scheme=scheme.code)
 
 
 def test_without_delay_the_installation_is_due_with_the_last_instalment_and_traces_name_their_author(
     cast, student, vienne_medecine
 ):
-    agreement = services.create_agreement(cast["vienne"], student, make_scheme("sans-delai"), SIGNED, SIGNED, 12)
+    agreement = create_agreement(cast["vienne"], student, make_scheme("sans-delai"), SIGNED, SIGNED, 12)
     assert agreement.installation_avant == date(2027, 8, 1)
-    vacancy = services.create_vacancy(
-        cast["admin"], services.VacancyData(commune=" 2a004 ", profession="generaliste", mode="liberal", contact_nom="M")
+    vacancy = create_vacancy(
+        cast["admin"], VacancyData(commune=" 2a004 ", profession="generaliste", mode="liberal", contact_nom="M")
     )
     assert vacancy.commune_id == "2A004"  # Corsican codes are upper case
-    services.create_campaign(cast["vienne"], "86", "Venez", "Texte", [], False, None)
+    create_campaign(cast["vienne"], "86", "Venez", "Texte", [], False, None)
     for action, user in [
         ("convention.creation", cast["vienne"]),
         ("poste.creation", cast["admin"]),
@@ -83,16 +87,16 @@ def test_without_delay_the_installation_is_due_with_the_last_instalment_and_trac
 
 
 def test_events_at_the_same_instant_are_listed_newest_recorded_first(cast, student):
-    services.view_candidate(cast["vienne"], student, "un")
-    services.view_candidate(cast["vienne"], student, "deux")
+    view_candidate(cast["vienne"], student, "un")
+    view_candidate(cast["vienne"], student, "deux")
     AuditEvent.objects.update(at=timezone.now() - timedelta(hours=1))
-    assert [e.details.get("motif") for e in services.access_log(student)] == ["deux", "un", None]
+    assert [e.details.get("motif") for e in access_log(student)] == ["deux", "un", None]
 
 
 def test_commitments_due_are_read_in_one_query(cast, student, vienne_medecine, django_assert_num_queries):
     for _ in range(3):
-        services.create_agreement(cast["vienne"], student, vienne_medecine, SIGNED, SIGNED, 12)
+        create_agreement(cast["vienne"], student, vienne_medecine, SIGNED, SIGNED, 12)
     agreements = AidAgreement.objects.all()
     with django_assert_num_queries(1):
-        due = services.commitments_due(agreements, 10_000, date(2026, 9, 1))
+        due = commitments_due(agreements, 10_000, date(2026, 9, 1))
         assert [(a.candidate.nom, a.scheme.code) for a in due] == [("Durand", "vienne-etudes-medecine")] * 3

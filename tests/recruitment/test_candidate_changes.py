@@ -8,15 +8,17 @@ import pytest
 
 from oasis.accounts.enums import Role
 from oasis.audit.models import AuditEvent
-from oasis.recruitment import services
+from oasis.recruitment.candidates import CandidateData, erase_candidate, retention_until, update_candidate
+from oasis.recruitment.common import NotAllowed
 from oasis.recruitment.models import Candidate, Visit
+from oasis.recruitment.placements import VisitData, plan_visit, record_feedback
 from oasis.references.validators import RPPS_FORMAT
 from tests.projects.conftest import make_user
 
 
 def data(**changes):
     values = {"nom": "Durand", "prenom": "Léa", "profession": "generaliste", "situation": "etudiant"}
-    return services.CandidateData(**{**values, **changes})
+    return CandidateData(**{**values, **changes})
 
 
 def refused(action) -> str:
@@ -29,7 +31,7 @@ def test_the_audit_names_the_fields_changed_not_their_values(cast, student):
     Candidate.objects.filter(pk=student.pk).update(conserver_jusqu_au=date(2026, 1, 1))
     student.refresh_from_db()
     before = {"annee_etudes": student.annee_etudes, "email": student.email}
-    services.update_candidate(
+    update_candidate(
         cast["vienne"],
         student,
         data(
@@ -44,7 +46,7 @@ def test_the_audit_names_the_fields_changed_not_their_values(cast, student):
     student.refresh_from_db()
     assert (student.nom, student.notes, student.commune_reference_id) == ("Durand-Martin", "rappeler en mars", "86070")
     assert student.territoires_preferes == ["dep:86", "epci:200069854"]
-    assert student.conserver_jusqu_au == services.retention_until()
+    assert student.conserver_jusqu_au == retention_until()
     event = AuditEvent.objects.get(action="candidat.modification")
     assert event.user == cast["vienne"]
     assert event.details["champs"][-1] == "commune_reference"
@@ -56,9 +58,9 @@ def test_the_audit_names_the_fields_changed_not_their_values(cast, student):
 
 def test_nothing_changed_is_said_so(cast, student):
     student.refresh_from_db()
-    same = {name: getattr(student, name) for name in services.CandidateData.__dataclass_fields__}
+    same = {name: getattr(student, name) for name in CandidateData.__dataclass_fields__}
     same["commune_reference"] = student.commune_reference_id
-    services.update_candidate(cast["vienne"], student, services.CandidateData(**same))
+    update_candidate(cast["vienne"], student, CandidateData(**same))
     assert AuditEvent.objects.get(action="candidat.modification").details == {"champs": []}
 
 
@@ -71,34 +73,34 @@ def test_nothing_changed_is_said_so(cast, student):
     ],
 )
 def test_a_bad_value_changes_nothing(cast, student, changes, message):
-    assert refused(lambda: services.update_candidate(cast["vienne"], student, data(nom="Autre", **changes))).startswith(message)
+    assert refused(lambda: update_candidate(cast["vienne"], student, data(nom="Autre", **changes))).startswith(message)
     assert Candidate.objects.get(pk=student.pk).nom == "Durand"
     assert not AuditEvent.objects.filter(action="candidat.modification").exists()
 
 
 def test_a_professional_account_is_linked_by_its_address(cast, student):
     account = make_user("lea.durand@medecin.test", Role.PROFESSIONNEL)
-    services.update_candidate(cast["vienne"], student, data(email="Lea.Durand@medecin.test"))
+    update_candidate(cast["vienne"], student, data(email="Lea.Durand@medecin.test"))
     student.refresh_from_db()
     assert student.user == account
 
 
 @pytest.mark.parametrize("who", ["charente_maritime", "ars_na", "lussac", "medecin"])
 def test_only_the_managers_change_erase_or_record_a_visit(cast, student, who):
-    visit = services.plan_visit(cast["vienne"], student, services.VisitData(date=date(2027, 3, 1), lieux="Lussac"))
-    with pytest.raises(services.NotAllowed):
-        services.update_candidate(cast[who], student, data(nom="Autre"))
-    with pytest.raises(services.NotAllowed):
-        services.erase_candidate(cast[who], student, "demande")
-    with pytest.raises(services.NotAllowed):
-        services.record_feedback(cast[who], visit, "Maire", "Très bien")
+    visit = plan_visit(cast["vienne"], student, VisitData(date=date(2027, 3, 1), lieux="Lussac"))
+    with pytest.raises(NotAllowed):
+        update_candidate(cast[who], student, data(nom="Autre"))
+    with pytest.raises(NotAllowed):
+        erase_candidate(cast[who], student, "demande")
+    with pytest.raises(NotAllowed):
+        record_feedback(cast[who], visit, "Maire", "Très bien")
     assert Candidate.objects.get(pk=student.pk).nom == "Durand"
     assert Visit.objects.get().retour == ""
 
 
 def test_the_erasure_keeps_the_reason_and_the_number_only(cast, student):
     pk = student.pk
-    services.erase_candidate(cast["vienne"], student, "Demande écrite du 2 mars " + "x" * 400)
+    erase_candidate(cast["vienne"], student, "Demande écrite du 2 mars " + "x" * 400)
     assert not Candidate.objects.filter(pk=pk).exists()
     event = AuditEvent.objects.get(action="candidat.effacement")
     assert event.details == {"motif": ("Demande écrite du 2 mars " + "x" * 400)[:300], "id": pk}
@@ -106,13 +108,13 @@ def test_the_erasure_keeps_the_reason_and_the_number_only(cast, student):
 
 
 def test_a_visit_s_feedback_is_recorded(cast, student):
-    visit = services.plan_visit(cast["vienne"], student, services.VisitData(date=date(2027, 3, 1), lieux=" Lussac "))
+    visit = plan_visit(cast["vienne"], student, VisitData(date=date(2027, 3, 1), lieux=" Lussac "))
     assert visit.lieux == "Lussac"
-    services.record_feedback(cast["vienne"], visit, "  Le maire, deux infirmières ", " Séduite par la maison ")
+    record_feedback(cast["vienne"], visit, "  Le maire, deux infirmières ", " Séduite par la maison ")
     visit.refresh_from_db()
     assert (visit.personnes_rencontrees, visit.retour) == ("Le maire, deux infirmières", "Séduite par la maison")
     event = AuditEvent.objects.get(action="candidat.visite.retour")
     assert (event.details, event.objet_id, event.user) == ({"visite": visit.pk}, str(student.pk), cast["vienne"])
-    assert refused(lambda: services.plan_visit(cast["vienne"], student, services.VisitData(date.today(), "  "))) == (
+    assert refused(lambda: plan_visit(cast["vienne"], student, VisitData(date.today(), "  "))) == (
         "Indiquez les lieux de la visite."
     )

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from oasis.recruitment import services
+from oasis.recruitment.agreements import commitments_due, create_agreement
+from oasis.recruitment.candidates import retention_until
+from oasis.recruitment.common import add_months, months_between
 from oasis.recruitment.models import AidAgreement, AidScheme
 
 
@@ -27,7 +29,7 @@ from oasis.recruitment.models import AidAgreement, AidScheme
     ],
 )
 def test_a_month_later(day, months, expected):
-    assert services.add_months(day, months) == expected
+    assert add_months(day, months) == expected
 
 
 @pytest.mark.parametrize(
@@ -44,23 +46,21 @@ def test_a_month_later(day, months, expected):
     ],
 )
 def test_whole_months_between(start, end, expected):
-    assert services.months_between(start, end) == expected
+    assert months_between(start, end) == expected
 
 
 def test_the_retention_ends_the_configured_months_later(settings):
     settings.OASIS_CANDIDATE_RETENTION_MONTHS = 24
-    assert services.retention_until(date(2026, 2, 28)) == date(2028, 2, 28)
+    assert retention_until(date(2026, 2, 28)) == date(2028, 2, 28)
     settings.OASIS_CANDIDATE_RETENTION_MONTHS = 1
-    assert services.retention_until(date(2026, 1, 31)) == date(2026, 2, 28)
+    assert retention_until(date(2026, 1, 31)) == date(2026, 2, 28)
 
 
 def test_the_schedule_stops_at_the_cap_and_the_deadline_follows_the_last_payment(cast, vienne_medecine, student):
     # 500 € a month under a 1,250 € cap: 500, 500, then 250 — three payments; installation within 36 months after.
     AidScheme.objects.filter(pk=vienne_medecine.pk).update(plafond=Decimal("1250"))
     vienne_medecine.refresh_from_db()
-    agreement = services.create_agreement(
-        cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), nb_mois=12
-    )
+    agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), nb_mois=12)
     payments = list(agreement.payments.order_by("echeance").values_list("echeance", "montant"))
     assert payments == [
         (date(2026, 9, 30), Decimal("500")),
@@ -75,7 +75,7 @@ def test_the_number_of_payments_follows_the_years_of_study(cast, vienne_medecine
     # Years 4 to 10 are aided; a 4th-year student gets 7 years of 500 €, 42,000 €: exactly the scheme's cap.
     student.annee_etudes = 4
     student.save()
-    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
+    agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
     assert agreement.nb_mois == 84
     assert sum(agreement.payments.values_list("montant", flat=True)) == Decimal("42000")
     assert agreement.payments.order_by("-echeance").first().echeance == date(2033, 8, 1)
@@ -87,42 +87,42 @@ def test_the_years_of_study_at_their_bounds(cast, vienne_medecine, student, year
     student.save()
     if refused:
         with pytest.raises(ValueError, match="hors des années aidées"):
-            services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
+            create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
         assert not AidAgreement.objects.exists()
     else:
-        agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
+        agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1))
         assert agreement.nb_mois == min((10 - year + 1) * 12, 84)
 
 
 def test_payments_start_on_or_after_the_signature(cast, vienne_medecine, student):
     with pytest.raises(ValueError, match="ne peut pas précéder la signature"):
-        services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 2), date(2026, 9, 1), nb_mois=1)
-    assert services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 1)
+        create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 2), date(2026, 9, 1), nb_mois=1)
+    assert create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 1)
     with pytest.raises(ValueError, match="doit être positif"):
-        services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), nb_mois=0)
+        create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), nb_mois=0)
 
 
 @pytest.mark.parametrize(("days_before", "due"), [(31, False), (30, True), (29, True), (0, True), (-5, True)])
 def test_commitments_due_within_the_alert_window(cast, vienne_medecine, student, days_before, due):
-    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
+    agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
     today = agreement.installation_avant - timedelta(days=days_before)
-    assert services.commitments_due(AidAgreement.objects.all(), within_days=30, today=today) == ([agreement] if due else [])
+    assert commitments_due(AidAgreement.objects.all(), within_days=30, today=today) == ([agreement] if due else [])
 
 
 def test_commitments_kept_or_broken_are_no_longer_due(cast, vienne_medecine, student, settings):
     settings.OASIS_COMMITMENT_ALERT_DAYS = 10
-    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
+    agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
     on_deadline = agreement.installation_avant
-    assert services.commitments_due(AidAgreement.objects.all(), today=on_deadline - timedelta(days=10)) == [agreement]
-    assert services.commitments_due(AidAgreement.objects.all(), today=on_deadline - timedelta(days=11)) == []
+    assert commitments_due(AidAgreement.objects.all(), today=on_deadline - timedelta(days=10)) == [agreement]
+    assert commitments_due(AidAgreement.objects.all(), today=on_deadline - timedelta(days=11)) == []
     AidAgreement.objects.filter(pk=agreement.pk).update(rupture_le=on_deadline)
-    assert services.commitments_due(AidAgreement.objects.all(), today=on_deadline) == []
+    assert commitments_due(AidAgreement.objects.all(), today=on_deadline) == []
     AidAgreement.objects.filter(pk=agreement.pk).update(rupture_le=None, installe_le=on_deadline)
-    assert services.commitments_due(AidAgreement.objects.all(), today=on_deadline) == []
+    assert commitments_due(AidAgreement.objects.all(), today=on_deadline) == []
 
 
 def test_commitments_due_come_soonest_first(cast, vienne_medecine, student):
-    later = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 10, 30), 12)
-    sooner = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
+    later = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 10, 30), 12)
+    sooner = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30), 12)
     today = later.installation_avant
-    assert services.commitments_due(AidAgreement.objects.all(), within_days=0, today=today) == [sooner, later]
+    assert commitments_due(AidAgreement.objects.all(), within_days=0, today=today) == [sooner, later]

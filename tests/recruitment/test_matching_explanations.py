@@ -16,8 +16,12 @@ from oasis.accessibility.params import load_parameters
 from oasis.audit.models import AuditEvent
 from oasis.projects.enums import Stage
 from oasis.projects.models import Project
-from oasis.recruitment import matching, services
+from oasis.recruitment import matching
+from oasis.recruitment.agreements import create_agreement
+from oasis.recruitment.candidates import CandidateData, create_candidate
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
+from oasis.recruitment.schemes import save_scheme
+from oasis.recruitment.vacancies import VacancyData, create_vacancy, set_vacancy_status
 from oasis.references.importers import run_import
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
@@ -71,18 +75,18 @@ def places(cast, vienne_medecine, tmp_path):
     SupplyCount.objects.create(commune_id="17300", equipement="maison-de-sante", millesime=latest - 1, nombre=1)
     SupplyCount.objects.create(commune_id="17300", equipement="centre-de-sante", millesime=latest, nombre=0)
     vienne_medecine.zone_sous_dense = True
-    services.save_scheme(cast["vienne"], vienne_medecine, "86")
+    save_scheme(cast["vienne"], vienne_medecine, "86")
     return latest
 
 
 def post(cast, commune: str, mode: str = "liberal", debut: date | None = None, profession: str = "generaliste") -> Vacancy:
-    data = services.VacancyData(commune=commune, profession=profession, mode=mode, contact_nom="Mairie", debut=debut)
-    return services.create_vacancy(cast["admin"], data)
+    data = VacancyData(commune=commune, profession=profession, mode=mode, contact_nom="Mairie", debut=debut)
+    return create_vacancy(cast["admin"], data)
 
 
 def person(cast, nom: str, profession: str = "generaliste", **values) -> Candidate:
-    data = services.CandidateData(nom=nom, prenom="A", profession=profession, situation="interne", **values)
-    return services.create_candidate(cast["vienne"], "86", data, True)
+    data = CandidateData(nom=nom, prenom="A", profession=profession, situation="interne", **values)
+    return create_candidate(cast["vienne"], "86", data, True)
 
 
 def test_a_candidates_posts_ranked_and_explained(cast, places, project):  # noqa: F811
@@ -151,7 +155,7 @@ def test_a_candidates_posts_ranked_and_explained(cast, places, project):  # noqa
 def test_a_posts_candidates_without_preferences_get_half_points_said_as_unknown(cast, places, vienne_medecine):
     chauvigny = post(cast, "86070")
     bound = person(cast, "Lié", commune_reference="86194")
-    services.create_agreement(cast["vienne"], bound, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
+    create_agreement(cast["vienne"], bound, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
     unknown = person(cast, "Inconnu")
     ranked = matching.rank_candidates(cast["admin"], chauvigny)
     assert [m.candidate.pk for m in ranked] == [bound.pk, unknown.pk]
@@ -177,11 +181,11 @@ def test_a_posts_candidates_without_preferences_get_half_points_said_as_unknown(
 
 def test_an_aid_without_zone_condition_and_an_agreement_elsewhere(cast, places, vienne_medecine):
     vienne_medecine.zone_sous_dense = False
-    services.save_scheme(cast["vienne"], vienne_medecine, "86")
+    save_scheme(cast["vienne"], vienne_medecine, "86")
     chauvigny = post(cast, "86070")
     la_rochelle = post(cast, "17300")
     candidate = person(cast, "Sans", modes=["salarie"])
-    services.create_agreement(cast["vienne"], candidate, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
+    create_agreement(cast["vienne"], candidate, vienne_medecine, date(2026, 9, 1), date(2026, 9, 1), 12)
     Candidate.objects.filter(pk=candidate.pk).update(departement_id="17")  # the agreement stays the Vienne's
     ranked = {m.vacancy.pk: components(m) for m in matching.rank_vacancies(cast["admin"], candidate)}
     assert ranked[chauvigny.pk]["aide"] == (10, f"convention en cours ({SCHEME})")
@@ -251,12 +255,12 @@ def test_the_sources_name_the_bpe_the_apl_run_and_the_travel_estimate(db, nation
 
 def test_only_open_posts_are_offered_and_ranking_costs_the_same_queries_for_more_posts(cast, places, django_assert_num_queries):
     candidate = person(cast, "Durand", commune_reference="86194")
-    services.create_agreement(
+    create_agreement(
         cast["vienne"], candidate, AidScheme.objects.get(departement_id="86"), date(2026, 9, 1), date(2026, 9, 1), 12
     )
     first = post(cast, "86070")
     filled = post(cast, "86140")
-    services.set_vacancy_status(cast["admin"], filled, "pourvu")
+    set_vacancy_status(cast["admin"], filled, "pourvu")
     assert [m.vacancy for m in matching.rank_vacancies(cast["admin"], candidate)] == [first]
     with CaptureQueriesContext(connection) as one:
         matching.rank_vacancies(cast["admin"], candidate)
@@ -270,12 +274,12 @@ def test_ranking_candidates_records_who_saw_them_and_why_in_queries_independent_
     vacancy = post(cast, "86070")
     scheme = AidScheme.objects.get(departement_id="86")
     first = person(cast, "Un", commune_reference="86194")
-    services.create_agreement(cast["vienne"], first, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
+    create_agreement(cast["vienne"], first, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
     with CaptureQueriesContext(connection) as one:
         matching.rank_candidates(cast["vienne"], vacancy)
     for nom in ("Deux", "Trois"):
         other = person(cast, nom, commune_reference="86165")
-        services.create_agreement(cast["vienne"], other, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
+        create_agreement(cast["vienne"], other, scheme, date(2026, 9, 1), date(2026, 9, 1), 12)
     with CaptureQueriesContext(connection) as three:
         assert len(matching.rank_candidates(cast["vienne"], vacancy)) == 3
     assert len(three.captured_queries) == len(one.captured_queries)

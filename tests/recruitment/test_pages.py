@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from oasis.audit.models import AuditEvent
-from oasis.recruitment import services
+from oasis.recruitment.agreements import create_agreement
+from oasis.recruitment.campaigns import create_campaign
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy, Visit
+from oasis.recruitment.vacancies import VacancyData, create_vacancy
 
 EVERYONE = ["admin", "vienne", "charente_maritime", "ars_na", "cpam_na", "ars_occitanie", "lussac", "chauvigny", "medecin"]
 MANAGERS = {"admin", "vienne"}  # of a Vienne candidate
@@ -16,12 +18,12 @@ VACANCY_READERS = {"admin", "vienne", "ars_na", "cpam_na", "lussac", "medecin"} 
 
 @pytest.fixture
 def file(cast, vienne_medecine, student):
-    agreement = services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
-    post = services.create_vacancy(
+    agreement = create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    post = create_vacancy(
         cast["vienne"],
-        services.VacancyData(commune="86140", profession="generaliste", mode="liberal", contact_nom="Mairie de Lussac"),
+        VacancyData(commune="86140", profession="generaliste", mode="liberal", contact_nom="Mairie de Lussac"),
     )
-    campaign = services.create_campaign(cast["vienne"], "86", "Présentation", "Message", [], False, None)
+    campaign = create_campaign(cast["vienne"], "86", "Présentation", "Message", [], False, None)
     return {"candidate": student, "agreement": agreement, "vacancy": post, "campaign": campaign}
 
 

@@ -8,7 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from oasis.accounts.enums import Role
-from oasis.recruitment import perms, services
+from oasis.recruitment import perms
+from oasis.recruitment.agreements import create_agreement
+from oasis.recruitment.campaigns import create_campaign
+from oasis.recruitment.candidates import CandidateData, create_candidate
 from oasis.recruitment.models import AidAgreement, Campaign, Vacancy
 from oasis.territories.models import Commune
 from tests.projects.conftest import make_user
@@ -63,22 +66,22 @@ def world(cast, vienne_medecine, student):  # type: ignore[no-untyped-def]
             departement_id=commune.departement_id, commune=commune, profession="generaliste", mode="liberal",
             contact_nom="Mairie", statut=statut,
         )  # fmt: skip
-    charente = services.create_candidate(
+    charente = create_candidate(
         cast["charente_maritime"],
         "17",
-        services.CandidateData(nom="Charente", prenom="A", profession="infirmier", situation="etudiant"),
+        CandidateData(nom="Charente", prenom="A", profession="infirmier", situation="etudiant"),
         True,
     )
-    mine = services.create_candidate(
+    mine = create_candidate(
         cast["vienne"],
         "86",
-        services.CandidateData(nom="Moi", prenom="B", profession="generaliste", situation="interne", email=cast["medecin"].email),
+        CandidateData(nom="Moi", prenom="B", profession="generaliste", situation="interne", email=cast["medecin"].email),
         True,
     )
     assert mine.user == cast["medecin"]
-    services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
-    services.create_campaign(cast["vienne"], "86", "Présentation", "Message", [], False, None)
-    services.create_campaign(cast["charente_maritime"], "17", "Présentation", "Message", [], False, None)
+    create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    create_campaign(cast["vienne"], "86", "Présentation", "Message", [], False, None)
+    create_campaign(cast["charente_maritime"], "17", "Présentation", "Message", [], False, None)
     return {"Vienne": student, "Charente": charente, "Moi": mine}
 
 

@@ -12,9 +12,10 @@ from oasis.audit.models import AuditEvent
 from oasis.notifications.enums import Event
 from oasis.notifications.models import Notification
 from oasis.recruitment import portal
+from oasis.recruitment.campaigns import create_campaign
 from oasis.recruitment.enums import CandidateSource, VacancyStatus
 from oasis.recruitment.models import Candidate, PortalSignup
-from oasis.recruitment.services import VacancyData, create_campaign, create_vacancy, set_vacancy_status
+from oasis.recruitment.vacancies import VacancyData, create_vacancy, set_vacancy_status
 from oasis.territories.models import Commune
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from oasis.recruitment import services
+from oasis.recruitment.agreements import create_agreement
+from oasis.recruitment.candidates import CandidateData, create_candidate
 from oasis.recruitment.management.commands.purge_candidates import ERASED, ERASED_NUMBERS, UNCONFIRMED_ERASED
 from oasis.recruitment.models import Candidate, PortalSignup
 
@@ -22,8 +23,8 @@ def _purge() -> list[str]:
 
 
 def _expired(cast, nom: str) -> Candidate:
-    candidate = services.create_candidate(
-        cast["vienne"], "86", services.CandidateData(nom=nom, prenom="X", profession="infirmier", situation="etudiant"), True
+    candidate = create_candidate(
+        cast["vienne"], "86", CandidateData(nom=nom, prenom="X", profession="infirmier", situation="etudiant"), True
     )
     Candidate.objects.filter(pk=candidate.pk).update(conserver_jusqu_au=date.today() - timedelta(days=1))
     return candidate
@@ -41,7 +42,7 @@ def test_nothing_to_erase_is_said(cast):
 
 def test_expired_unbound_files_and_stale_requests_are_erased_by_number(cast, vienne_medecine, student, settings):
     settings.OASIS_PORTAL_CONFIRMATION_DAYS = 7
-    services.create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
+    create_agreement(cast["vienne"], student, vienne_medecine, date(2026, 9, 1), date(2026, 9, 30))
     Candidate.objects.filter(pk=student.pk).update(conserver_jusqu_au=date.today() - timedelta(days=30))
     first, second = _expired(cast, "Un"), _expired(cast, "Deux")
     stale, recent = _signup(days_ago=8), _signup(days_ago=6)

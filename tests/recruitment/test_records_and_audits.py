@@ -9,8 +9,23 @@ from decimal import Decimal
 import pytest
 
 from oasis.audit.models import AuditEvent
-from oasis.recruitment import services
+from oasis.recruitment.agreements import agreement_statuses, create_agreement, mark_paid, record_breach
+from oasis.recruitment.campaigns import create_campaign, export_audience
+from oasis.recruitment.candidates import (
+    CandidateData,
+    access_log,
+    create_candidate,
+    export_candidate,
+    record_views,
+    retention_until,
+    territory_labels,
+    update_candidate,
+    view_candidate,
+)
 from oasis.recruitment.models import AidPayment, AidScheme, Candidate
+from oasis.recruitment.placements import VisitData, plan_visit, start_placement
+from oasis.recruitment.schemes import eligible_schemes, save_scheme
+from oasis.recruitment.vacancies import VacancyData, create_vacancy, set_vacancy_status
 from tests.projects.conftest import make_user, project  # noqa: F401
 from tests.recruitment.conftest import make_scheme
 
@@ -24,7 +39,7 @@ def event(action: str) -> AuditEvent:
 @pytest.fixture
 def agreement(cast, vienne_medecine, student):
     """Twelve instalments of 500 €, due on the 1st from September 2026 to August 2027."""
-    return services.create_agreement(cast["vienne"], student, vienne_medecine, SIGNED, SIGNED, 12)
+    return create_agreement(cast["vienne"], student, vienne_medecine, SIGNED, SIGNED, 12)
 
 
 # --- Candidates ---------------------------------------------------------------------------------------------------
@@ -33,7 +48,7 @@ def agreement(cast, vienne_medecine, student):
 def test_a_new_candidate_is_linked_to_the_professional_account_with_the_same_email(cast):
     medecin = cast["medecin"]
     make_user("autre@fac.test", "departement", departement_id="86")  # not a professional: never linked
-    data = services.CandidateData(
+    data = CandidateData(
         nom="  Interne ",
         prenom=" Paul ",
         profession="generaliste",
@@ -45,7 +60,7 @@ def test_a_new_candidate_is_linked_to_the_professional_account_with_the_same_ema
         territoires_preferes=[" epci:200069854 "],
         commune_reference=" 86194 ",
     )
-    candidate = services.create_candidate(cast["vienne"], "86", data, True)
+    candidate = create_candidate(cast["vienne"], "86", data, True)
     candidate.refresh_from_db()
     assert (candidate.nom, candidate.prenom, candidate.email, candidate.telephone) == (
         "Interne",
@@ -59,37 +74,35 @@ def test_a_new_candidate_is_linked_to_the_professional_account_with_the_same_ema
         ["epci:200069854"],
     )
     assert (candidate.commune_reference_id, candidate.user, candidate.created_by) == ("86194", medecin, cast["vienne"])
-    assert candidate.conserver_jusqu_au == services.retention_until()
+    assert candidate.conserver_jusqu_au == retention_until()
     assert event("candidat.creation").details == {"profession": "generaliste", "compte_lie": True}
     # The account is taken: a second file with the same e-mail stays unlinked.
-    other = services.create_candidate(
-        cast["vienne"], "86", services.CandidateData("B", "C", "generaliste", "interne", email=medecin.email), True
-    )
+    other = create_candidate(cast["vienne"], "86", CandidateData("B", "C", "generaliste", "interne", email=medecin.email), True)
     assert other.user is None
     assert AuditEvent.objects.filter(action="candidat.creation").order_by("pk").last().details["compte_lie"] is False
     # Only professionals' accounts are linked.
-    officer = services.create_candidate(
-        cast["vienne"], "86", services.CandidateData("D", "E", "generaliste", "interne", email="autre@fac.test"), True
+    officer = create_candidate(
+        cast["vienne"], "86", CandidateData("D", "E", "generaliste", "interne", email="autre@fac.test"), True
     )
     assert officer.user is None
 
 
 def test_an_unlinked_file_is_linked_when_its_email_is_corrected(cast, student):
     medecin = cast["medecin"]
-    data = services.CandidateData("Durand", "Léa", "generaliste", "etudiant", email=medecin.email, annee_etudes=4)
-    services.update_candidate(cast["vienne"], student, data)
+    data = CandidateData("Durand", "Léa", "generaliste", "etudiant", email=medecin.email, annee_etudes=4)
+    update_candidate(cast["vienne"], student, data)
     student.refresh_from_db()
     assert student.user == medecin
 
 
 def test_the_export_holds_everything_stored_and_is_audited(cast, student, agreement):
-    services.mark_paid(cast["vienne"], agreement, date(2026, 10, 1))
-    vacancy = services.create_vacancy(
-        cast["vienne"], services.VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
+    mark_paid(cast["vienne"], agreement, date(2026, 10, 1))
+    vacancy = create_vacancy(
+        cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
     )
-    placement = services.start_placement(cast["vienne"], student, vacancy)
-    services.plan_visit(cast["vienne"], student, services.VisitData(date(2027, 3, 1), "Chauvigny", "le maire", "bien"))
-    exported = services.export_candidate(cast["vienne"], student)
+    placement = start_placement(cast["vienne"], student, vacancy)
+    plan_visit(cast["vienne"], student, VisitData(date(2027, 3, 1), "Chauvigny", "le maire", "bien"))
+    exported = export_candidate(cast["vienne"], student)
     assert exported["candidat"] == {
         "id": student.pk,
         "nom": "Durand",
@@ -135,9 +148,9 @@ def test_the_export_holds_everything_stored_and_is_audited(cast, student, agreem
 
 
 def test_the_access_log_says_each_action_in_french_newest_first(cast, student):
-    services.view_candidate(cast["vienne"], student, "suivi")
-    services.record_views(cast["admin"], [student], "classement")
-    log = services.access_log(student)
+    view_candidate(cast["vienne"], student, "suivi")
+    record_views(cast["admin"], [student], "classement")
+    log = access_log(student)
     assert [(e.action, e.libelle, e.user) for e in log] == [
         ("candidat.consultation", "consultation", cast["admin"]),
         ("candidat.consultation", "consultation", cast["vienne"]),
@@ -148,7 +161,7 @@ def test_the_access_log_says_each_action_in_french_newest_first(cast, student):
 
 
 def test_territories_are_named_and_unknown_ones_kept_as_given(db, national):
-    assert services.territory_labels(["epci:200069854", "dep:86", "epci:000000000"]) == [
+    assert territory_labels(["epci:200069854", "dep:86", "epci:000000000"]) == [
         "CU du Grand Poitiers (epci)",
         "Vienne (département)",
         "epci:000000000",
@@ -171,9 +184,9 @@ def test_an_agreement_is_audited_with_its_scheme_length_and_total(cast, student,
 
 
 def test_payments_due_by_a_date_are_marked_paid_on_their_due_date(cast, agreement):
-    assert services.mark_paid(cast["vienne"], agreement, date(2026, 9, 30)) == 1
-    assert services.mark_paid(cast["vienne"], agreement, date(2026, 11, 1)) == 2  # the 1st of October and of November
-    assert services.mark_paid(cast["vienne"], agreement, date(2026, 11, 1)) == 0
+    assert mark_paid(cast["vienne"], agreement, date(2026, 9, 30)) == 1
+    assert mark_paid(cast["vienne"], agreement, date(2026, 11, 1)) == 2  # the 1st of October and of November
+    assert mark_paid(cast["vienne"], agreement, date(2026, 11, 1)) == 0
     paid = list(AidPayment.objects.filter(agreement=agreement, verse_le__isnull=False).values_list("echeance", "verse_le"))
     assert paid == [
         (date(2026, 9, 1), date(2026, 9, 1)),
@@ -189,8 +202,8 @@ def test_payments_due_by_a_date_are_marked_paid_on_their_due_date(cast, agreemen
 
 
 def test_a_breach_cancels_the_unpaid_instalments_and_says_what_is_owed(cast, agreement):
-    services.mark_paid(cast["vienne"], agreement, date(2026, 12, 1))  # four paid: 2,000 €
-    owed = services.record_breach(cast["vienne"], agreement, date(2027, 1, 15), "  " + "abandon " * 60)
+    mark_paid(cast["vienne"], agreement, date(2026, 12, 1))  # four paid: 2,000 €
+    owed = record_breach(cast["vienne"], agreement, date(2027, 1, 15), "  " + "abandon " * 60)
     assert owed.amount == Decimal("2000.00")  # no installation: everything paid is owed
     agreement.refresh_from_db()
     assert agreement.rupture_le == date(2027, 1, 15)
@@ -207,16 +220,16 @@ def test_a_breach_cancels_the_unpaid_instalments_and_says_what_is_owed(cast, agr
 def test_eligible_schemes_are_the_active_ones_of_the_profession_national_or_of_the_departement(cast, student, vienne_medecine):
     elsewhere = make_scheme("cm17", "17")
     inactive = make_scheme("ancienne", actif=False)
-    codes = {s.code for s in services.eligible_schemes(student)}
+    codes = {s.code for s in eligible_schemes(student)}
     national = {s.code for s in AidScheme.objects.filter(departement__isnull=True, actif=True) if "generaliste" in s.professions}
     assert codes == national | {"vienne-etudes-medecine"}
     assert elsewhere.code not in codes and inactive.code not in codes
     student.profession = "infirmier"
-    assert "vienne-etudes-medecine" not in {s.code for s in services.eligible_schemes(student)}
+    assert "vienne-etudes-medecine" not in {s.code for s in eligible_schemes(student)}
 
 
 def test_agreement_statuses_count_each_status(cast, agreement, vienne_medecine):
-    counts = services.agreement_statuses(type(agreement).objects.all())
+    counts = agreement_statuses(type(agreement).objects.all())
     assert counts == {**{status: 0 for status in counts}, agreement.status: 1}
     assert sum(counts.values()) == 1 and len(counts) >= 3
 
@@ -231,11 +244,11 @@ def test_a_scheme_is_audited_as_created_then_changed(cast, vienne_medecine):
         "regle": "prorata",
     }
     vienne_medecine.montant_mensuel = Decimal("600")
-    services.save_scheme(cast["vienne"], vienne_medecine, "86")
+    save_scheme(cast["vienne"], vienne_medecine, "86")
     assert event("dispositif.modification").details["montant_mensuel"] == "600.00"
     assert AidScheme.objects.get(pk=vienne_medecine.pk).departement_id == "86"
     national = AidScheme(code="nationale-test", nom="Nationale", financeur="État", kind="etudes")
-    services.save_scheme(cast["admin"], national, None)
+    save_scheme(cast["admin"], national, None)
     assert AuditEvent.objects.filter(action="dispositif.creation").order_by("pk").last().details["plafond"] is None
     assert AidScheme.objects.get(code="nationale-test").departement_id is None
 
@@ -244,7 +257,7 @@ def test_a_scheme_is_audited_as_created_then_changed(cast, vienne_medecine):
 
 
 def test_a_vacancy_is_stored_trimmed_in_its_communes_departement_and_audited(cast, project):  # noqa: F811
-    data = services.VacancyData(
+    data = VacancyData(
         commune=" 86140 ",
         profession="generaliste",
         mode="salarie",
@@ -257,7 +270,7 @@ def test_a_vacancy_is_stored_trimmed_in_its_communes_departement_and_audited(cas
         contact_telephone=" 05 ",
         project_id=project.pk,
     )
-    vacancy = services.create_vacancy(cast["vienne"], data)
+    vacancy = create_vacancy(cast["vienne"], data)
     vacancy.refresh_from_db()
     stored = (vacancy.departement_id, vacancy.commune_id, vacancy.project, vacancy.mode, vacancy.debut)
     assert stored == ("86", "86140", project, "salarie", date(2027, 1, 4))
@@ -265,20 +278,18 @@ def test_a_vacancy_is_stored_trimmed_in_its_communes_departement_and_audited(cas
     assert (vacancy.contact_nom, vacancy.contact_email, vacancy.contact_telephone) == ("Mme Roy", "roy@lussac.test", "05")
     assert (vacancy.created_by, vacancy.statut) == (cast["vienne"], "ouvert")
     assert event("poste.creation").details == {"commune": "86140", "profession": "generaliste"}
-    services.set_vacancy_status(cast["vienne"], vacancy, "clos")
+    set_vacancy_status(cast["vienne"], vacancy, "clos")
     vacancy.refresh_from_db()
     assert vacancy.statut == "clos"
     assert (event("poste.statut").details, event("poste.statut").user) == ({"avant": "ouvert", "apres": "clos"}, cast["vienne"])
 
 
 def test_a_visit_is_stored_trimmed_with_its_post_and_renews_the_retention(cast, student):
-    vacancy = services.create_vacancy(
-        cast["vienne"], services.VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
+    vacancy = create_vacancy(
+        cast["vienne"], VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
     )
     Candidate.objects.filter(pk=student.pk).update(conserver_jusqu_au=date(2026, 1, 1))
-    visit = services.plan_visit(
-        cast["vienne"], student, services.VisitData(date(2027, 3, 1), " Chauvigny ", " le maire ", " bien ", vacancy.pk)
-    )
+    visit = plan_visit(cast["vienne"], student, VisitData(date(2027, 3, 1), " Chauvigny ", " le maire ", " bien ", vacancy.pk))
     visit.refresh_from_db()
     assert (visit.lieux, visit.personnes_rencontrees, visit.retour, visit.vacancy, visit.created_by) == (
         "Chauvigny",
@@ -289,11 +300,11 @@ def test_a_visit_is_stored_trimmed_with_its_post_and_renews_the_retention(cast, 
     )
     assert event("candidat.visite").details == {"visite": visit.pk, "date": "2027-03-01"}
     student.refresh_from_db()
-    assert student.conserver_jusqu_au == services.retention_until()
+    assert student.conserver_jusqu_au == retention_until()
 
 
 def test_a_campaign_is_stored_trimmed_and_its_export_is_an_audited_access(cast, student, project):  # noqa: F811
-    campaign = services.create_campaign(cast["vienne"], "86", " Venez ", " Texte ", ["generaliste"], True, project.pk)
+    campaign = create_campaign(cast["vienne"], "86", " Venez ", " Texte ", ["generaliste"], True, project.pk)
     campaign.refresh_from_db()
     assert (campaign.titre, campaign.message, campaign.professions, campaign.beneficiaires_seulement) == (
         "Venez",
@@ -303,5 +314,5 @@ def test_a_campaign_is_stored_trimmed_and_its_export_is_an_audited_access(cast, 
     )
     assert (campaign.project, campaign.departement_id, campaign.created_by) == (project, "86", cast["vienne"])
     assert event("campagne.creation").details == {"professions": ["generaliste"]}
-    assert services.export_audience(cast["vienne"], campaign) == []  # no agreement yet: no beneficiary
+    assert export_audience(cast["vienne"], campaign) == []  # no agreement yet: no beneficiary
     assert event("campagne.export").details == {"destinataires": []}

@@ -179,7 +179,7 @@ def test_a_team_member_shows_the_annuaire_beside_the_declaration(officer, write,
 
 
 def test_a_candidate_page_shows_the_annuaire_and_a_mismatch(officer, write, client):
-    from oasis.recruitment.services import CandidateData, create_candidate
+    from oasis.recruitment.candidates import CandidateData, create_candidate
 
     run_import("rpps", _extract(write))
     data = CandidateData(nom="Martin", prenom="Claire", profession="sage-femme", situation="professionnel", rpps=DOCTOR)

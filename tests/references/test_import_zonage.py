@@ -7,7 +7,7 @@ import pytest
 from oasis.datasets.errors import DataFileError
 from oasis.projects import funding
 from oasis.projects.models import FundingTool
-from oasis.recruitment.services import aids_at, save_scheme
+from oasis.recruitment.schemes import aids_at, save_scheme
 from oasis.references.enums import ReferenceKind
 from oasis.references.importers import run_import, zonage
 from oasis.references.models import ReferenceImport, ZonageCommune

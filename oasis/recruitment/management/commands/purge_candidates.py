@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from oasis.recruitment.candidates import purge_expired
 from oasis.recruitment.portal import purge_unconfirmed
-from oasis.recruitment.services import purge_expired
 
 ERASED = "{count} fiche(s) effacée(s){numbers}."
 ERASED_NUMBERS = " : n° {numbers}"
