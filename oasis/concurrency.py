@@ -119,8 +119,10 @@ class FieldChange:
 class EditConflict(ValueError):
     """Someone else saved the record since the form was read: nothing was written."""
 
-    def __init__(self, by: str, at: datetime | None, changes: list[FieldChange]) -> None:
-        self.by, self.at, self.changes = by, at, changes
+    def __init__(self, by: str, at: datetime | None, changes: list[FieldChange], token: str = "") -> None:
+        """``token``: the read token of the stored record, which the form carries again so that the user's next save,
+        made knowing the other's change, is accepted."""
+        self.by, self.at, self.changes, self.token = by, at, changes, token
         super().__init__(MODIFIED_MEANWHILE.format(by=by, at=moment(at)))
 
 
@@ -137,23 +139,32 @@ def refuse_if_changed(
     yours: Mapping[str, Any],
     labels: Mapping[str, str],
     events: Iterable[AuditEvent],
+    choices: Mapping[str, Iterable[tuple[Any, str]]] | None = None,
 ) -> None:
     """Raise ``EditConflict`` if a stored field differs from what the form read (``token``); the caller holds the row
     locked. ``events``: the audit events of changes to the record, newest first, which name who changed it. Without a
-    token (a client that read nothing) there is nothing to compare."""
+    token (a client that read nothing) there is nothing to compare. ``choices``: the labels of coded fields' values."""
     read = parse_token(token)
     changed = [name for name, value in stored.items() if name in read and digest(value) != read[name]]
     if not changed:
         return
     by, at = last_writer(events)
+    names = {field: dict(pairs) for field, pairs in (choices or {}).items()}
+
+    def shown(name: str, value: Any) -> str:
+        return names[name].get(value, str(value)) if name in names and value in names[name] else _shown(value)
+
     raise EditConflict(
         by,
         at,
-        [FieldChange(name, labels.get(name, name), _shown(stored[name]), _shown(yours.get(name))) for name in changed],
+        [FieldChange(name, labels.get(name, name), shown(name, stored[name]), shown(name, yours.get(name))) for name in changed],
+        read_token(stored),
     )
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, models.Model):
+        return str(value)
     if isinstance(value, date):
         return date_longue(value)
     if isinstance(value, Decimal):

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from oasis.audit.services import history
+from oasis.concurrency import EditConflict
 from oasis.pdf import PdfUnavailable, html_to_pdf
 from oasis.projects import perms
 from oasis.projects.conformity import NO_RULES, evaluate
@@ -26,13 +27,14 @@ from oasis.projects.services import (
     add_comment,
     add_member,
     create_project,
+    next_action_token,
     remove_member,
     set_checklist,
     set_next_action,
 )
 from oasis.projects.stages import InvalidTransition, allowed_moves, move, time_per_stage
 from oasis.references.annuaire import RppsCheck, check_all
-from oasis.www.messages import confirmed
+from oasis.www.messages import confirmed, kept_input
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -97,7 +99,17 @@ def _team_with_checks(project: Project) -> list[tuple[Any, RppsCheck | None]]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    return _detail_page(request, _project(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest,
+    project: Project,
+    action_form: NextActionForm | None = None,
+    error: str = "",
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """The project's page; after a refused next action, with the user's input (``action_form``) and what changed."""
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
     served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
@@ -127,10 +139,18 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": MemberStatus.choices,
             "move_form": MoveForm(),
             "comment_form": CommentForm(),
-            "action_form": NextActionForm(
-                initial={"next_action": project.next_action, "next_action_due": project.next_action_due}
+            "action_form": action_form
+            or NextActionForm(
+                initial={
+                    "next_action": project.next_action,
+                    "next_action_due": project.next_action_due,
+                    "lu": next_action_token(project),
+                }
             ),
+            "error": error,
+            "conflict": conflict,
         },
+        status=409 if conflict else 400 if error else 200,
     )
 
 
@@ -172,9 +192,14 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Échéance invalide.", status=400, content_type="text/plain; charset=utf-8")
     try:
-        set_next_action(request.user, project, form.cleaned_data["next_action"], form.cleaned_data["next_action_due"])
+        data = form.cleaned_data
+        set_next_action(request.user, project, data["next_action"], data["next_action_due"], data["lu"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        project.refresh_from_db()
+        kept = NextActionForm(kept_input(request, conflict))
+        return _detail_page(request, project, action_form=kept, error=str(conflict), conflict=conflict)
     return confirmed(request, "Prochaine action enregistrée.", redirect("project_detail", project.pk))
 
 
