@@ -156,3 +156,4 @@ class CahierForm(forms.Form):
         "libellé ne change pas.",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    lu = _read()

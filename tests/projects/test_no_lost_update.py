@@ -1,7 +1,7 @@
 """Two officers open the same form; the first saves. The second's save over it is refused, naming the first and when,
 showing field by field what is stored beside what they typed, their input kept in the form; saved again, knowing the
 other's change, it goes through, and the audit shows both saves. One test per form: the next action, the operation's
-cost, an action of the journal, a funding line."""
+cost, an action of the journal, a funding line, a région's cahier des charges."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from oasis.audit.models import AuditEvent
 from oasis.concurrency import MODIFIED_MEANWHILE, moment
 from oasis.projects import funding
 from oasis.projects.enums import ActionKind
-from oasis.projects.models import FundingTool, Project
+from oasis.projects.models import CahierDesCharges, FundingTool, Project
 from oasis.projects.services import ActionEntry, log_action
 from tests.formread import form_fields
 from tests.projects.conftest import make_user
@@ -152,3 +152,32 @@ def test_a_form_read_after_the_other_s_save_is_accepted(project, claire, paul):
     assert a.post(post, _form(a, url, "cost-form") | {"cout_total": "1000000"}).status_code == 302
     assert b.post(post, _form(b, url, "cost-form") | {"cout_total": "1000000,50"}).status_code == 302
     assert Project.objects.get(pk=project.pk).cout_total == Decimal("1000000.50")
+
+
+def test_a_region_s_cahier_des_charges(cast):
+    agent = cast["ars_na"]
+    other = make_user("ars2@na.test", Role.ARS, region_id="75")
+    other.first_name, other.last_name = "Inès", "Roux"
+    other.save()
+    a, b = _browser(agent), _browser(other)
+    url = reverse("cahier_detail", args=["75"])
+    form_a, form_b = _form(a, url, "cahier-form"), _form(b, url, "cahier-form")
+    post = reverse("cahier_save", args=["75"])
+    source = "ARS Nouvelle-Aquitaine, cahier des charges régional des MSP, 2026"
+    assert b.post(post, form_b | {"source": source, "min_generalistes": "3"}).status_code == 302  # Inès writes first
+    refused = a.post(post, form_a | {"source": "Texte de l'ARS", "min_auxiliaires": "3"})
+    page = _refused_by(refused, other, "cahier_des_charges.modification")
+    assert 'data-champ="min_generalistes"' in page and 'data-champ="source"' in page
+    kept = form_fields(page, "cahier-form")
+    assert (kept["source"], kept["min_auxiliaires"], kept["min_generalistes"]) == (
+        "Texte de l'ARS",
+        "3",
+        form_a["min_generalistes"],
+    )
+    stored = CahierDesCharges.objects.get(region_id="75")
+    assert (stored.source, stored.min_generalistes) == (source, 3)
+    assert a.post(post, kept | {"source": source, "min_generalistes": "3"}).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.source, stored.min_generalistes, stored.min_auxiliaires) == (source, 3, 3)
+    events = AuditEvent.objects.filter(action="cahier_des_charges.modification", objet_id=str(stored.pk)).order_by("at", "pk")
+    assert [event.user.email for event in events] == ["ars2@na.test", "ars@na.test"]
