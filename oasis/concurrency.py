@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -163,6 +163,8 @@ def refuse_if_changed(
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(item) for item in value) or "(vide)"
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, date):
@@ -172,3 +174,20 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     return canonical(value) or "(vide)"
+
+
+def refuse_if_record_changed(
+    queryset: models.QuerySet[Any],
+    pk: Any,
+    token: str | None,
+    edited: Callable[[Any], Mapping[str, Any]],
+    yours: Mapping[str, Any],
+    labels: Mapping[str, str],
+    events: Iterable[AuditEvent],
+    choices: Mapping[str, Iterable[tuple[Any, str]]] | None = None,
+) -> None:
+    """``refuse_if_changed`` for a page that saves through a service it does not change: called inside the transaction
+    that then saves, it locks the row (``edited``: the fields the form edits, read from the stored record)."""
+    stored = queryset.select_for_update().filter(pk=pk).first()
+    if stored is not None:
+        refuse_if_changed(token, edited(stored), yours, labels, events, choices)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +24,14 @@ from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
+from oasis.audit.services import history
+from oasis.concurrency import EditConflict, read_token, refuse_if_record_changed
 from oasis.connectors.enums import AideStatus, Connector
 from oasis.connectors.models import Aide
 from oasis.connectors.runs import last_success
 from oasis.projects.perms import visible_projects
 from oasis.recruitment import dashboard, matching, perms, services
-from oasis.recruitment.enums import AgreementStatus, Mode, Profession, VacancyStatus
+from oasis.recruitment.enums import AgreementStatus, Mode, Profession, Situation, VacancyStatus
 from oasis.recruitment.forms import (
     AgreementForm,
     BreachForm,
@@ -50,7 +53,7 @@ from oasis.references.annuaire import check
 from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound
 from oasis.www.downloads import csv_table
-from oasis.www.messages import confirmed, form_errors
+from oasis.www.messages import confirmed, form_errors, kept_input
 
 
 def _run(change: Callable[[], object], on_error: Callable[[str], HttpResponse], done: Callable[[], HttpResponse]) -> HttpResponse:
@@ -212,7 +215,11 @@ def _candidate_data(form: CandidateForm) -> services.CandidateData:
 
 
 def _candidate_form(
-    request: HttpRequest, form: CandidateForm, candidate: Candidate | None = None, error: str = ""
+    request: HttpRequest,
+    form: CandidateForm,
+    candidate: Candidate | None = None,
+    error: str = "",
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -223,8 +230,9 @@ def _candidate_form(
             "is_admin": candidate is None and perms.is_admin(request.user),
             "retention_months": settings.OASIS_CANDIDATE_RETENTION_MONTHS,
             "error": error,
+            "conflict": conflict,
         },
-        status=400 if error or form.errors else 200,
+        status=409 if conflict else 400 if error or form.errors else 200,
     )
 
 
@@ -283,23 +291,50 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _candidate_page(request, _candidate(request, pk))
 
 
+def _candidate_edited(candidate: Candidate) -> dict[str, Any]:
+    """The fields of the file the edit form shows, as stored."""
+    return {
+        **{name: getattr(candidate, name) for name in CandidateForm.base_fields if hasattr(candidate, name)},
+        "territoires_preferes": ", ".join(candidate.territoires_preferes),
+        "commune_reference": candidate.commune_reference_id or "",
+    }
+
+
 @login_required
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     if not perms.can_manage(request.user, candidate):
         raise PermissionDenied("Votre rôle ne permet pas de modifier cette fiche.")
-    initial = {
-        **{name: getattr(candidate, name) for name in CandidateForm.base_fields if hasattr(candidate, name)},
-        "territoires_preferes": ", ".join(candidate.territoires_preferes),
-        "commune_reference": candidate.commune_reference_id or "",
-    }
-    form = CandidateForm(request.POST or None, initial=initial)
+    edited = _candidate_edited(candidate)
+    form = CandidateForm(request.POST or None, initial=edited | {"lu": read_token(edited)})
+
+    def save() -> None:
+        # The service is another engineer's to change: the check runs here, in the transaction that saves, the row
+        # locked until then.
+        with transaction.atomic():
+            refuse_if_record_changed(
+                Candidate.objects,
+                candidate.pk,
+                form.cleaned_data["lu"],
+                _candidate_edited,
+                {name: form.cleaned_data.get(name) for name in edited},
+                {name: str(form.fields[name].label) for name in edited},
+                history(candidate).filter(action="candidat.modification"),
+                {"profession": Profession.choices, "situation": Situation.choices},
+            )
+            services.update_candidate(request.user, candidate, _candidate_data(form))
+
     if request.method == "POST" and form.is_valid():
-        return _run(
-            lambda: services.update_candidate(request.user, candidate, _candidate_data(form)),
-            lambda message: _candidate_form(request, form, candidate, error=message),
-            lambda: confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk)),
-        )
+        try:
+            save()
+        except EditConflict as conflict:
+            kept = CandidateForm(kept_input(request, conflict))
+            return _candidate_form(request, kept, candidate, error=str(conflict), conflict=conflict)
+        except services.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            return _candidate_form(request, form, candidate, error=str(error))
+        return confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk))
     return _candidate_form(request, form, candidate)
 
 
