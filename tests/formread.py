@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 
 class _FormReader(HTMLParser):
@@ -10,7 +11,7 @@ class _FormReader(HTMLParser):
         super().__init__()
         self.form_id, self.action = form_id, action
         self.inside = False
-        self.fields: dict[str, str] = {}
+        self.fields: dict[str, Any] = {}
         self.textarea: str | None = None
         self.select: str | None = None
 
@@ -26,8 +27,8 @@ class _FormReader(HTMLParser):
         name = attributes.get("name", "")
         if tag == "input" and name and attributes.get("type") not in ("submit", "checkbox", "radio"):
             self.fields[name] = attributes.get("value", "")
-        elif tag == "input" and name and "checked" in attributes:
-            self.fields[name] = attributes.get("value", "on")
+        elif tag == "input" and name and "checked" in attributes:  # checked boxes of one name: a list
+            self.fields.setdefault(name, []).append(attributes.get("value", "on"))
         elif tag == "textarea" and name:
             self.textarea, self.fields[name] = name, ""
         elif tag == "select" and name:
@@ -50,8 +51,9 @@ class _FormReader(HTMLParser):
             self.fields[self.textarea] += data
 
 
-def form_fields(html: str, form_id: str | None = None, action: str | None = None) -> dict[str, str]:
-    """The values of the form with this id (or this action) as a browser would submit them, buttons left out."""
+def form_fields(html: str, form_id: str | None = None, action: str | None = None) -> dict[str, Any]:
+    """The values of the form with this id (or this action) as a browser would submit them, buttons left out; the
+    checked boxes of a name as a list of their values."""
     reader = _FormReader(form_id, action)
     reader.feed(html)
     assert reader.fields, f"no form {form_id or action} on the page"

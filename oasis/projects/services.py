@@ -195,8 +195,28 @@ def remove_member(user: Any, project: Project, member_id: int) -> None:
         member.delete()
 
 
-def set_checklist(user: Any, project: Project, met_codes: set[str], comments: dict[str, str]) -> None:
-    """Record which items of the cahier des charges the projet de santé meets."""
+def _checklist_values(project: Project, items: list[dict[str, str]]) -> dict[str, Any]:
+    """The checklist's fields as stored: per requirement, met or not and its precision."""
+    answers = {answer.code: answer for answer in project.checklist.all()}
+    values: dict[str, Any] = {}
+    for item in items:
+        answer = answers.get(item["code"])
+        values[f"met-{item['code']}"] = bool(answer and answer.met)
+        values[f"comment-{item['code']}"] = answer.comment if answer else ""
+    return values
+
+
+def checklist_token(project: Project) -> str:
+    """What the checklist's form carries of the answers as read (see ``oasis.concurrency``)."""
+    from oasis.projects.conformity import cahier_for
+
+    cahier = cahier_for(project)
+    return read_token(_checklist_values(project, cahier.items)) if cahier is not None else ""
+
+
+def set_checklist(user: Any, project: Project, met_codes: set[str], comments: dict[str, str], read: str | None = None) -> None:
+    """Record which items of the cahier des charges the projet de santé meets. ``read`` (``checklist_token`` of the
+    form's read) refuses to overwrite answers changed since with ``EditConflict``."""
     from oasis.projects.conformity import NO_RULES, cahier_for
 
     require_edit(user, project)
@@ -205,6 +225,20 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
         raise ValueError(NO_RULES)
     codes = [item["code"] for item in cahier.items]
     with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time per project
+        labels = {f"met-{item['code']}": item["libelle"] for item in cahier.items} | {
+            f"comment-{item['code']}": f"Précision : {item['libelle']}" for item in cahier.items
+        }
+        yours = {f"met-{code}": code in met_codes for code in codes} | {
+            f"comment-{code}": comments.get(code, "")[:500] for code in codes
+        }
+        refuse_if_changed(
+            read,
+            _checklist_values(project, cahier.items),
+            yours,
+            labels,
+            history(project).filter(action="projet.cahier_des_charges"),
+        )
         before = {a.code: a.met for a in project.checklist.all()}
         for code in codes:
             ChecklistAnswer.objects.update_or_create(

@@ -26,6 +26,7 @@ from oasis.projects.services import (
     NotAllowed,
     add_comment,
     add_member,
+    checklist_token,
     create_project,
     next_action_token,
     remove_member,
@@ -108,8 +109,10 @@ def _detail_page(
     action_form: NextActionForm | None = None,
     error: str = "",
     conflict: EditConflict | None = None,
+    checklist_conflict: EditConflict | None = None,
 ) -> HttpResponse:
-    """The project's page; after a refused next action, with the user's input (``action_form``) and what changed."""
+    """The project's page; after a refused next action (``conflict``) or checklist (``checklist_conflict``), with the
+    user's input kept in its form and what changed."""
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
     served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
@@ -149,9 +152,22 @@ def _detail_page(
             ),
             "error": error,
             "conflict": conflict,
+            "checklist_conflict": checklist_conflict,
+            "checklist_rows": _checklist_rows(request, conformity, checklist_conflict),
+            "checklist_read": checklist_conflict.token if checklist_conflict else checklist_token(project),
         },
-        status=409 if conflict else 400 if error else 200,
+        status=409 if conflict or checklist_conflict else 400 if error else 200,
     )
+
+
+def _checklist_rows(request: HttpRequest, conformity: Any, conflict: EditConflict | None) -> list[tuple[Any, bool, str]]:
+    """Each requirement with what its form shows: the answer as stored, or the user's input after a conflict."""
+    if conformity is None:
+        return []
+    if conflict is None:
+        return [(check, check.met, check.detail) for check in conformity.checks]
+    met = set(request.POST.getlist("met"))
+    return [(check, check.code in met, request.POST.get(f"comment-{check.code}", check.detail)) for check in conformity.checks]
 
 
 @login_required
@@ -242,9 +258,11 @@ def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     met = set(request.POST.getlist("met"))
     comments = {key[len("comment-") :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith("comment-")}
     try:
-        set_checklist(request.user, project, met, comments)
+        set_checklist(request.user, project, met, comments, request.POST.get("lu"))
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        return _detail_page(request, project, error=str(conflict), checklist_conflict=conflict)
     except ValueError as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     return confirmed(request, "Cahier des charges enregistré.", redirect("project_detail", project.pk))

@@ -1,7 +1,7 @@
 """Two officers open the same form; the first saves. The second's save over it is refused, naming the first and when,
 showing field by field what is stored beside what they typed, their input kept in the form; saved again, knowing the
 other's change, it goes through, and the audit shows both saves. One test per form: the next action, the operation's
-cost, an action of the journal, a funding line, a région's cahier des charges."""
+cost, an action of the journal, a funding line, a région's cahier des charges, the project's checklist."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from oasis.accounts.enums import Role
 from oasis.audit.models import AuditEvent
 from oasis.concurrency import MODIFIED_MEANWHILE, moment
 from oasis.projects import funding
+from oasis.projects.conformity import evaluate
 from oasis.projects.enums import ActionKind
 from oasis.projects.models import CahierDesCharges, FundingTool, Project
 from oasis.projects.services import ActionEntry, log_action
@@ -181,3 +182,24 @@ def test_a_region_s_cahier_des_charges(cast):
     assert (stored.source, stored.min_generalistes, stored.min_auxiliaires) == (source, 3, 3)
     events = AuditEvent.objects.filter(action="cahier_des_charges.modification", objet_id=str(stored.pk)).order_by("at", "pk")
     assert [event.user.email for event in events] == ["ars2@na.test", "ars@na.test"]
+
+
+def test_the_project_s_checklist(project, claire, paul):
+    a, b = _browser(claire), _browser(paul)
+    url = reverse("project_detail", args=[project.pk])
+    form_a, form_b = _form(a, url, "checklist-form"), _form(b, url, "checklist-form")
+    codes = [item["code"] for item in evaluate(project).cahier.items]  # type: ignore[union-attr]
+    first, second = codes[0], codes[1]
+    post = reverse("project_checklist", args=[project.pk])
+    assert a.post(post, form_a | {"met": [first], f"comment-{first}": "Diagnostic de l'ORS."}).status_code == 302
+    refused = b.post(post, form_b | {"met": [second], f"comment-{second}": "Ouvert le samedi."})
+    page = _refused_by(refused, claire, "projet.cahier_des_charges")
+    assert f'data-champ="met-{first}"' in page and f'data-champ="comment-{first}"' in page
+    assert f'data-champ="met-{second}"' not in page  # nobody else changed it
+    kept = form_fields(page, "checklist-form")
+    assert kept["met"] == [second] and kept[f"comment-{second}"] == "Ouvert le samedi."
+    assert set(project.checklist.filter(met=True).values_list("code", flat=True)) == {first}
+    assert b.post(post, kept | {"met": [first, second], f"comment-{first}": "Diagnostic de l'ORS."}).status_code == 302
+    assert set(project.checklist.filter(met=True).values_list("code", flat=True)) == {first, second}
+    assert project.checklist.get(code=first).comment == "Diagnostic de l'ORS."
+    assert _writers(project, "projet.cahier_des_charges") == ["cm@vienne.test", "paul@vienne.test"]
