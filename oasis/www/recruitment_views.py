@@ -313,7 +313,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # locked until then.
         with transaction.atomic():
             refuse_if_record_changed(
-                Candidate.objects,
+                Candidate.objects.all(),
                 candidate.pk,
                 form.cleaned_data["lu"],
                 _candidate_edited,
