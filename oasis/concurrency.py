@@ -24,7 +24,7 @@ from django.db import models
 from django.utils import timezone
 
 from oasis.audit.models import AuditEvent
-from oasis.formatting import date_longue
+from oasis.formatting import date_longue, fr_number
 
 MODIFIED_MEANWHILE = (
     "Modifié par {by} le {at} entre-temps : votre saisie est gardée dans le formulaire, comparez-la avec la version "
@@ -169,8 +169,8 @@ def _shown(value: Any) -> str:
         return str(value)
     if isinstance(value, date):
         return date_longue(value)
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
+    if isinstance(value, Decimal):  # « 1 200 000 », « 950,50 »
+        return fr_number(value, 0 if value == value.to_integral_value() else 2)
     if isinstance(value, bool):
         return "oui" if value else "non"
     return canonical(value) or "(vide)"

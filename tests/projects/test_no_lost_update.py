@@ -96,7 +96,7 @@ def test_the_operation_s_cost(project, claire, paul):
     assert a.post(post, form_a | {"cout_total": "1200000"}).status_code == 302
     refused = b.post(post, form_b | {"cout_total": "950000"})
     page = _refused_by(refused, claire, "projet.cout")
-    assert '<td class="theirs">1200000,00</td>' in page and '<td class="yours">950000</td>' in page
+    assert '<td class="theirs">1\u202f200\u202f000</td>' in page and '<td class="yours">950\u202f000</td>' in page
     kept = form_fields(page, "cost-form")
     assert kept["cout_total"] == "950000"
     assert Project.objects.get(pk=project.pk).cout_total == Decimal("1200000")
