@@ -12,7 +12,8 @@ from django.utils.text import slugify
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
-from oasis.audit.services import record
+from oasis.audit.services import history, record
+from oasis.concurrency import read_token, refuse_if_changed
 from oasis.projects.models import CahierDesCharges
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
@@ -85,8 +86,38 @@ def parse_items(text: str, previous: list[dict[str, str]]) -> list[dict[str, str
     return items
 
 
-def save_regional(user: Any, region_code: str, data: RulesData) -> CahierDesCharges:
-    """Create or replace the région's rule set; audited with what it was before."""
+RULES_LABELS = {
+    "titre": "Intitulé",
+    "source": "Source",
+    "min_generalistes": "Médecins généralistes au minimum",
+    "min_auxiliaires": "Auxiliaires médicaux au minimum",
+    "salaries_moins_que_associes": "Moins de salariés que d'associés",
+    "items": "Exigences du projet de santé",
+}
+
+
+def _edited(cahier: CahierDesCharges | None) -> dict[str, Any]:
+    """The fields the form edits, as stored; all empty when the région has no rule set of its own."""
+    if cahier is None:
+        return dict.fromkeys(RULES_LABELS, "")
+    return {
+        "titre": cahier.titre,
+        "source": cahier.source,
+        "min_generalistes": cahier.min_generalistes,
+        "min_auxiliaires": cahier.min_auxiliaires,
+        "salaries_moins_que_associes": cahier.salaries_moins_que_associes,
+        "items": items_as_text(cahier),
+    }
+
+
+def rules_token(cahier: CahierDesCharges | None) -> str:
+    """What the form carries of the région's rule set as read (see ``oasis.concurrency``)."""
+    return read_token(_edited(cahier))
+
+
+def save_regional(user: Any, region_code: str, data: RulesData, read: str | None = None) -> CahierDesCharges:
+    """Create or replace the région's rule set; audited with what it was before. ``read`` (``rules_token`` of the
+    form's read) refuses to overwrite a rule set changed since with ``EditConflict``."""
     if not can_edit(user, region_code):
         raise NotAllowed(NOT_THE_REGIONS_ARS)
     region = Region.objects.filter(pk=region_code).first()
@@ -98,7 +129,22 @@ def save_regional(user: Any, region_code: str, data: RulesData) -> CahierDesChar
         if not 0 <= value <= MAX_MINIMUM:
             raise ValueError(MINIMUM_OUT_OF_BOUNDS.format(label=label, limit=MAX_MINIMUM, value=value))
     with transaction.atomic():
-        cahier = regional(region_code) or CahierDesCharges(region=region)
+        stored = CahierDesCharges.objects.select_for_update().filter(region_id=region_code).first()
+        refuse_if_changed(
+            read,
+            _edited(stored),
+            {
+                "titre": data.titre,
+                "source": data.source,
+                "min_generalistes": data.min_generalistes,
+                "min_auxiliaires": data.min_auxiliaires,
+                "salaries_moins_que_associes": data.salaries_moins_que_associes,
+                "items": data.items_text,
+            },
+            RULES_LABELS,
+            history(stored).filter(action="cahier_des_charges.modification") if stored is not None else [],
+        )
+        cahier = stored or CahierDesCharges(region=region)
         before = _snapshot(cahier) if cahier.pk else None
         cahier.items = parse_items(data.items_text, cahier.items if cahier.pk else _default_items())
         cahier.titre = data.titre.strip()[:200] or f"Cahier des charges de l'ARS {region.nom}"

@@ -39,6 +39,11 @@ class ProjectForm(forms.Form):
         return [code.strip().upper() for code in raw.replace(";", ",").split(",") if code.strip()]
 
 
+def _read() -> forms.CharField:
+    """The hidden field that carries what the form read of the record (``oasis.concurrency.read_token``)."""
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class MoveForm(forms.Form):
     to_stage = forms.CharField(max_length=30)
     reason = forms.CharField(label="Motif", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -52,6 +57,7 @@ class CommentForm(forms.Form):
 class NextActionForm(forms.Form):
     next_action = forms.CharField(label="Prochaine action", max_length=300, required=False)
     next_action_due = forms.DateField(label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    lu = _read()
 
 
 class PartnerForm(forms.Form):
@@ -77,6 +83,7 @@ class ActionForm(forms.Form):
     compte_rendu = forms.CharField(
         label="Compte rendu", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    lu = _read()
 
 
 def _amount(label: str, required: bool = False) -> forms.DecimalField:
@@ -105,6 +112,7 @@ class FundingLineForm(forms.Form):
 
 class CostForm(forms.Form):
     cout_total = _amount("Coût de l'opération (€ HT)")
+    lu = _read()
 
 
 class DocumentForm(forms.Form):
@@ -148,3 +156,4 @@ class CahierForm(forms.Form):
         "libellé ne change pas.",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    lu = _read()

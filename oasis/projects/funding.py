@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from oasis.audit.services import record
+from oasis.audit.services import history, record
+from oasis.concurrency import read_token, refuse_if_changed
 from oasis.connectors.enums import AideStatus
 from oasis.connectors.models import Aide
 from oasis.core.aci import AciResult, AciRules, simulate
@@ -255,8 +256,27 @@ def _line_state(line: FundingLine) -> dict[str, Any]:
     }
 
 
-def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None = None) -> FundingLine:
-    """Add a line (``line_id`` None) or change one; the audit keeps the amounts before and after."""
+LINE_FIELDS = ("objet", "demande", "demande_le", "accorde", "accorde_le", "verse", "verse_le")
+LINE_LABELS = {
+    "tool": "Outil financier",
+    "objet": "Objet",
+    "demande": "Montant demandé (€)",
+    "demande_le": "Demandé le",
+    "accorde": "Montant accordé (€)",
+    "accorde_le": "Accordé le",
+    "verse": "Montant versé (€)",
+    "verse_le": "Versé le",
+}
+
+
+def line_token(line: FundingLine) -> str:
+    """What a line's edit form carries of it as read (see ``oasis.concurrency``)."""
+    return read_token({"tool": line.tool_id, **{name: getattr(line, name) for name in LINE_FIELDS}})
+
+
+def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None = None, read: str | None = None) -> FundingLine:
+    """Add a line (``line_id`` None) or change one; the audit keeps the amounts before and after. ``read``
+    (``line_token`` of the form's read) refuses to overwrite a line changed since with ``EditConflict``."""
     require_edit(user, project)
     tool = _check(entry)
     with transaction.atomic():
@@ -264,12 +284,20 @@ def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None
             line = FundingLine(project=project)
             before = None
         else:
-            found = project.funding.select_related("tool").filter(pk=line_id).first()
+            found = project.funding.select_for_update().select_related("tool").filter(pk=line_id).first()
             if found is None:
                 raise ValueError(LINE_NOT_FOUND)
+            refuse_if_changed(
+                read,
+                {"tool": found.tool_id, **{name: getattr(found, name) for name in LINE_FIELDS}},
+                {"tool": tool.pk, **{name: getattr(entry, name) for name in LINE_FIELDS}},
+                LINE_LABELS,
+                history(project).filter(action="projet.financement", details__ligne=found.pk),
+                {"tool": list(FundingTool.objects.filter(pk__in=[found.tool_id, tool.pk]).values_list("pk", "nom"))},
+            )
             line, before = found, _line_state(found)
         line.tool = tool
-        for name in ("objet", "demande", "demande_le", "accorde", "accorde_le", "verse", "verse_le"):
+        for name in LINE_FIELDS:
             setattr(line, name, getattr(entry, name))
         line.save()
         record(user, "projet.financement", project, {"ligne": line.pk, "avant": before, "apres": _line_state(line)})
@@ -286,17 +314,35 @@ def remove_line(user: Any, project: Project, line_id: int) -> None:
         line.delete()
 
 
-def set_cost(user: Any, project: Project, cost: Decimal | None) -> None:
+COST_LABELS = {"cout_total": "Coût de l'opération (€ HT)"}
+
+
+def cost_token(project: Project) -> str:
+    """What the cost's form carries of the project as read (see ``oasis.concurrency``)."""
+    return read_token({"cout_total": project.cout_total})
+
+
+def set_cost(user: Any, project: Project, cost: Decimal | None, read: str | None = None) -> None:
+    """Set the operation's cost; ``read`` (``cost_token`` of the form's read) refuses to overwrite a cost changed
+    since with ``EditConflict``."""
     require_edit(user, project)
     if cost is not None and cost < 0:
         raise ValueError(NEGATIVE_COST)
     with transaction.atomic():
+        stored = Project.objects.select_for_update().get(pk=project.pk)
+        refuse_if_changed(
+            read,
+            {"cout_total": stored.cout_total},
+            {"cout_total": cost},
+            COST_LABELS,
+            history(project).filter(action="projet.cout"),
+        )
         record(
             user,
             "projet.cout",
             project,
             {
-                "avant": _amount(project.cout_total),
+                "avant": _amount(stored.cout_total),
                 "apres": _amount(cost),
             },
         )

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from oasis.audit.services import record
+from oasis.audit.services import history, record
+from oasis.concurrency import Row, digest, display_name, last_writer, moment, side_by_side
 from oasis.diagnostics.services import Diagnosis
 from oasis.formatting import date_longue, fr_number
 from oasis.projects import notifications, perms
@@ -31,6 +33,15 @@ UNKNOWN_SECTION = "Rubrique inconnue du projet de santé : {keys}."
 SECTION_TOO_LONG = "Rubrique trop longue ({limit} caractères au plus) : {titles}."
 NO_DRAFT = "Aucun brouillon à soumettre : enregistrez d'abord le projet de santé."
 INCOMPLETE = "Complétez avant de soumettre : {titles}."
+DRAFT_SAVED = "Brouillon enregistré (version {numero})."
+SUBMITTED_MEANWHILE = (
+    "La version {read} a été soumise entre-temps : vos modifications ouvrent le brouillon de la version {numero}."
+)
+SECTIONS_CONFLICT = (
+    "Rien n'est perdu, mais ces rubriques ont été modifiées entre-temps par quelqu'un d'autre : {titles}. Votre texte "
+    "y est gardé, à côté du sien : fusionnez-les puis enregistrez à nouveau. Les autres rubriques sont enregistrées."
+)
+SECTION_CHANGED_BY = "Modifiée entre-temps par {by} le {at}."
 
 
 @dataclass(frozen=True)
@@ -83,26 +94,112 @@ def _clean(sections: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def save_draft(user: Any, project: Project, sections: Mapping[str, str]) -> ProjetDeSante:
-    """Save the text as the open draft, opening the next version's draft if the last one was submitted."""
+@dataclass(frozen=True)
+class SectionConflict:
+    """A section the user changed while someone else changed it too: their text, the user's, who and when."""
+
+    section: Section
+    theirs: str
+    yours: str
+    by: str
+    at: datetime | None
+
+    @property
+    def rows(self) -> list[Row]:
+        return side_by_side(self.theirs, self.yours)
+
+    @property
+    def changed_by(self) -> str:
+        return SECTION_CHANGED_BY.format(by=self.by, at=moment(self.at))
+
+
+class DraftConflict(ValueError):
+    """Some sections were changed by someone else since the user read them: those keep the other's text, the others
+    are saved; ``conflicts`` carries both texts for the user to merge."""
+
+    def __init__(self, draft: ProjetDeSante | None, conflicts: list[SectionConflict]) -> None:
+        self.draft, self.conflicts = draft, conflicts
+        super().__init__(SECTIONS_CONFLICT.format(titles=", ".join(c.section.titre for c in conflicts)))
+
+
+def read_digests(version: ProjetDeSante | None) -> dict[str, str]:
+    """What a form carries of each section as read, for the three-way merge of ``save_draft``."""
+    texts = version.sections if version is not None else {}
+    return {key: digest(texts.get(key, "")) for key in SECTION_KEYS}
+
+
+def next_draft_numero(version: ProjetDeSante | None) -> int:
+    """The version a save would write: the open draft, or the one after the last submitted version."""
+    if version is None:
+        return 1
+    return version.numero if version.status == ProjetDeSanteStatus.BROUILLON else version.numero + 1
+
+
+def _merge(
+    cleaned: dict[str, str], stored: Mapping[str, str], read: Mapping[str, str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """Three-way merge per section of the user's text, the stored text and the digest of the text the user read:
+    a section the user left as read keeps the stored text; one that only the user changed takes the user's; one
+    changed on both sides differently is a conflict and keeps the stored text. Without digests, the user's text."""
+    merged: dict[str, str] = {}
+    conflicts: list[str] = []
+    for key in SECTION_KEYS:
+        mine, theirs = cleaned[key], str(stored.get(key, ""))
+        base = None if read is None else read.get(key)
+        if base is None or mine == theirs or digest(theirs) == base:
+            merged[key] = mine
+        elif digest(mine) == base:
+            merged[key] = theirs
+        else:
+            merged[key], conflicts = theirs, [*conflicts, key]
+    return merged, conflicts
+
+
+def _section_writer(project: Project, key: str, latest: ProjetDeSante) -> tuple[str, datetime | None]:
+    """Who saved this section last, and when, from the audit; the version's last writer otherwise."""
+    saves = history(project).filter(action="projet.projet_de_sante.brouillon")[:200]
+    found = last_writer(event for event in saves if key in event.details.get("rubriques", []))
+    if found[1] is not None:
+        return found
+    return display_name(latest.updated_by), latest.updated_at
+
+
+def save_draft(user: Any, project: Project, sections: Mapping[str, str], read: Mapping[str, str] | None = None) -> ProjetDeSante:
+    """Save the text as the open draft, opening the next version's draft if the last one was submitted.
+
+    ``read``: the digest of each section as the user read it (``read_digests``). Sections the user did not change keep
+    the text someone else saved meanwhile; sections changed on both sides are not written: the other sections are
+    saved, then ``DraftConflict`` names them with both texts. Without ``read``, the user's text is written whole."""
     if not perms.can_write_projet_de_sante(user, project):
         raise NotAllowed(NOT_WRITER)
     cleaned = _clean(sections)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time per project
-        draft = project.projet_de_sante.filter(status=ProjetDeSanteStatus.BROUILLON).first()
-        if draft is None:
-            numero = (project.projet_de_sante.aggregate(n=Max("numero"))["n"] or 0) + 1
-            draft = ProjetDeSante(project=project, numero=numero)
-            before: dict[str, str] = {}
+        latest = project.projet_de_sante.select_related("updated_by").order_by("-numero").first()
+        before: dict[str, str] = dict(latest.sections) if latest is not None else {}
+        merged, conflicting = _merge(cleaned, before, read if latest is not None else None)
+        changed = [key for key in SECTION_KEYS if merged[key] != before.get(key, "")]
+        conflicts = [
+            SectionConflict(section, merged[section.key], cleaned[section.key], *_section_writer(project, section.key, latest))
+            for section in SECTIONS
+            if section.key in conflicting and latest is not None
+        ]
+        draft = latest if latest is not None and latest.status == ProjetDeSanteStatus.BROUILLON else None
+        if conflicts and not changed:
+            raise_after: DraftConflict | None = DraftConflict(draft, conflicts)
         else:
-            before = dict(draft.sections)
-        draft.sections = cleaned
-        draft.updated_by = user
-        draft.updated_at = timezone.now()
-        draft.save()
-        changed = [key for key in SECTION_KEYS if cleaned[key] != before.get(key, "")]
-        record(user, "projet.projet_de_sante.brouillon", project, {"version": draft.numero, "rubriques": changed})
+            if draft is None:
+                numero = (project.projet_de_sante.aggregate(n=Max("numero"))["n"] or 0) + 1
+                draft = ProjetDeSante(project=project, numero=numero)
+            draft.sections = merged
+            draft.updated_by = user
+            draft.updated_at = timezone.now()
+            draft.save()
+            record(user, "projet.projet_de_sante.brouillon", project, {"version": draft.numero, "rubriques": changed})
+            raise_after = DraftConflict(draft, conflicts) if conflicts else None
+    if raise_after is not None:
+        raise raise_after
+    assert draft is not None
     return draft
 
 

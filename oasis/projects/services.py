@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
-from oasis.audit.services import record
+from oasis.audit.services import history, record
+from oasis.concurrency import read_token, refuse_if_changed
 from oasis.projects import notifications, perms
+from oasis.projects.enums import ActionKind
 from oasis.projects.models import (
     Action,
     ChecklistAnswer,
@@ -125,15 +127,33 @@ def open_project(
     return project
 
 
-def set_next_action(user: Any, project: Project, text: str, due: date | None) -> None:
+NEXT_ACTION_LABELS = {"next_action": "Prochaine action", "next_action_due": "Échéance"}
+
+
+def next_action_token(project: Project) -> str:
+    """What the next action's form carries of the project as read (see ``oasis.concurrency``)."""
+    return read_token({"next_action": project.next_action, "next_action_due": project.next_action_due})
+
+
+def set_next_action(user: Any, project: Project, text: str, due: date | None, read: str | None = None) -> None:
+    """Set the next action; ``read`` (``next_action_token`` of the form's read) refuses to overwrite a next action
+    changed since with ``EditConflict``."""
     require_edit(user, project)
     with transaction.atomic():
+        stored = Project.objects.select_for_update().get(pk=project.pk)
+        refuse_if_changed(
+            read,
+            {"next_action": stored.next_action, "next_action_due": stored.next_action_due},
+            {"next_action": text, "next_action_due": due},
+            NEXT_ACTION_LABELS,
+            history(project).filter(action="projet.prochaine_action"),
+        )
         record(
             user,
             "projet.prochaine_action",
             project,
             {
-                "avant": [project.next_action, project.next_action_due.isoformat() if project.next_action_due else None],
+                "avant": [stored.next_action, stored.next_action_due.isoformat() if stored.next_action_due else None],
                 "apres": [text, due.isoformat() if due else None],
             },
         )
@@ -175,8 +195,28 @@ def remove_member(user: Any, project: Project, member_id: int) -> None:
         member.delete()
 
 
-def set_checklist(user: Any, project: Project, met_codes: set[str], comments: dict[str, str]) -> None:
-    """Record which items of the cahier des charges the projet de santé meets."""
+def _checklist_values(project: Project, items: list[dict[str, str]]) -> dict[str, Any]:
+    """The checklist's fields as stored: per requirement, met or not and its precision."""
+    answers = {answer.code: answer for answer in project.checklist.all()}
+    values: dict[str, Any] = {}
+    for item in items:
+        answer = answers.get(item["code"])
+        values[f"met-{item['code']}"] = bool(answer and answer.met)
+        values[f"comment-{item['code']}"] = answer.comment if answer else ""
+    return values
+
+
+def checklist_token(project: Project) -> str:
+    """What the checklist's form carries of the answers as read (see ``oasis.concurrency``)."""
+    from oasis.projects.conformity import cahier_for
+
+    cahier = cahier_for(project)
+    return read_token(_checklist_values(project, cahier.items)) if cahier is not None else ""
+
+
+def set_checklist(user: Any, project: Project, met_codes: set[str], comments: dict[str, str], read: str | None = None) -> None:
+    """Record which items of the cahier des charges the projet de santé meets. ``read`` (``checklist_token`` of the
+    form's read) refuses to overwrite answers changed since with ``EditConflict``."""
     from oasis.projects.conformity import NO_RULES, cahier_for
 
     require_edit(user, project)
@@ -185,6 +225,20 @@ def set_checklist(user: Any, project: Project, met_codes: set[str], comments: di
         raise ValueError(NO_RULES)
     codes = [item["code"] for item in cahier.items]
     with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time per project
+        labels = {f"met-{item['code']}": item["libelle"] for item in cahier.items} | {
+            f"comment-{item['code']}": f"Précision : {item['libelle']}" for item in cahier.items
+        }
+        yours = {f"met-{code}": code in met_codes for code in codes} | {
+            f"comment-{code}": comments.get(code, "")[:500] for code in codes
+        }
+        refuse_if_changed(
+            read,
+            _checklist_values(project, cahier.items),
+            yours,
+            labels,
+            history(project).filter(action="projet.cahier_des_charges"),
+        )
         before = {a.code: a.met for a in project.checklist.all()}
         for code in codes:
             ChecklistAnswer.objects.update_or_create(
@@ -267,14 +321,33 @@ def log_action(user: Any, project: Project, entry: ActionEntry) -> Action:
     return action
 
 
-def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry) -> Action:
+ACTION_FIELDS = ("kind", "date", "objet", "participants", "compte_rendu")
+ACTION_LABELS = {"kind": "Type", "date": "Date", "objet": "Objet", "participants": "Participants", "compte_rendu": "Compte rendu"}
+
+
+def action_token(action: Action) -> str:
+    """What an action's edit form carries of it as read (see ``oasis.concurrency``)."""
+    return read_token({field: getattr(action, field) for field in ACTION_FIELDS})
+
+
+def edit_action(user: Any, project: Project, action_id: int, entry: ActionEntry, read: str | None = None) -> Action:
+    """Change an action; ``read`` (``action_token`` of the form's read) refuses to overwrite an action changed since
+    with ``EditConflict``."""
     require_edit(user, project)
-    action = project.actions.filter(pk=action_id).first()
-    if action is None:
+    if not project.actions.filter(pk=action_id).exists():
         raise ValueError(ACTION_NOT_FOUND)
-    fields = ("kind", "date", "objet", "participants", "compte_rendu")
-    before = {field: str(getattr(action, field)) for field in fields}
+    fields = ACTION_FIELDS
     with transaction.atomic():
+        action = project.actions.select_for_update().get(pk=action_id)
+        refuse_if_changed(
+            read,
+            {field: getattr(action, field) for field in fields},
+            {field: getattr(entry, field) for field in fields},
+            ACTION_LABELS,
+            history(project).filter(action__in=["projet.action.modification", "projet.action.ajout"], details__action=action.pk),
+            {"kind": ActionKind.choices},
+        )
+        before = {field: str(getattr(action, field)) for field in fields}
         for field in fields:
             value = getattr(entry, field)
             setattr(action, field, value.strip() if isinstance(value, str) else value)

@@ -78,6 +78,7 @@ class CandidateForm(forms.Form):
     disponible_le = forms.DateField(label="Disponible à partir du", required=False, **DATE)  # type: ignore[arg-type]
     consentement_communication = forms.BooleanField(label="Accepte de recevoir les présentations de projets", required=False)
     notes = forms.CharField(label="Notes", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lu = forms.CharField(required=False, widget=forms.HiddenInput)  # the file as read (oasis.concurrency.read_token)
 
     def territories(self) -> list[str]:
         raw = self.cleaned_data.get("territoires_preferes") or ""

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
+from oasis.concurrency import EditConflict
 from oasis.connectors.enums import Connector
 from oasis.connectors.runs import last_success
 from oasis.projects import carriers, dashboard, documents, funding, perms
@@ -36,8 +37,10 @@ from oasis.projects.forms import (
 )
 from oasis.projects.models import Project
 from oasis.projects.services import (
+    ACTION_FIELDS,
     ActionEntry,
     NotAllowed,
+    action_token,
     add_contact,
     add_partner,
     edit_action,
@@ -49,18 +52,28 @@ from oasis.projects.services import (
     revoke_guest,
 )
 from oasis.www.downloads import csv_table
-from oasis.www.messages import confirmed, form_errors
+from oasis.www.messages import confirmed, form_errors, kept_input
 from oasis.www.projects_views import _project
 
 
 def _apply(
-    request: HttpRequest, project: Project, change: Callable[[], object], page: str, done: str = "Modification enregistrée."
+    request: HttpRequest,
+    project: Project,
+    change: Callable[[], object],
+    page: str,
+    done: str = "Modification enregistrée.",
+    on_conflict: Callable[[EditConflict], HttpResponse] | None = None,
 ) -> HttpResponse:
-    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused."""
+    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused
+    (``on_conflict``: the page drawn again with the user's input when the record changed since it was read)."""
     try:
         change()
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        if on_conflict is None:
+            raise
+        return on_conflict(conflict)
     except ValueError as error:
         return PAGES[page](request, project, error=str(error))
     return confirmed(request, done, redirect(f"project_{page}", project.pk))
@@ -224,10 +237,23 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     action = project.actions.filter(pk=action_id).first()
     if action is None:
         return HttpResponse("Action introuvable.", status=404, content_type="text/plain; charset=utf-8")
-    form = ActionForm(request.POST or None, initial={f: getattr(action, f) for f in ActionForm.base_fields})
+    initial = {field: getattr(action, field) for field in ACTION_FIELDS} | {"lu": action_token(action)}
+    form = ActionForm(request.POST or None, initial=initial)
+
+    def conflicted(conflict: EditConflict) -> HttpResponse:
+        kept = ActionForm(kept_input(request, conflict))
+        kept.is_valid()
+        context = {"project": project, "tab": "partners", "form": kept, "action": action}
+        return render(request, "www/action_form.html", context | {"error": str(conflict), "conflict": conflict}, status=409)
+
     if request.method == "POST" and form.is_valid():
         return _apply(
-            request, project, lambda: edit_action(request.user, project, action_id, _entry(form)), "partners", "Action modifiée."
+            request,
+            project,
+            lambda: edit_action(request.user, project, action_id, _entry(form), form.cleaned_data["lu"]),
+            "partners",
+            "Action modifiée.",
+            conflicted,
         )
     return render(
         request,
@@ -247,8 +273,32 @@ def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse
 # --- Funding plan and financial tools -------------------------------------------------------------------------------
 
 
-def _funding_page(request: HttpRequest, project: Project, error: str = "", line_form: Any = None) -> HttpResponse:
+def _line_values(line: Any, posted: Any = None, token: str = "") -> dict[str, str]:
+    """What a line's edit form shows: the stored line as read, or the user's input kept after a conflict."""
+    if posted is not None:
+        return {name: posted.get(name, "") for name in funding.LINE_FIELDS} | {"lu": token}
+    shown = {}
+    for name in funding.LINE_FIELDS:
+        value = getattr(line, name)
+        shown[name] = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
+    return shown | {"lu": funding.line_token(line)}
+
+
+def _funding_page(
+    request: HttpRequest,
+    project: Project,
+    error: str = "",
+    line_form: Any = None,
+    cost_form: CostForm | None = None,
+    conflict: EditConflict | None = None,
+    line_id: int | None = None,
+) -> HttpResponse:
+    """The funding plan; after a conflict, the user's input kept in the form of the cost or of line ``line_id``."""
     lines = list(project.funding.select_related("tool"))
+    for line in lines:
+        edited = conflict is not None and line.pk == line_id
+        line.edit = _line_values(line, request.POST if edited else None, conflict.token if edited and conflict else "")  # type: ignore[attr-defined]
+        line.conflict = conflict if edited else None  # type: ignore[attr-defined]
     facts, tools = funding.mobilisable_tools(project)
     return render(
         request,
@@ -263,10 +313,11 @@ def _funding_page(request: HttpRequest, project: Project, error: str = "", line_
             "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_edit": perms.can_edit(request.user, project),
             "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools]),
-            "cost_form": CostForm(initial={"cout_total": project.cout_total}),
+            "cost_form": cost_form or CostForm(initial={"cout_total": project.cout_total, "lu": funding.cost_token(project)}),
+            "cost_conflict": conflict if cost_form is not None else None,
             "error": error,
         },
-        status=400 if error else 200,
+        status=409 if conflict else 400 if error else 200,
     )
 
 
@@ -286,9 +337,12 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
     return _apply(
         request,
         project,
-        lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]),
+        lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"], form.cleaned_data["lu"]),
         "funding",
         "Coût de l'opération enregistré.",
+        lambda conflict: _funding_page(
+            request, _project(request, pk), str(conflict), cost_form=CostForm(kept_input(request, conflict)), conflict=conflict
+        ),
     )
 
 
@@ -305,9 +359,10 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
     return _apply(
         request,
         project,
-        lambda: funding.save_line(request.user, project, entry, line_id),
+        lambda: funding.save_line(request.user, project, entry, line_id, request.POST.get("lu")),
         "funding",
         "Ligne du plan enregistrée.",
+        lambda conflict: _funding_page(request, project, str(conflict), conflict=conflict, line_id=line_id),
     )
 
 

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from oasis.concurrency import EditConflict
 from oasis.projects import cahiers
 from oasis.projects.forms import CahierForm
 from oasis.projects.models import CahierDesCharges
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
-from oasis.www.messages import confirmed, form_errors
+from oasis.www.messages import confirmed, form_errors, kept_input
 
 
 @login_required
@@ -38,7 +39,13 @@ def _initial(cahier: CahierDesCharges | None, region: Region) -> dict[str, objec
     }
 
 
-def _page(request: HttpRequest, region: Region, form: CahierForm | None = None, error: str = "") -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    region: Region,
+    form: CahierForm | None = None,
+    error: str = "",
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
     cahier = cahiers.regional(region.pk)
     can_edit = cahiers.can_edit(request.user, region.pk)
     context = {
@@ -46,10 +53,12 @@ def _page(request: HttpRequest, region: Region, form: CahierForm | None = None, 
         "cahier": cahier,
         "applied": cahier or cahiers.national_default(),
         "can_edit": can_edit,
-        "form": form or (CahierForm(initial=_initial(cahier, region)) if can_edit else None),
+        "form": form
+        or (CahierForm(initial=_initial(cahier, region) | {"lu": cahiers.rules_token(cahier)}) if can_edit else None),
         "error": error,
+        "conflict": conflict,
     }
-    return render(request, "www/cahiers/detail.html", context, status=400 if error else 200)
+    return render(request, "www/cahiers/detail.html", context, status=409 if conflict else 400 if error else 200)
 
 
 @login_required
@@ -76,9 +85,11 @@ def cahier_save(request: HttpRequest, region_code: str) -> HttpResponse:
         items_text=data["items"],
     )
     try:
-        cahiers.save_regional(request.user, region.pk, rules)
+        cahiers.save_regional(request.user, region.pk, rules, data["lu"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        return _page(request, region, CahierForm(kept_input(request, conflict)), str(conflict), conflict)
     except ValueError as error:
         return _page(request, region, form, str(error))
     return confirmed(request, f"Cahier des charges de la région {region.nom} enregistré.", redirect("cahier_detail", region.pk))

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
+from oasis.audit.services import history
 from oasis.committees import services
 from oasis.committees.files import project_file
 from oasis.committees.forms import DecisionForm, SessionForm
 from oasis.committees.models import AgendaItem, Session, SessionStatus
+from oasis.concurrency import EditConflict, read_token, refuse_if_record_changed
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
 from oasis.www.downloads import pdf_file
@@ -101,11 +104,28 @@ def committee_create(request: HttpRequest) -> HttpResponse:
     return render(request, "www/committees/form.html", context, status=400 if form.errors else 200)
 
 
+DECISION_LABELS = {"decision": "Décision", "reasons": "Motifs", "derogation": "Dérogation au cahier des charges"}
+
+
+def _decision_edited(item: AgendaItem) -> dict[str, str]:
+    """The fields of an item's decision form, as stored."""
+    return {"decision": item.decision, "reasons": item.reasons, "derogation": item.derogation}
+
+
 @login_required
-def committee_detail(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
+def committee_detail(
+    request: HttpRequest, pk: int, error: str = "", conflict: EditConflict | None = None, item_id: int | None = None
+) -> HttpResponse:
+    """The session; after a decision refused as changed meanwhile (``conflict``), item ``item_id``'s form keeps the
+    input beside what is stored."""
     session = _session(request, pk)
     manage = services.can_manage(request.user, session)
     items = list(services.readable_items(request.user, session).select_related("project__commune_principale"))
+    for item in items:
+        edited = conflict is not None and item.pk == item_id
+        item.form = {name: request.POST.get(name, "") for name in DECISION_LABELS} if edited else _decision_edited(item)  # type: ignore[attr-defined]
+        item.read = conflict.token if edited and conflict else read_token(_decision_edited(item))  # type: ignore[attr-defined]
+        item.conflict = conflict if edited else None  # type: ignore[attr-defined]
     context = {
         "session": session,
         "items": items,
@@ -118,7 +138,7 @@ def committee_detail(request: HttpRequest, pk: int, error: str = "") -> HttpResp
         "decision_form": DecisionForm(),
         "error": error,
     }
-    return render(request, "www/committees/detail.html", context, status=400 if error else 200)
+    return render(request, "www/committees/detail.html", context, status=409 if conflict else 400 if error else 200)
 
 
 def _apply(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
@@ -163,12 +183,34 @@ def committee_decide(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
     if not form.is_valid():
         return committee_detail(request, pk, error=form_errors(form))
     data = form.cleaned_data
-    return _apply(
-        request,
-        pk,
-        lambda s: services.record_decision(request.user, s, item_id, data["decision"], data["reasons"], data["derogation"]),
-        "Décision enregistrée.",
-    )
+
+    def decide(session: Session) -> None:
+        # committees/services.py is another engineer's to change: the check runs here, in the transaction that
+        # records the decision, the item's row locked until then.
+        with transaction.atomic():
+            project_id = session.items.filter(pk=item_id).values_list("project_id", flat=True).first()
+            refuse_if_record_changed(
+                AgendaItem.objects.filter(session=session),
+                item_id,
+                request.POST.get("lu"),
+                _decision_edited,
+                {name: data[name] for name in DECISION_LABELS},
+                DECISION_LABELS,
+                history(session).filter(action="comite.decision", details__projet=project_id),
+                {"decision": DecisionForm.base_fields["decision"].choices},  # type: ignore[attr-defined]
+            )
+            services.record_decision(request.user, session, item_id, data["decision"], data["reasons"], data["derogation"])
+
+    session = _session(request, pk)
+    try:
+        decide(session)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        return committee_detail(request, pk, error=str(conflict), conflict=conflict, item_id=item_id)
+    except ValueError as error:
+        return committee_detail(request, pk, error=str(error))
+    return confirmed(request, "Décision enregistrée.", redirect("committee_detail", session.pk))
 
 
 @login_required

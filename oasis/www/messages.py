@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+from oasis.concurrency import EditConflict
 
 
 def form_errors(form: Any) -> str:
@@ -20,3 +22,11 @@ def confirmed(request: HttpRequest, text: str, response: HttpResponse) -> HttpRe
     """The response after a save, with the confirmation the next page shows (« Projet créé. »)."""
     messages.success(request, text)
     return response
+
+
+def kept_input(request: HttpRequest, conflict: EditConflict) -> QueryDict:
+    """The user's input as posted, to draw the form again after a conflict, carrying what is now stored as read:
+    saving it again, knowing the other's change, is accepted."""
+    data = request.POST.copy()
+    data["lu"] = conflict.token
+    return data

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from oasis.audit.services import history
+from oasis.concurrency import EditConflict
 from oasis.pdf import PdfUnavailable, html_to_pdf
 from oasis.projects import perms
 from oasis.projects.conformity import NO_RULES, evaluate
@@ -25,14 +26,16 @@ from oasis.projects.services import (
     NotAllowed,
     add_comment,
     add_member,
+    checklist_token,
     create_project,
+    next_action_token,
     remove_member,
     set_checklist,
     set_next_action,
 )
 from oasis.projects.stages import InvalidTransition, allowed_moves, move, time_per_stage
 from oasis.references.annuaire import RppsCheck, check_all
-from oasis.www.messages import confirmed
+from oasis.www.messages import confirmed, kept_input
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -97,7 +100,19 @@ def _team_with_checks(project: Project) -> list[tuple[Any, RppsCheck | None]]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    return _detail_page(request, _project(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest,
+    project: Project,
+    action_form: NextActionForm | None = None,
+    error: str = "",
+    conflict: EditConflict | None = None,
+    checklist_conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """The project's page; after a refused next action (``conflict``) or checklist (``checklist_conflict``), with the
+    user's input kept in its form and what changed."""
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
     served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
@@ -127,11 +142,32 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": MemberStatus.choices,
             "move_form": MoveForm(),
             "comment_form": CommentForm(),
-            "action_form": NextActionForm(
-                initial={"next_action": project.next_action, "next_action_due": project.next_action_due}
+            "action_form": action_form
+            or NextActionForm(
+                initial={
+                    "next_action": project.next_action,
+                    "next_action_due": project.next_action_due,
+                    "lu": next_action_token(project),
+                }
             ),
+            "error": error,
+            "conflict": conflict,
+            "checklist_conflict": checklist_conflict,
+            "checklist_rows": _checklist_rows(request, conformity, checklist_conflict),
+            "checklist_read": checklist_conflict.token if checklist_conflict else checklist_token(project),
         },
+        status=409 if conflict or checklist_conflict else 400 if error else 200,
     )
+
+
+def _checklist_rows(request: HttpRequest, conformity: Any, conflict: EditConflict | None) -> list[tuple[Any, bool, str]]:
+    """Each requirement with what its form shows: the answer as stored, or the user's input after a conflict."""
+    if conformity is None:
+        return []
+    if conflict is None:
+        return [(check, check.met, check.detail) for check in conformity.checks]
+    met = set(request.POST.getlist("met"))
+    return [(check, check.code in met, request.POST.get(f"comment-{check.code}", check.detail)) for check in conformity.checks]
 
 
 @login_required
@@ -172,9 +208,14 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Échéance invalide.", status=400, content_type="text/plain; charset=utf-8")
     try:
-        set_next_action(request.user, project, form.cleaned_data["next_action"], form.cleaned_data["next_action_due"])
+        data = form.cleaned_data
+        set_next_action(request.user, project, data["next_action"], data["next_action_due"], data["lu"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        project.refresh_from_db()
+        kept = NextActionForm(kept_input(request, conflict))
+        return _detail_page(request, project, action_form=kept, error=str(conflict), conflict=conflict)
     return confirmed(request, "Prochaine action enregistrée.", redirect("project_detail", project.pk))
 
 
@@ -217,9 +258,11 @@ def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     met = set(request.POST.getlist("met"))
     comments = {key[len("comment-") :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith("comment-")}
     try:
-        set_checklist(request.user, project, met, comments)
+        set_checklist(request.user, project, met, comments, request.POST.get("lu"))
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        return _detail_page(request, project, error=str(conflict), checklist_conflict=conflict)
     except ValueError as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     return confirmed(request, "Cahier des charges enregistré.", redirect("project_detail", project.pk))

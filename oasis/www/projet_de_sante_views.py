@@ -39,15 +39,28 @@ def _sections(texts: dict[str, str]) -> list[tuple[pds.Section, str]]:
     return [(section, texts.get(section.key, "")) for section in pds.SECTIONS]
 
 
-def _page(request: HttpRequest, project: Project, error: str = "", texts: dict[str, str] | None = None) -> HttpResponse:
-    """The tab: the newest readable version, as a form for those who write (``texts``: what they sent back)."""
+def _page(
+    request: HttpRequest,
+    project: Project,
+    error: str = "",
+    texts: dict[str, str] | None = None,
+    read: dict[str, str] | None = None,
+    conflicts: tuple[pds.SectionConflict, ...] = (),
+) -> HttpResponse:
+    """The tab: the newest readable version, as a form for those who write (``texts``: what they sent back, ``read``:
+    the digests of the text they had read, kept so that a second try merges with what others saved meanwhile;
+    ``conflicts``: the sections to merge, the user's text kept in them)."""
     can_write = perms.can_write_projet_de_sante(request.user, project)
     versions = list(_readable(request, project))
     shown = versions[0] if versions else None
     if texts is None:
         texts = dict(shown.sections) if shown is not None else {}
+    if read is None:
+        read = pds.read_digests(shown)
+    texts |= {conflict.section.key: conflict.yours for conflict in conflicts}  # what is now stored, but their own text
     if can_write and request.GET.get("diagnostic") and not texts.get("besoins", "").strip():
         texts["besoins"] = pds.needs_from_diagnosis(cached_diagnosis(commune_set(project.served_codes())))
+    by_key = {conflict.section.key: conflict for conflict in conflicts}
     return render(
         request,
         "www/projet_de_sante.html",
@@ -57,13 +70,15 @@ def _page(request: HttpRequest, project: Project, error: str = "", texts: dict[s
             "can_write": can_write,
             "version": shown,
             "sections": _sections(texts),
+            "fields": [(section, text, read.get(section.key, ""), by_key.get(section.key)) for section, text in _sections(texts)],
+            "writes_version": pds.next_draft_numero(shown),
             "versions": versions,
             "team": project.team.all(),
             "served_codes": ",".join(project.served_codes()),
             "max_chars": pds.MAX_SECTION_CHARS,
             "error": error,
         },
-        status=400 if error else 200,
+        status=409 if conflicts else 400 if error else 200,
     )
 
 
@@ -72,22 +87,33 @@ def projet_de_sante(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _project(request, pk))
 
 
+def _posted_read(request: HttpRequest) -> dict[str, str] | None:
+    """The digests the form carried; None from a client that sent none (it writes its text whole)."""
+    read = {key: request.POST[f"lu-{key}"] for key in pds.SECTION_KEYS if f"lu-{key}" in request.POST}
+    return read or None
+
+
 @login_required
 @require_POST
 def projet_de_sante_save(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     texts = {key: request.POST.get(key, "") for key in pds.SECTION_KEYS}
+    read = _posted_read(request)
     try:
-        draft = pds.save_draft(request.user, project, texts)
+        draft = pds.save_draft(request.user, project, texts, read)
         if request.POST.get("action") == "soumettre":
             version = pds.submit(request.user, project)
             done = f"Projet de santé soumis (version {version.numero}) : ceux qui suivent le projet sont prévenus."
         else:
-            done = f"Brouillon enregistré (version {draft.numero})."
+            done = pds.DRAFT_SAVED.format(numero=draft.numero)
+        if request.POST.get("version", "").isdigit() and int(request.POST["version"]) < draft.numero:
+            done += " " + pds.SUBMITTED_MEANWHILE.format(read=request.POST["version"], numero=draft.numero)
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
+    except pds.DraftConflict as conflict:
+        return _page(request, project, error=str(conflict), conflicts=tuple(conflict.conflicts))
     except ValueError as error:
-        return _page(request, project, error=str(error), texts=texts)
+        return _page(request, project, error=str(error), texts=texts, read=read)
     return confirmed(request, done, redirect("projet_de_sante", project.pk))
 
 

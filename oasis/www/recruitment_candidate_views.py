@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from oasis.audit.services import history
+from oasis.concurrency import EditConflict, read_token, refuse_if_record_changed
 from oasis.recruitment import matching, perms
 from oasis.recruitment.candidates import (
     CandidateData,
@@ -25,12 +29,13 @@ from oasis.recruitment.candidates import (
     update_candidate,
     view_candidate,
 )
-from oasis.recruitment.enums import Mode, Profession
+from oasis.recruitment.common import NotAllowed
+from oasis.recruitment.enums import Mode, Profession, Situation
 from oasis.recruitment.forms import AgreementForm, CandidateForm, EraseForm, MovePlacementForm, NewCandidateForm, VisitForm
 from oasis.recruitment.models import AidScheme, Candidate
 from oasis.recruitment.schemes import eligible_schemes
 from oasis.references.annuaire import check
-from oasis.www.messages import confirmed
+from oasis.www.messages import confirmed, kept_input
 from oasis.www.recruitment_views import _departement_of, _require_manager, _run
 
 
@@ -75,7 +80,11 @@ def _candidate_data(form: CandidateForm) -> CandidateData:
 
 
 def _candidate_form(
-    request: HttpRequest, form: CandidateForm, candidate: Candidate | None = None, error: str = ""
+    request: HttpRequest,
+    form: CandidateForm,
+    candidate: Candidate | None = None,
+    error: str = "",
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -86,8 +95,9 @@ def _candidate_form(
             "is_admin": candidate is None and perms.is_admin(request.user),
             "retention_months": settings.OASIS_CANDIDATE_RETENTION_MONTHS,
             "error": error,
+            "conflict": conflict,
         },
-        status=400 if error or form.errors else 200,
+        status=409 if conflict else 400 if error or form.errors else 200,
     )
 
 
@@ -146,23 +156,49 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _candidate_page(request, _candidate(request, pk))
 
 
+def _candidate_edited(candidate: Candidate) -> dict[str, Any]:
+    """The fields of the file the edit form shows, as stored."""
+    return {
+        **{name: getattr(candidate, name) for name in CandidateForm.base_fields if hasattr(candidate, name)},
+        "territoires_preferes": ", ".join(candidate.territoires_preferes),
+        "commune_reference": candidate.commune_reference_id or "",
+    }
+
+
 @login_required
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     if not perms.can_manage(request.user, candidate):
         raise PermissionDenied("Votre rôle ne permet pas de modifier cette fiche.")
-    initial = {
-        **{name: getattr(candidate, name) for name in CandidateForm.base_fields if hasattr(candidate, name)},
-        "territoires_preferes": ", ".join(candidate.territoires_preferes),
-        "commune_reference": candidate.commune_reference_id or "",
-    }
-    form = CandidateForm(request.POST or None, initial=initial)
+    edited = _candidate_edited(candidate)
+    form = CandidateForm(request.POST or None, initial=edited | {"lu": read_token(edited)})
+
+    def save() -> None:
+        # The check runs in the transaction that saves, the row locked until then.
+        with transaction.atomic():
+            refuse_if_record_changed(
+                Candidate.objects.all(),
+                candidate.pk,
+                form.cleaned_data["lu"],
+                _candidate_edited,
+                {name: form.cleaned_data.get(name) for name in edited},
+                {name: str(form.fields[name].label) for name in edited},
+                history(candidate).filter(action="candidat.modification"),
+                {"profession": Profession.choices, "situation": Situation.choices},
+            )
+            update_candidate(request.user, candidate, _candidate_data(form))
+
     if request.method == "POST" and form.is_valid():
-        return _run(
-            lambda: update_candidate(request.user, candidate, _candidate_data(form)),
-            lambda message: _candidate_form(request, form, candidate, error=message),
-            lambda: confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk)),
-        )
+        try:
+            save()
+        except EditConflict as conflict:
+            kept = CandidateForm(kept_input(request, conflict))
+            return _candidate_form(request, kept, candidate, error=str(conflict), conflict=conflict)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            return _candidate_form(request, form, candidate, error=str(error))
+        return confirmed(request, "Dossier du candidat enregistré.", redirect("candidate_detail", candidate.pk))
     return _candidate_form(request, form, candidate)
 
 
