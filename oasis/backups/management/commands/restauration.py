@@ -22,7 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["oui"]:
-            answer = input("La base et les documents actuels seront remplacés. Continuer ? [oui/non] ")
+            try:
+                answer = input("La base et les documents actuels seront remplacés. Continuer ? [oui/non] ")
+            except EOFError:  # no terminal to answer from: as good as « non »
+                answer = ""
             if answer.strip().lower() not in ("o", "oui"):
                 raise CommandError("Restauration abandonnée : rien n'a été modifié.")
         try:
