@@ -172,7 +172,7 @@ class ProConnectBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         """The token's claims once its signature (with the configured algorithm only) and ``options`` check out."""
         try:
             claims = jwt.decode(token, key, algorithms=[self.OIDC_RP_SIGN_ALGO], leeway=LEEWAY_SECONDS, **options)
-        except jwt.PyJWTError as error:
+        except (jwt.PyJWTError, TypeError, ValueError) as error:  # PyJWT lets a TypeError out of int([…]) for exp/iat
             raise ProConnectRefused(TOKEN_REFUSED, f"jeton refusé : {error}") from error
         if not isinstance(claims, dict):
             raise ProConnectRefused(PROVIDER_ANSWER, "jeton sans objet de revendications")
@@ -193,6 +193,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         if len(audiences) > 1 and "azp" not in claims:
             raise ProConnectRefused(TOKEN_REFUSED, "plusieurs destinataires sans azp")
         now = time.time()
+        if not all(isinstance(claims[name], int | float) and not isinstance(claims[name], bool) for name in ("iat", "exp")):
+            raise ProConnectRefused(TOKEN_REFUSED, f"iat={claims['iat']!r}, exp={claims['exp']!r} : dates non numériques")
         if claims["iat"] < now - ID_TOKEN_MAX_AGE_SECONDS or claims["exp"] <= claims["iat"]:
             raise ProConnectRefused(TOKEN_REFUSED, f"iat={claims['iat']!r}, exp={claims['exp']!r} : jeton trop ancien")
         if not _text(claims["sub"]):

@@ -159,6 +159,10 @@ def now() -> int:
         {"nonce": "un-autre-nonce"},
         {"nonce": REMOVED},
         {"exp": "demain"},
+        {"exp": [4102444800]},  # a list where a date is due: PyJWT itself lets a TypeError out
+        {"iat": {"le": 1}},
+        {"iat": "1765100000"},  # a date as text
+        {"exp": True},
     ],
     ids=repr,
 )
