@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from oasis.backups import services
+from oasis.backups.management.commands.restauration import ABANDONED
 from oasis.backups.services import DOCUMENTS, DUMP_NAMES, FORMAT, MANIFEST, BackupError, restore_backup
 
 
@@ -438,3 +439,14 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 """
     assert services.parse_pg_migrations(script) == {("contenttypes", "0001_initial"), ("auth", "0001_initial")}
     assert services.parse_pg_migrations("-- nothing\n") == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_leftovers")
+@pytest.mark.parametrize("answer", ["", "non\n", "peut-être\n"])
+def test_without_a_yes_nothing_is_restored_even_without_a_terminal(tmp_path, monkeypatch, answer):
+    archive = forge(tmp_path / "bonne.tar", b"base")
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))  # "": no terminal at all, input() meets the end of file
+    with pytest.raises(CommandError) as raised:
+        call_command("restauration", str(archive), stdout=io.StringIO())
+    assert str(raised.value) == ABANDONED
