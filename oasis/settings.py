@@ -213,6 +213,7 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_PROCONNECT_URL}/authorize"
 OIDC_OP_TOKEN_ENDPOINT = f"{_PROCONNECT_URL}/token"
 OIDC_OP_USER_ENDPOINT = f"{_PROCONNECT_URL}/userinfo"
 OIDC_OP_JWKS_ENDPOINT = f"{_PROCONNECT_URL}/jwks"
+OIDC_OP_ISSUER = _PROCONNECT_URL  # the ID token's « iss » must be exactly this (oasis.accounts.proconnect)
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
 OIDC_TIMEOUT = env_int("OASIS_CONNECTEURS_DELAI_SECONDES", 30)
 LOGIN_REDIRECT_URL_FAILURE = "/connexion/?proconnect=echec"

@@ -61,3 +61,22 @@ def role_of(user: object) -> str | None:
     if profile is None:
         return Role.ADMINISTRATEUR.value if getattr(user, "is_superuser", False) else None
     return str(profile.role)
+
+
+class ProConnectIdentity(models.Model):
+    """The ProConnect identity (``sub``) bound to an account at its first ProConnect sign-in.
+
+    Once bound, the account is found by this ``sub``, whatever e-mail ProConnect gives later; an account bound to one
+    ``sub`` is never signed in by another identity that shows the same e-mail.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proconnect")
+    sub = models.CharField("identifiant ProConnect (sub)", max_length=255, unique=True)
+    linked_at = models.DateTimeField("liée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "identité ProConnect"
+        verbose_name_plural = "identités ProConnect"
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ ProConnect"

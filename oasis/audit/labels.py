@@ -5,6 +5,7 @@ from __future__ import annotations
 ACTION_LABELS: dict[str, str] = {
     "compte.creation": "Création du compte",
     "compte.creation_proconnect": "Création du compte à la première connexion ProConnect",
+    "compte.liaison_proconnect": "Compte lié à une identité ProConnect (première connexion ProConnect)",
     "compte.mot_de_passe.modification": "Changement du mot de passe",
     "compte.mot_de_passe.reinitialisation": "Réinitialisation du mot de passe par courriel",
     "projet.creation": "Création du projet",

@@ -279,10 +279,18 @@ class DemarchesSimplifiees(StandIn):
 # --- ProConnect (OpenID Connect) -----------------------------------------------------------------------------------
 
 
+REMOVED = object()
+"""In ``ProConnect.id_token_claims``: leave this claim out of the ID token."""
+
+
 class ProConnect(StandIn):
     """An OpenID Connect provider shaped as ProConnect documents it: ``/authorize`` redirects back with a code,
     ``/token`` gives an RS256 ID token carrying the nonce, ``/userinfo`` answers a signed JWT
-    (``application/jwt``), ``/jwks`` publishes the key."""
+    (``application/jwt``), ``/jwks`` publishes the key.
+
+    A test forges what a faulty or hostile provider would send: ``id_token_claims`` overrides claims of the ID token
+    (``REMOVED`` leaves one out), ``token_answer`` replaces the token endpoint's JSON, ``jwks_answer`` the key set,
+    ``userinfo_claims`` overrides claims of the userinfo (``claims`` are the person's)."""
 
     CLIENT_ID = "oasis-test"
     CLIENT_SECRET = "secret-de-test"
@@ -302,6 +310,10 @@ class ProConnect(StandIn):
         }
         self.nonces: dict[str, str] = {}
         self.issued: set[str] = set()
+        self.id_token_claims: dict[str, Any] = {}
+        self.userinfo_claims: dict[str, Any] = {}
+        self.token_answer: Any = None
+        self.jwks_answer: Any = None
 
     def _sign(self, payload: dict[str, Any]) -> str:
         import jwt
@@ -337,15 +349,23 @@ class ProConnect(StandIn):
                 "nonce": nonce,
                 "acr": "eidas1",
             }
+            claims = _override(claims, self.id_token_claims)
+            if self.token_answer is not None:
+                return 200, self.token_answer
             return 200, {"access_token": access, "token_type": "Bearer", "expires_in": 60, "id_token": self._sign(claims)}
         if path == "/api/v2/userinfo":
             if headers.get("Authorization", "").removeprefix("Bearer ") not in self.issued:
                 return 401, {"error": "invalid_token"}
-            signed = self._sign({**self.claims, "iss": self.base_url + "/api/v2", "aud": self.CLIENT_ID, "iat": now})
-            return 200, Raw(signed, "application/jwt")
+            info = {**self.claims, "iss": self.base_url + "/api/v2", "aud": self.CLIENT_ID, "iat": now}
+            return 200, Raw(self._sign(_override(info, self.userinfo_claims)), "application/jwt")
         if path == "/api/v2/jwks":
-            return 200, {"keys": [self.jwk]}
+            return 200, {"keys": [self.jwk]} if self.jwks_answer is None else self.jwks_answer
         return 404, {"error": "not_found"}
+
+
+def _override(claims: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    changed = {**claims, **overrides}
+    return {name: value for name, value in changed.items() if value is not REMOVED}
 
 
 def configure_proconnect(settings: Any, standin: ProConnect) -> None:
@@ -358,3 +378,4 @@ def configure_proconnect(settings: Any, standin: ProConnect) -> None:
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
+    settings.OIDC_OP_ISSUER = base

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import ReferenceKind
 from oasis.references.importers import drees_apl, run_import
+from oasis.references.importers.common import DUPLICATE_COLUMN, NEGATIVE, NOT_FINITE, REPEATED_HEADER
 from oasis.references.models import OfficialApl, OfficialAplUnit, ReferenceImport
 from oasis.references.services import territory_official_apl
 from oasis.territories.models import CommuneCrosswalk
@@ -168,6 +169,44 @@ def test_a_corrected_workbook_replaces_the_same_year(national, tmp_path):
             f"{drees_apl.TWO_PROFESSIONS} (Infirmiers, Médecins généralistes)",
         ),
         ([["Commune", "APL aux infirmières"]], None, drees_apl.NO_HEADER),
+        # What cannot be true: an APL or a population below zero, or not finite (written as text in the cell).
+        ([NURSE_HEADER, ["86194", "Poitiers", -7.5, 1, 1, 1]], 2, f"{NEGATIVE} dans « APL aux infirmières » : -7.5"),
+        ([NURSE_HEADER, ["86194", "Poitiers", "-7,5", 1, 1, 1]], 2, f"{NEGATIVE} dans « APL aux infirmières » : -7.5"),
+        ([NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, -1]], 2, f"{NEGATIVE} dans « Population totale 2021 » : -1"),
+        ([NURSE_HEADER, ["86194", "Poitiers", "inf", 1, 1, 1]], 2, f"{NOT_FINITE} dans « APL aux infirmières » : inf"),
+        (
+            [NURSE_HEADER, ["86194", "Poitiers", 1, "-Infinity", 1, 1]],
+            2,
+            f"{NOT_FINITE} dans « APL aux infirmières de 65 ans ou moins » : -inf",
+        ),
+        (
+            [NURSE_HEADER, ["86194", "Poitiers", 1, 1, "NaN", 1]],
+            2,
+            f"{NOT_FINITE} dans « Population standardisée 2021 pour les soins infirmiers » : nan",
+        ),
+        # Two columns for one figure: which one is the APL? Neither is preferred silently.
+        (
+            [[*NURSE_HEADER, "APL aux infirmières "], ["86194", "Poitiers", 1, 1, 1, 1, 9]],
+            1,
+            f"{DUPLICATE_COLUMN} : « APL aux infirmières » et « APL aux infirmières »",
+        ),
+        (
+            [[*NURSE_HEADER, "APL aux infirmières (bis)"], ["86194", "Poitiers", 1, 1, 1, 1, 9]],
+            1,
+            f"{DUPLICATE_COLUMN} : « APL aux infirmières » et « APL aux infirmières (bis) » donnent la même valeur",
+        ),
+        (
+            [["Code commune INSEE", "CODGEO", "APL aux infirmières"], ["86194", "86195", 1]],
+            1,
+            f"{DUPLICATE_COLUMN} : « Code commune INSEE » et « CODGEO » donnent la même valeur",
+        ),
+        (
+            [[*NURSE_HEADER, "Population totale"], ["86194", "Poitiers", 1, 1, 1, 1, 2]],
+            1,
+            f"{DUPLICATE_COLUMN} : « Population totale 2021 » et « Population totale » donnent la même valeur",
+        ),
+        # The header again further down (two tables pasted one under the other).
+        ([NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, 1], NURSE_HEADER], 3, f"{REPEATED_HEADER} (déjà ligne 1)"),
     ],
 )
 def test_a_bad_workbook_is_refused_with_its_sheet_line_and_reason_and_nothing_is_written(national, tmp_path, rows, line, reason):
@@ -189,3 +228,28 @@ def test_a_file_that_is_not_a_workbook(national, tmp_path):
     with pytest.raises(DataFileError) as error:
         run_import("drees-apl", other)
     assert (error.value.path, error.value.line, error.value.reason) == (str(other), None, drees_apl.NO_SHEET)
+
+
+@pytest.mark.parametrize("name", ["apl.csv", "apl.xlsx", "apl"])
+def test_a_csv_or_any_file_that_is_no_workbook_is_refused_by_its_name(national, tmp_path, name):
+    path = tmp_path / name
+    path.write_text("Code commune INSEE;APL aux infirmières\n86194;1,5\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        run_import("drees-apl", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), None, drees_apl.UNREADABLE)
+
+
+def test_a_workbook_under_another_extension_is_refused_with_the_one_expected(national, tmp_path):
+    path = write_workbook(tmp_path / "apl.xlsx", {"APL 2023": [NURSE_HEADER, ["86194", "Poitiers", 1, 1, 1, 1]]})
+    renamed = path.rename(tmp_path / "apl.zip")
+    with pytest.raises(DataFileError) as error:
+        run_import("drees-apl", renamed)
+    assert error.value.reason == f"{drees_apl.UNREADABLE} : extension « .zip » attendue « .xlsx »"
+    assert not ReferenceImport.objects.filter(fichier="apl.zip").exists()
+
+
+@pytest.mark.parametrize("value", [0, 0.0, "0", 1e-9])
+def test_a_nil_apl_is_possible_and_stored(national, tmp_path, value):
+    path = write_workbook(tmp_path / "zero.xlsx", {"APL 2023": [NURSE_HEADER, ["86194", "Poitiers", value, 0, 0, 0]]})
+    run_import("drees-apl", path)
+    assert OfficialApl.objects.get(profession="infirmier", annee=2023, code_insee="86194").apl == float(value)

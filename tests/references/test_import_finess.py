@@ -7,7 +7,8 @@ import pytest
 
 from oasis.core.geo import haversine_km
 from oasis.datasets.errors import DataFileError
-from oasis.references.importers import finess, run_import
+from oasis.references.importers import finess, finess_plus, run_import
+from oasis.references.importers.common import NOT_FINITE, REPEATED_HEADER
 from oasis.references.models import FinessStructure, ReferenceImport
 from oasis.territories.models import Commune
 from tests.references.conftest import FINESS_SAMPLE, finess_sample_with, finess_structure_line
@@ -79,6 +80,12 @@ def test_latin1_files_are_read(national, write, tmp_path):
         ("finess;etalab;1;2026-05-12\nstructureet;1;2;3\n", 2, finess.WRONG_WIDTH),
         ("finess;etalab;1;2026-05-12\ngeolocalisation;1;x;y;EPSG:2154;2026-01-01\n", 2, finess.BAD_COORDINATES),
         ("finess;etalab;1;2026-05-12\ngeolocalisation;1;1;2;Lambert;2026-01-01\n", 2, finess.UNKNOWN_SYSTEM),
+        # Two extracts pasted one after the other: which date is the vintage?
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;;;;\nfiness;etalab;1;2026-05-19\n", 3, REPEATED_HEADER),
+        ("finess;etalab;1;2026-05-12\nfiness;etalab;1;2026-05-12\n", 2, REPEATED_HEADER),
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;;;;\nstructureet;" + "x" * 200_000 + "\n", 3, finess.BAD_LINE),
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;inf;2;EPSG:2154;2026-01-01\n", 2, f"{NOT_FINITE} dans « coordonnée X »"),
+        ("finess;etalab;1;2026-05-12\ngeolocalisation;1;1;nan;EPSG:2154;2026-01-01\n", 2, f"{NOT_FINITE} dans « coordonnée Y »"),
     ],
 )
 def test_a_bad_extract_is_refused_and_nothing_is_written(national, write, content, line, reason):
@@ -191,3 +198,73 @@ def test_a_second_extract_reports_the_structures_opened_and_closed_since_the_fir
     run_import("finess", finess_sample_with(tmp_path / "mai", lussac, poitiers))
     report = run_import("finess", finess_sample_with(tmp_path / "juin", poitiers, chatellerault))
     assert report.changes == {"ouvertes": ["MSP DE CHÂTELLERAULT (860000003)"], "fermees": ["MSP DE LUSSAC (860000001)"]}
+
+
+def _gzip_json(tmp_path, name: str, document: object) -> object:
+    import gzip
+    import json
+
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(json.dumps(document).encode()))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ({"pmej": 5}, f"{finess_plus.UNEXPECTED_SHAPE} : « pmej » devrait être une liste d'objets"),
+        ({"pmej": [1, 2]}, f"{finess_plus.UNEXPECTED_SHAPE} : « pmej » devrait être une liste d'objets"),
+        ([{"pmej": []}, "texte"], f"{finess_plus.UNEXPECTED_SHAPE} : « structures » devrait être une liste d'objets"),
+        ({"pmej": [{"ege": {"a": 1}}]}, f"{finess_plus.UNEXPECTED_SHAPE} : « ege » devrait être une liste d'objets"),
+        (
+            {"pmej": [{"ege": [{"adresse": "2 rue du Marché"}]}]},
+            f"{finess_plus.UNEXPECTED_SHAPE} : « adresse » devrait être une liste d'objets",
+        ),
+        (
+            {"pmej": [{"ege": [{"informationsGeneralesEGE": ["860000101"]}]}]},
+            f"{finess_plus.UNEXPECTED_SHAPE} : « informationsGeneralesEGE » devrait être un objet",
+        ),
+        (
+            {"pmej": [{"ege": [{"categorieEntiteGeographiqueExercice": "603"}]}]},
+            f"{finess_plus.UNEXPECTED_SHAPE} : « categorieEntiteGeographiqueExercice » devrait être un objet",
+        ),
+        (
+            {"pmej": [{"ege": [{"adresse": [{"coordonneesGeographique": [46.5, 0.3]}]}]}]},
+            f"{finess_plus.UNEXPECTED_SHAPE} : « coordonneesGeographique » devrait être un objet",
+        ),
+        (
+            {"pmej": [{"ege": [{"adresse": [{"coordonneesGeographique": {"directionLatitude": "Infinity"}}]}]}]},
+            f"{NOT_FINITE} dans « directionLatitude » : inf",
+        ),
+        (
+            {"pmej": [{"ege": [{"adresse": [{"coordonneesGeographique": {"directionLongitude": "NaN"}}]}]}]},
+            f"{NOT_FINITE} dans « directionLongitude » : nan",
+        ),
+    ],
+)
+def test_a_finess_plus_export_of_another_shape_is_refused(national, tmp_path, document, reason):
+    before = ReferenceImport.objects.count(), FinessStructure.objects.count()
+    path = _gzip_json(tmp_path, "garbage.json.gz", document)
+    with pytest.raises(DataFileError) as error:
+        run_import("finess", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), None, reason)
+    assert (ReferenceImport.objects.count(), FinessStructure.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4,  # a gzip header over bytes that do not inflate
+        b"\x1f\x8b",  # a header cut short
+        bytes(range(256)) * 4,  # no header at all: read as an etalab extract, which it is not
+        b"",
+    ],
+)
+def test_garbage_under_a_finess_name_is_refused(national, tmp_path, content):
+    path = tmp_path / "garbage.json.gz"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as error:
+        run_import("finess", path)
+    assert error.value.path == str(path)
+    assert error.value.reason.startswith(("archive gzip corrompue", finess.NOT_FINESS))
+    assert not ReferenceImport.objects.filter(fichier=path.name).exists()

@@ -3,11 +3,13 @@ refused by name with the base unchanged, ``--dry-run`` writing nothing, and the 
 
 from __future__ import annotations
 
+import gzip
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from oasis.references.importers import drees_apl
 from oasis.references.management.commands.import_reference import FILE_NOT_FOUND, FILE_REFUSED
 from oasis.references.models import FinessStructure, ReferenceImport
 from tests.references.conftest import FINESS_SAMPLE
@@ -68,3 +70,24 @@ def test_a_malformed_file_is_refused_and_the_base_is_unchanged(tmp_path):
 def test_an_unknown_reference_is_refused_by_the_parser():
     with pytest.raises(CommandError, match="invalid choice: 'inconnue'"):
         _import("inconnue", str(FINESS_SAMPLE))
+
+
+@pytest.mark.parametrize(
+    ("reference", "name", "content", "where"),
+    [
+        ("finess", "garbage.json.gz", b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, " : archive gzip corrompue"),
+        ("finess", "garbage.json.gz", gzip.compress(b'{"pmej": 5}'), " : structure FINESS+ inattendue"),
+        ("drees-apl", "x.csv", "Code commune INSEE;APL aux infirmières\n86194;-7,5\n".encode(), f" : {drees_apl.UNREADABLE}"),
+        ("zonage", "x.csv", b"region;date_arrete;code_insee;profession;zone;zone\n", ", ligne 1 : colonne en double"),
+    ],
+)
+def test_a_file_of_the_wrong_kind_is_refused_in_one_line_and_the_base_is_unchanged(tmp_path, reference, name, content, where):
+    before = ReferenceImport.objects.count()
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        _import(reference, str(path))
+    message = str(raised.value)
+    assert message.startswith(FILE_REFUSED.format(error=f"{path}{where}"))
+    assert "\n" not in message
+    assert ReferenceImport.objects.count() == before

@@ -10,6 +10,7 @@ from oasis.projects.models import FundingTool
 from oasis.recruitment.schemes import aids_at, save_scheme
 from oasis.references.enums import ReferenceKind
 from oasis.references.importers import run_import, zonage
+from oasis.references.importers.common import DUPLICATE_COLUMN, REPEATED_HEADER
 from oasis.references.models import ReferenceImport, ZonageCommune
 from oasis.territories.models import Commune
 from oasis.verdicts.services import verdict
@@ -243,3 +244,57 @@ def test_the_separator_is_read_from_the_header_even_with_spaces_around_it(nation
     row = separator.join(["75", "2024-03-01", "86140", "generaliste", "ZIP"])
     run_import("zonage", write("z.csv", f"{header}\n{row}\n"))
     assert _active("86140") == "ZIP"
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("region;date_arrete;code_insee;profession;zone;zone", "« zone » et « zone »"),
+        ("region;date_arrete;code_insee;profession;zone;Zone ", "« zone » et « Zone »"),
+        ("region;code_insee;date_arrete;code_insee;profession;zone", "« code_insee » et « code_insee »"),
+    ],
+)
+def test_a_column_named_twice_is_refused_whichever_value_it_holds(national, write, header, reason):
+    width = len(header.split(";"))
+    values = {"region": "75", "date_arrete": "2024-03-01", "code_insee": "86140", "profession": "generaliste"}
+    row = ";".join(values.get(name.strip().lower(), "ZIP") for name in header.split(";"))
+    assert len(row.split(";")) == width
+    path = write("double.csv", f"{header}\n{row}\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), 1, f"{DUPLICATE_COLUMN} : {reason}")
+    assert not ReferenceImport.objects.filter(kind=ReferenceKind.ZONAGE).exists()
+
+
+def test_a_tvs_table_naming_a_column_twice_is_refused(national, write):
+    tvs = write("tvs.csv", "code_tvs;code_insee;code_insee\n86001;86140;86194\n")
+    orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", orders, tvs=tvs)
+    assert (error.value.path, error.value.line) == (str(tvs), 1)
+    assert error.value.reason == f"{DUPLICATE_COLUMN} : « code_insee » et « code_insee »"
+    assert not ZonageCommune.objects.exists()
+
+
+def test_a_header_repeated_further_down_is_refused(national, write):
+    pasted = HEADER + "75;2024-03-01;86070;generaliste;ZAC\n" + HEADER + "75;2024-03-01;86140;generaliste;ZIP\n"
+    path = write("colles.csv", pasted)
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", path)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(path), 3, f"{REPEATED_HEADER} (déjà ligne 1)")
+    tvs = write("tvs.csv", "code_tvs;code_insee\n86001;86140\ncode_tvs;code_insee\n86001;86070\n")
+    orders = write("zonage_tvs.csv", "region;date_arrete;code_tvs;profession;zone\n75;2024-03-01;86001;generaliste;ZIP\n")
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", orders, tvs=tvs)
+    assert (error.value.path, error.value.line, error.value.reason) == (str(tvs), 3, f"{REPEATED_HEADER} (déjà ligne 1)")
+    assert not ZonageCommune.objects.exists()
+
+
+@pytest.mark.parametrize("content", [b"\x1f\x8b\x08\x00garbage", b"%PDF-1.7\n\xe2\xe3\xcf\xd3\n", b"PK\x03\x04\x14\x00"])
+def test_a_file_of_another_kind_is_refused(national, tmp_path, content):
+    path = tmp_path / "zonage.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as error:
+        run_import("zonage", path)
+    assert error.value.path == str(path) and error.value.reason
+    assert not ReferenceImport.objects.filter(kind=ReferenceKind.ZONAGE).exists()

@@ -8,14 +8,17 @@ Contract of every importer in this package
   hash, row counts, method parameters).
 - Idempotent: importing a file whose SHA-256 was already imported for the same reference does nothing.
 - Rows that cannot be used are counted with their reason in ``ReferenceImport.lignes``, never silently dropped.
+- What cannot be true is refused, not stored: a negative or non-finite figure, two columns of the same name, a header
+  repeated inside the file, a file of another kind (the helpers below name the reason the same way everywhere).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +30,11 @@ from oasis.territories.models import Commune, CommuneCrosswalk
 from oasis.territories.text import search_key
 
 Progress = Callable[[int], None]
+
+NEGATIVE = "valeur négative impossible"
+NOT_FINITE = "valeur non finie (infinie ou NaN)"
+DUPLICATE_COLUMN = "colonne en double dans l'en-tête"
+REPEATED_HEADER = "ligne d'en-tête répétée"
 
 
 def no_progress(_steps: int) -> None:
@@ -40,6 +48,27 @@ def file_sha256(path: Path) -> str:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError as error:
         raise DataFileError(path, None, f"{UNREADABLE} ({error.strerror})") from error
+
+
+def check_figure(path: Path | str, line: int | None, column: str, value: float, *, negative: bool = False) -> float:
+    """``value`` when it is a finite number (and not negative unless ``negative``); else the file is refused."""
+    if not math.isfinite(value):
+        raise DataFileError(path, line, f"{NOT_FINITE} dans « {column} » : {value}")
+    if value < 0 and not negative:
+        raise DataFileError(path, line, f"{NEGATIVE} dans « {column} » : {value:g}")
+    return value
+
+
+def check_unique_columns(path: Path | str, line: int | None, names: Sequence[str], key: Callable[[str], str]) -> None:
+    """Refuse a header naming a column twice (compared through ``key``: case, accents, spaces); blanks are ignored."""
+    seen: dict[str, str] = {}
+    for name in names:
+        normalised = key(name)
+        if not normalised:
+            continue
+        if normalised in seen:
+            raise DataFileError(path, line, f"{DUPLICATE_COLUMN} : « {seen[normalised]} » et « {name.strip()} »")
+        seen[normalised] = name.strip()
 
 
 def extract_date(name: str) -> date | None:

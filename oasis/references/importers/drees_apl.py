@@ -20,9 +20,13 @@ from django.db import transaction
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import ReferenceKind
 from oasis.references.importers.common import (
+    DUPLICATE_COLUMN,
+    REPEATED_HEADER,
     CommuneResolver,
     ImportReport,
     Progress,
+    check_figure,
+    check_unique_columns,
     no_progress,
     previous_import,
 )
@@ -77,32 +81,44 @@ def _is_code_header(cell: object) -> bool:
 
 
 def _columns(header: tuple[object, ...], path: Path, line: int) -> tuple[dict[str, int], Equipement]:
-    columns: dict[str, int] = {}
+    check_unique_columns(path, line, [str(cell) if cell is not None else "" for cell in header], search_key)
+    placed: list[tuple[str, int]] = []
+    names: dict[str, int] = {}
     professions: set[Equipement] = set()
+
+    def place(name: str, index: int) -> None:
+        placed.append((name, index))
+
     for index, cell in enumerate(header):
         key = _key(cell)
         if not key:
             continue
         if _is_code_header(cell):
-            columns["code_insee"] = index
+            place("code_insee", index)
         elif key.startswith("apl "):
             profession = next((p for prefix, p in PROFESSION_PREFIXES if key.startswith(prefix)), None)
             if profession is None:
                 raise DataFileError(path, line, f"{UNKNOWN_APL_COLUMN} : « {str(cell).strip()} »")
             professions.add(profession)
             variant = next((name for age, name in AGE_VARIANTS if re.search(rf"\b{age} ans\b", key)), "apl")
-            columns.setdefault(variant, index)
+            place(variant, index)
         elif key.startswith("population") and "standardis" in key:
-            columns["pop_standardisee"] = index
+            place("pop_standardisee", index)
         elif key.startswith("population"):
-            columns.setdefault("pop_totale", index)
+            place("pop_totale", index)
         elif "commune" in key:  # « Commune », « Libellé de la commune »…
-            columns.setdefault("nom", index)
-    if "apl" not in columns:
+            names.setdefault("nom", index)
+    if "apl" not in {name for name, _ in placed}:
         raise DataFileError(path, line, NO_APL_COLUMN)
     if len(professions) > 1:
         raise DataFileError(path, line, f"{TWO_PROFESSIONS} ({', '.join(sorted(p.label for p in professions))})")
-    return columns, professions.pop()
+    columns: dict[str, int] = {}
+    for name, index in placed:  # one column per figure: a second one is refused, never silently preferred
+        if name in columns:
+            first, second = str(header[columns[name]]).strip(), str(header[index]).strip()
+            raise DataFileError(path, line, f"{DUPLICATE_COLUMN} : « {first} » et « {second} » donnent la même valeur")
+        columns[name] = index
+    return {**columns, **names}, professions.pop()
 
 
 def _number(value: object, path: Path, line: int, column: str) -> float | None:
@@ -111,11 +127,12 @@ def _number(value: object, path: Path, line: int, column: str) -> float | None:
     if isinstance(value, bool):
         raise DataFileError(path, line, f"{BAD_NUMBER} dans « {column} » : {value!r}")
     if isinstance(value, int | float):
-        return float(value)
+        return check_figure(path, line, column, float(value))
     try:
-        return float(str(value).replace("\u202f", "").replace(" ", "").replace(",", "."))
+        number = float(str(value).replace("\u202f", "").replace(" ", "").replace(",", "."))
     except ValueError:
         raise DataFileError(path, line, f"{BAD_NUMBER} dans « {column} » : « {value} »") from None
+    return check_figure(path, line, column, number)  # an APL or a population is finite and never negative
 
 
 def _code(value: object) -> str:
@@ -151,6 +168,8 @@ def _parse_rows(rows: Any, title: str, annee: int, path: Path) -> _Sheet:
     header_line = line
     for line, row in enumerate(rows, start=header_line + 1):
         cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
+        if _is_code_header(cells["code_insee"]):
+            raise DataFileError(where, line, f"{REPEATED_HEADER} (déjà ligne {header_line})")
         code = _code(cells["code_insee"])
         if not code:
             if not sheet.unite and isinstance(cells["apl"], str):
@@ -183,9 +202,14 @@ def _parameters(workbook: Any) -> list[list[str]]:
 def read_workbook(path: Path) -> tuple[list[_Sheet], list[list[str]]]:
     """Every APL sheet of the workbook (parsed and checked) and the parameter sheet's text."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    if not zipfile.is_zipfile(path):  # a CSV, a PDF, a text: another kind of file, named as such
+        raise DataFileError(path, None, UNREADABLE)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException:  # openpyxl goes by the name's extension (« .csv », « .zip »…)
+        raise DataFileError(path, None, f"{UNREADABLE} : extension « {path.suffix} » attendue « .xlsx »") from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise DataFileError(path, None, f"{UNREADABLE} ({error})") from error
     try:

@@ -14,6 +14,7 @@ import io
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -27,9 +28,11 @@ from oasis.datasets.errors import DataFileError
 from oasis.references.enums import ReferenceKind, StructureCategory
 from oasis.references.importers import finess_plus
 from oasis.references.importers.common import (
+    REPEATED_HEADER,
     CommuneResolver,
     ImportReport,
     Progress,
+    check_figure,
     extract_date,
     no_progress,
     previous_import,
@@ -51,6 +54,7 @@ WRONG_WIDTH = "nombre de champs inattendu"
 BAD_DATE = "date invalide"
 UNKNOWN_SYSTEM = "système de coordonnées inconnu"
 BAD_COORDINATES = "coordonnées non numériques"
+BAD_LINE = "ligne illisible (champ démesuré ou mal délimité)"
 
 
 def _text(path: Path) -> str:
@@ -99,6 +103,14 @@ class _Read:
     published: list[str]
 
 
+def _lines(reader: Any, path: Path) -> Iterator[list[str]]:
+    """The reader's lines; one the ``csv`` module cannot read is refused with its number."""
+    try:
+        yield from reader
+    except csv.Error:
+        raise DataFileError(path, reader.line_num, BAD_LINE) from None
+
+
 def _read_etalab(path: Path) -> _Read:
     reader = csv.reader(io.StringIO(_text(path)), delimiter=";")
     try:
@@ -110,11 +122,13 @@ def _read_etalab(path: Path) -> _Read:
     found = _Read([], _date(path, 1, first[3]), Counter(), [])
     kept: dict[str, dict[str, Any]] = {}
     places: dict[str, tuple[float, float, int, int]] = {}
-    for values in reader:
+    for values in _lines(reader, path):
         line = reader.line_num
         if not values:
             continue
         kind = values[0]
+        if kind == "finess":  # two extracts pasted one after the other: which one is the vintage?
+            raise DataFileError(path, line, f"{REPEATED_HEADER} « finess;etalab;… » (déjà ligne 1)")
         if kind == "structureet":
             if len(values) not in (STRUCTUREET_FIELDS, STRUCTUREET_FIELDS + 1):  # a trailing ; adds an empty field
                 raise DataFileError(path, line, f"{WRONG_WIDTH} ({len(values)} au lieu de {STRUCTUREET_FIELDS})")
@@ -145,6 +159,8 @@ def _read_etalab(path: Path) -> _Read:
                 x, y = float(values[2]), float(values[3])
             except ValueError:
                 raise DataFileError(path, line, f"{BAD_COORDINATES} : « {values[2]} », « {values[3]} »") from None
+            check_figure(path, line, "coordonnée X", x, negative=True)
+            check_figure(path, line, "coordonnée Y", y, negative=True)
             places[values[1]] = (x, y, int(system.group(1)), line)
         else:
             found.outcome["lignes_autres"] += 1

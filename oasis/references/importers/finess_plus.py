@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from oasis.datasets.errors import DataFileError
+from oasis.references.importers.common import check_figure
 
 NUMBER_KEYS = ("numFinessEt", "numFinessEge", "numFinessEGE", "numFinessET")
 NAME_KEYS = ("denominationLongueEge", "denominationEge", "denominationLongueEGE", "denominationEGE", "raisonSociale")
@@ -27,6 +29,7 @@ CLOSING_KEYS = ("dateFermeture",)
 NOT_JSON = "JSON FINESS+ illisible"
 NOT_UTF8 = "FINESS+ : le fichier n'est pas en UTF-8"
 NOT_STRUCTURES = "aucune structure FINESS+ (objets « pmej » attendus)"
+UNEXPECTED_SHAPE = "structure FINESS+ inattendue"
 
 
 def is_finess_plus(path: Path) -> bool:
@@ -41,7 +44,7 @@ def _load(path: Path) -> Any:
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise DataFileError(path, None, f"archive gzip corrompue ({error})") from error
     try:
         text = raw.decode("utf-8", errors="strict").lstrip("\ufeff")
@@ -77,11 +80,29 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _float(value: Any) -> float | None:
+def _float(path: Path, name: str, value: Any) -> float | None:
     try:
-        return float(str(value).replace(",", "."))
+        number = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
         return None
+    return check_figure(path, None, name, number, negative=True)
+
+
+def _objects(path: Path, value: Any, where: str) -> list[dict[str, Any]]:
+    """``value`` as a list of JSON objects (absent: none); anything else is not the publisher's schema."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise DataFileError(path, None, f"{UNEXPECTED_SHAPE} : « {where} » devrait être une liste d'objets")
+    return value
+
+
+def _object(path: Path, value: Any, where: str) -> dict[str, Any]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise DataFileError(path, None, f"{UNEXPECTED_SHAPE} : « {where} » devrait être un objet")
+    return value
 
 
 def etablissements(path: Path, today: date) -> Iterator[dict[str, Any]]:
@@ -90,24 +111,25 @@ def etablissements(path: Path, today: date) -> Iterator[dict[str, Any]]:
     structures = data if isinstance(data, list) else [data]
     if not any(isinstance(item, dict) and "pmej" in item for item in structures):
         raise DataFileError(path, None, NOT_STRUCTURES)
-    for structure in structures:
-        for pmej in structure.get("pmej") or []:
-            for ege in pmej.get("ege") or []:
-                info = ege.get("informationsGeneralesEGE") or {}
+    for structure in _objects(path, structures, "structures"):
+        for pmej in _objects(path, structure.get("pmej"), "pmej"):
+            for ege in _objects(path, pmej.get("ege"), "ege"):
+                info = _object(path, ege.get("informationsGeneralesEGE"), "informationsGeneralesEGE")
                 closed = _date(_first(info, CLOSING_KEYS))
                 if closed is not None and closed <= today:
                     continue
-                address = (ege.get("adresse") or [{}])[0]
-                coordinates = address.get("coordonneesGeographique") or {}
+                address = (_objects(path, ege.get("adresse"), "adresse") or [{}])[0]
+                coordinates = _object(path, address.get("coordonneesGeographique"), "coordonneesGeographique")
+                category = _object(path, ege.get("categorieEntiteGeographiqueExercice"), "categorieEntiteGeographiqueExercice")
                 yield {
                     "numero_finess": str(_first(info, NUMBER_KEYS) or ""),
                     "nom": str(_first(info, NAME_KEYS) or ""),
-                    "categorie": str((ege.get("categorieEntiteGeographiqueExercice") or {}).get("code") or ""),
+                    "categorie": str(category.get("code") or ""),
                     "code_commune_publie": str(address.get("cogCommune") or ""),
                     "adresse": " ".join(
                         str(address.get(key) or "") for key in ("numeroVoie", "typeVoie", "libelleVoie", "ligneAcheminement")
                     ).strip(),
                     "date_ouverture": _date(_first(info, OPENING_KEYS)),
-                    "longitude": _float(coordinates.get("directionLongitude")),
-                    "latitude": _float(coordinates.get("directionLatitude")),
+                    "longitude": _float(path, "directionLongitude", coordinates.get("directionLongitude")),
+                    "latitude": _float(path, "directionLatitude", coordinates.get("directionLatitude")),
                 }

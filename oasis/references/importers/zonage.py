@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +21,15 @@ from django.db.models import Max
 from oasis.datasets.csvio import iter_csv, parse_code_insee, read_text
 from oasis.datasets.errors import DataFileError
 from oasis.references.enums import GP_ZONES, ReferenceKind, Zone
-from oasis.references.importers.common import CommuneResolver, ImportReport, Progress, no_progress, previous_import
+from oasis.references.importers.common import (
+    REPEATED_HEADER,
+    CommuneResolver,
+    ImportReport,
+    Progress,
+    check_unique_columns,
+    no_progress,
+    previous_import,
+)
 from oasis.references.models import ReferenceImport, ZonageCommune
 from oasis.supply.enums import PROFESSIONS, Equipement
 from oasis.territories.models import Commune, Region
@@ -74,9 +83,27 @@ def _zone(path: Path, line: int, profession: Equipement, value: str) -> Zone:
     return zone
 
 
+def _header(path: Path, delimiter: str) -> list[str]:
+    """The first line's column names; a name given twice is refused (``iter_csv`` would keep the last silently)."""
+    header = next(csv.reader([read_text(path).lstrip("\ufeff").split("\n", 1)[0]], delimiter=delimiter), [])
+    names = [name.strip() for name in header]
+    check_unique_columns(path, 1, names, lambda name: name.strip().lower())
+    return names
+
+
+def _rows(path: Path, columns: tuple[str, ...], delimiter: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """``iter_csv``'s rows, refusing a header repeated further down (files pasted one after the other)."""
+    for line, row in iter_csv(path, columns, delimiter=delimiter):
+        if all(row[name].strip().lower() == name for name in columns):
+            raise DataFileError(path, line, f"{REPEATED_HEADER} (déjà ligne 1)")
+        yield line, row
+
+
 def _tvs_table(path: Path) -> dict[str, list[str]]:
     table: dict[str, list[str]] = defaultdict(list)
-    for line, row in iter_csv(path, ("code_tvs", "code_insee"), delimiter=_delimiter(path)):
+    delimiter = _delimiter(path)
+    _header(path, delimiter)
+    for line, row in _rows(path, ("code_tvs", "code_insee"), delimiter):
         table[row["code_tvs"].strip()].append(parse_code_insee(path, line, "code_insee", row["code_insee"]))
     return table
 
@@ -90,8 +117,7 @@ def import_zonage(
     if done is not None:
         return done
     delimiter = _delimiter(path)
-    header = next(csv.reader([read_text(path).lstrip("\ufeff").split("\n", 1)[0]], delimiter=delimiter))
-    per_tvs = "code_tvs" in [name.strip() for name in header]
+    per_tvs = "code_tvs" in _header(path, delimiter)
     if per_tvs and tvs is None:
         raise DataFileError(path, 1, TVS_TABLE_NEEDED)
     table = _tvs_table(tvs) if per_tvs and tvs is not None else {}
@@ -100,7 +126,7 @@ def import_zonage(
     commune_region = dict(Commune.objects.values_list("code_insee", "region_id"))
     dates: dict[str, date] = {}
     zones: dict[tuple[str, str], tuple[str, Zone]] = {}
-    for line, row in iter_csv(path, COLUMNS_TVS if per_tvs else COLUMNS_COMMUNE, delimiter=delimiter):
+    for line, row in _rows(path, COLUMNS_TVS if per_tvs else COLUMNS_COMMUNE, delimiter):
         region = row["region"].strip().zfill(2)
         if region not in regions:
             raise DataFileError(path, line, f"{UNKNOWN_REGION} : « {row['region']} »")

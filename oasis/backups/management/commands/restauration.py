@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oasis.backups.services import BackupError, restore_backup
 
+ABANDONED = "Restauration abandonnée : rien n'a été modifié."
+
 
 class Command(BaseCommand):
     help = (
@@ -22,9 +24,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["oui"]:
-            answer = input("La base et les documents actuels seront remplacés. Continuer ? [oui/non] ")
+            try:
+                answer = input("La base et les documents actuels seront remplacés. Continuer ? [oui/non] ")
+            except EOFError:  # no terminal to answer from: as good as « non »
+                answer = ""
             if answer.strip().lower() not in ("o", "oui"):
-                raise CommandError("Restauration abandonnée : rien n'a été modifié.")
+                raise CommandError(ABANDONED)
         try:
             manifest = restore_backup(options["archive"], step=lambda text: self.stdout.write(f"… {text}"))
         except BackupError as error:
