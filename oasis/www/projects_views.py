@@ -100,7 +100,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
-    served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
+    served = list(project.territory().order_by("search_key"))
     return render(
         request,
         "www/project_detail.html",

@@ -47,7 +47,7 @@ def _page(request: HttpRequest, project: Project, error: str = "", texts: dict[s
     if texts is None:
         texts = dict(shown.sections) if shown is not None else {}
     if can_write and request.GET.get("diagnostic") and not texts.get("besoins", "").strip():
-        texts["besoins"] = pds.needs_from_diagnosis(cached_diagnosis(commune_set(project.served_codes())))
+        texts["besoins"] = pds.needs_from_diagnosis(cached_diagnosis(commune_set(project.territory_codes())))
     return render(
         request,
         "www/projet_de_sante.html",
@@ -59,7 +59,7 @@ def _page(request: HttpRequest, project: Project, error: str = "", texts: dict[s
             "sections": _sections(texts),
             "versions": versions,
             "team": project.team.all(),
-            "served_codes": ",".join(project.served_codes()),
+            "served_codes": ",".join(project.territory_codes()),
             "max_chars": pds.MAX_SECTION_CHARS,
             "error": error,
         },
