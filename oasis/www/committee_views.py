@@ -10,15 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
 from oasis.committees import services
 from oasis.committees.files import project_file
-from oasis.committees.forms import DecisionForm, SessionForm
-from oasis.committees.models import Session, SessionStatus
+from oasis.committees.forms import DecisionForm, RescheduleForm, SessionForm
+from oasis.committees.models import AgendaItem, Session, SessionStatus
 from oasis.projects.services import NotAllowed
+from oasis.projects.stages import NotConforming
 from oasis.territories.models import Region
 from oasis.www.downloads import pdf_file
 from oasis.www.messages import confirmed, form_errors
@@ -81,20 +83,36 @@ def committee_create(request: HttpRequest) -> HttpResponse:
     return render(request, "www/committees/form.html", context, status=400 if form.errors else 200)
 
 
+def _decision_form(item: AgendaItem, data: Any = None) -> DecisionForm:
+    """The decision form of one item: what was recorded, or what was just sent (``data``)."""
+    initial = {"decision": item.decision, "reasons": item.reasons, "derogation": item.derogation}
+    return DecisionForm(data, initial=initial, auto_id=f"%s-{item.pk}")
+
+
 @login_required
-def committee_detail(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
+def committee_detail(
+    request: HttpRequest,
+    pk: int,
+    error: str = "",
+    sent: DecisionForm | None = None,
+    sent_item: int | None = None,
+    date_form: RescheduleForm | None = None,
+) -> HttpResponse:
+    """The session; after a refusal, ``error`` above and the form that was sent (``sent`` for item ``sent_item``, or
+    ``date_form``) shown again as typed, with the reason beside its field."""
     session = _session(request, pk)
     manage = services.can_manage(request.user, session)
     items = list(session.items.select_related("project__commune_principale"))
     context = {
         "session": session,
-        "items": items,
+        "items": [(item, sent if sent is not None and item.pk == sent_item else _decision_form(item)) for item in items],
         "members": session.members.select_related("profile"),
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "can_manage": manage,
         "open": session.status != SessionStatus.TENUE,
         "eligible": services.eligible_projects(session) if manage and session.status == SessionStatus.PREPARATION else [],
-        "decision_form": DecisionForm(),
+        "date_form": date_form or RescheduleForm(initial={"date": session.date}),
+        "before_session": timezone.localdate() < session.date,
         "error": error,
     }
     return render(request, "www/committees/detail.html", context, status=400 if error else 200)
@@ -138,16 +156,38 @@ def committee_convene(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_decide(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return committee_detail(request, pk, error=form_errors(form))
-    data = form.cleaned_data
-    return _apply(
-        request,
-        pk,
-        lambda s: services.record_decision(request.user, s, item_id, data["decision"], data["reasons"], data["derogation"]),
-        "Décision enregistrée.",
-    )
+    session = _session(request, pk)
+    form = DecisionForm(request.POST, auto_id=f"%s-{item_id}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_decision(request.user, session, item_id, data["decision"], data["reasons"], data["derogation"])
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except NotConforming as error:
+            form.add_error("derogation", str(error))
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return confirmed(request, "Décision enregistrée.", redirect("committee_detail", session.pk))
+    return committee_detail(request, pk, error=form_errors(form), sent=form, sent_item=item_id)
+
+
+@login_required
+@require_POST
+def committee_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reschedule(request.user, session, form.cleaned_data["date"])
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            form.add_error("date", str(error))
+        else:
+            return confirmed(request, "Date de la séance changée.", redirect("committee_detail", session.pk))
+    return committee_detail(request, pk, error=form_errors(form), date_form=form)
 
 
 @login_required
@@ -189,4 +229,5 @@ def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "for_pdf": True,
     }
-    return pdf_file(render_to_string("www/committees/minutes.html", context), f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
+    html = render_to_string("www/committees/minutes.html", context)
+    return pdf_file(html, f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
