@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -49,20 +49,31 @@ from oasis.projects.services import (
     revoke_guest,
 )
 from oasis.www.downloads import csv_table
+from oasis.www.errors import Explained
 from oasis.www.messages import confirmed, form_errors
 from oasis.www.projects_views import _project
 
 
 def _apply(
-    request: HttpRequest, project: Project, change: Callable[[], object], page: str, done: str = "Modification enregistrée."
+    request: HttpRequest,
+    project: Project,
+    change: Callable[[], object],
+    page: str,
+    done: str = "Modification enregistrée.",
+    **forms: Any,
 ) -> HttpResponse:
-    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused."""
+    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused. ``forms``: the
+    bound form that was sent (by its name in the page), shown again with what was typed and the reason beside the
+    field it concerns (``error.field``), or above its fields."""
     try:
         change()
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        return PAGES[page](request, project, error=str(error))
+        for form in forms.values():
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+        return PAGES[page](request, project, error=str(error), **forms)
     return confirmed(request, done, redirect(f"project_{page}", project.pk))
 
 
@@ -117,6 +128,7 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]),
         "partners",
         "Partenaire ajouté.",
+        partner_form=form,
     )
 
 
@@ -214,7 +226,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, project, error=form_errors(form), action_form=form)
-    return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners", "Action enregistrée.")
+    return _apply(
+        request,
+        project,
+        lambda: log_action(request.user, project, _entry(form)),
+        "partners",
+        "Action enregistrée.",
+        action_form=form,
+    )
 
 
 @login_required
@@ -223,12 +242,17 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     _require_edit(request, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
-        return HttpResponse("Action introuvable.", status=404, content_type="text/plain; charset=utf-8")
+        raise Http404
     form = ActionForm(request.POST or None, initial={f: getattr(action, f) for f in ActionForm.base_fields})
     if request.method == "POST" and form.is_valid():
-        return _apply(
-            request, project, lambda: edit_action(request.user, project, action_id, _entry(form)), "partners", "Action modifiée."
-        )
+        try:
+            edit_action(request.user, project, action_id, _entry(form))
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            form.add_error(None, str(error))  # the edit form again, with what was typed
+        else:
+            return confirmed(request, "Action modifiée.", redirect("project_partners", project.pk))
     return render(
         request,
         "www/action_form.html",
@@ -247,7 +271,9 @@ def action_remove(request: HttpRequest, pk: int, action_id: int) -> HttpResponse
 # --- Funding plan and financial tools -------------------------------------------------------------------------------
 
 
-def _funding_page(request: HttpRequest, project: Project, error: str = "", line_form: Any = None) -> HttpResponse:
+def _funding_page(
+    request: HttpRequest, project: Project, error: str = "", line_form: Any = None, cost_form: Any = None
+) -> HttpResponse:
     lines = list(project.funding.select_related("tool"))
     facts, tools = funding.mobilisable_tools(project)
     return render(
@@ -263,7 +289,7 @@ def _funding_page(request: HttpRequest, project: Project, error: str = "", line_
             "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_edit": perms.can_edit(request.user, project),
             "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools]),
-            "cost_form": CostForm(initial={"cout_total": project.cout_total}),
+            "cost_form": cost_form or CostForm(initial={"cout_total": project.cout_total}),
             "error": error,
         },
         status=400 if error else 200,
@@ -282,13 +308,14 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
     _require_edit(request, project)
     form = CostForm(request.POST)
     if not form.is_valid():
-        return _funding_page(request, project, error=form_errors(form))
+        return _funding_page(request, project, error=form_errors(form), cost_form=form)
     return _apply(
         request,
         project,
         lambda: funding.set_cost(request.user, project, form.cleaned_data["cout_total"]),
         "funding",
         "Coût de l'opération enregistré.",
+        cost_form=form,
     )
 
 
@@ -308,6 +335,7 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
         lambda: funding.save_line(request.user, project, entry, line_id),
         "funding",
         "Ligne du plan enregistrée.",
+        line_form=form,
     )
 
 
@@ -364,7 +392,11 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _documents_page(
-    request: HttpRequest, project: Project, error: str = "", request_form: DocumentRequestForm | None = None
+    request: HttpRequest,
+    project: Project,
+    error: str = "",
+    request_form: DocumentRequestForm | None = None,
+    form: DocumentForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -375,12 +407,12 @@ def _documents_page(
             "documents": documents.visible_documents(request.user, project).prefetch_related("versions__uploaded_by"),
             "can_upload": perms.can_upload(request.user, project),
             "can_edit": perms.can_edit(request.user, project),
-            "form": DocumentForm(),
+            "form": form or DocumentForm(),
             "version_form": VersionForm(),
             "request_form": request_form or DocumentRequestForm(),
             "requests": project.document_requests.select_related("requested_by", "document"),
             "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
-            "max_mo": settings.OASIS_DOCUMENT_MAX_BYTES // 2**20,
+            "max_size": settings.OASIS_DOCUMENT_MAX_BYTES,
             "error": error,
         },
         status=400 if error else 200,
@@ -400,7 +432,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Votre rôle ne permet pas de déposer un document.")
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _documents_page(request, project, error=form_errors(form))
+        return _documents_page(request, project, error=form_errors(form), form=form)
     data = form.cleaned_data
     upload = data["fichier"]
     content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
@@ -412,6 +444,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "documents",
         "Document déposé.",
+        form=form,
     )
 
 
@@ -429,6 +462,7 @@ def document_request(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: documents.request_document(request.user, project, data["kind"], data["titre"], data["due"]),
         "documents",
         "Document demandé : les porteurs et la commune sont prévenus.",
+        request_form=form,
     )
 
 
@@ -465,7 +499,7 @@ def document_download(request: HttpRequest, pk: int, document_id: int, numero: i
     try:
         version = documents.open_version(request.user, project, document_id, numero)
     except ValueError as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+        raise Explained(str(error)) from error
     return FileResponse(
         version.fichier.open("rb"), as_attachment=True, filename=version.nom_original, content_type=version.type_mime
     )

@@ -216,7 +216,7 @@ def committee_files_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     files = [project_file(item) for item in session.items.select_related("project__commune_principale")]
     html = render_to_string("www/committees/files.html", {"session": session, "files": files, "for_pdf": True})
-    return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
+    return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf", request)
 
 
 @login_required
@@ -230,4 +230,4 @@ def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "for_pdf": True,
     }
     html = render_to_string("www/committees/minutes.html", context)
-    return pdf_file(html, f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
+    return pdf_file(html, f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf", request)

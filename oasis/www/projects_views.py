@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +29,12 @@ from oasis.projects.services import (
     set_checklist,
     set_next_action,
 )
-from oasis.projects.stages import InvalidTransition, allowed_moves, move, time_per_stage
+from oasis.projects.stages import InvalidTransition, NotConforming, allowed_moves, move, time_per_stage
 from oasis.references.annuaire import RppsCheck, check_all
-from oasis.www.messages import confirmed
+from oasis.www.errors import Explained, refused
+from oasis.www.messages import confirmed, form_errors
+
+UNKNOWN_MEMBER = "Choisissez la profession et le statut du membre dans les listes."
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -97,7 +99,15 @@ def _team_with_checks(project: Project) -> list[tuple[Any, RppsCheck | None]]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    return _detail_page(request, _project(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest, project: Project, error: str = "", status: int = 400, team_sent: Any = None, **forms: Any
+) -> HttpResponse:
+    """The project's page; after a refusal (``error``, answered with ``status``), the form that was sent (``forms``:
+    move_form, comment_form or action_form; ``team_sent``: the team member typed) shown again as typed, with the
+    reason beside its field."""
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
     served = list(project.territory().order_by("search_key"))
@@ -125,12 +135,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "no_rules": NO_RULES,
             "professions": MemberProfession.choices,
             "statuses": MemberStatus.choices,
-            "move_form": MoveForm(),
-            "comment_form": CommentForm(),
-            "action_form": NextActionForm(
-                initial={"next_action": project.next_action, "next_action_due": project.next_action_due}
-            ),
+            "move_form": forms.get("move_form") or MoveForm(),
+            "comment_form": forms.get("comment_form") or CommentForm(),
+            "action_form": forms.get("action_form")
+            or NextActionForm(initial={"next_action": project.next_action, "next_action_due": project.next_action_due}),
+            "team_sent": team_sent or {},
+            "error": error,
         },
+        status=status if error else 200,
     )
 
 
@@ -139,14 +151,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Motif obligatoire.", status=400, content_type="text/plain; charset=utf-8")
-    try:
-        move(request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"], form.cleaned_data["derogation"])
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except (InvalidTransition, ValueError) as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if form.is_valid():
+        try:
+            move(
+                request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"], form.cleaned_data["derogation"]
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except NotConforming as error:
+            form.add_error("derogation", str(error))
+        except InvalidTransition as error:
+            form.add_error("to_stage", str(error))
+        except ValueError as error:
+            form.add_error(None, str(error))
+    if form.errors:
+        return _detail_page(request, project, error=form_errors(form), move_form=form)
     return confirmed(request, "Nouvelle étape enregistrée.", redirect("project_detail", project.pk))
 
 
@@ -156,7 +175,7 @@ def project_comment(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Commentaire vide.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=form_errors(form), comment_form=form)
     try:
         add_comment(request.user, project, form.cleaned_data["text"])
     except NotAllowed as error:
@@ -170,7 +189,7 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = NextActionForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Échéance invalide.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=form_errors(form), action_form=form)
     try:
         set_next_action(request.user, project, form.cleaned_data["next_action"], form.cleaned_data["next_action_due"])
     except NotAllowed as error:
@@ -183,8 +202,9 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
 def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     profession, status = request.POST.get("profession", ""), request.POST.get("status", "")
+    sent = {key: request.POST.get(key, "") for key in ("profession", "status", "label", "rpps")}
     if profession not in MemberProfession.values or status not in MemberStatus.values:
-        return HttpResponse("Profession ou statut inconnu.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=UNKNOWN_MEMBER, team_sent=sent)
     try:
         add_member(
             request.user, project, profession, status, request.POST.get("label", "")[:200], request.POST.get("rpps", "").strip()
@@ -192,8 +212,7 @@ def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        messages.error(request, str(error))
-        return redirect("project_detail", project.pk)
+        return _detail_page(request, project, error=str(error), team_sent=sent)
     return confirmed(request, "Membre ajouté à l'équipe.", redirect("project_detail", project.pk))
 
 
@@ -206,7 +225,7 @@ def project_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRe
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+        raise Explained(str(error)) from error
     return confirmed(request, "Membre retiré de l'équipe.", redirect("project_detail", project.pk))
 
 
@@ -221,7 +240,7 @@ def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=str(error), status=409)
     return confirmed(request, "Cahier des charges enregistré.", redirect("project_detail", project.pk))
 
 
@@ -230,7 +249,7 @@ def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
     """The avis sur l'adéquation au cahier des charges de l'ARS, as a PDF."""
     project = _project(request, pk)
     if evaluate(project) is None:
-        return HttpResponse(NO_RULES, status=409, content_type="text/plain; charset=utf-8")
+        return refused(request, 409, NO_RULES)
     html = render_to_string(
         "www/avis.html",
         {"project": project, "conformity": evaluate(project), "team": project.team.all(), "today": date.today(), "for_pdf": True},
@@ -238,7 +257,7 @@ def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document = html_to_pdf(html)
     except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return refused(request, 503, str(error))
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="avis-cahier-des-charges-projet-{project.pk}.pdf"'
     return response
