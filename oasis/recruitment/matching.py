@@ -130,7 +130,8 @@ def sources(profession: str) -> str:
         offre = run.entrees["offre"]
         parts.append(
             f"sous-dotation : zonage de l'ARS quand il est importé, sinon APL estimée {run.get_profession_display().lower()} "
-            f"(calcul n° {run.pk}, offre {offre['source'].upper()} {offre['millesime']}, {run.entrees['demande']})"
+            f"(calculée le {run.created_at:%d/%m/%Y}, offre {offre['source'].upper()} {offre['millesime']}, "
+            f"{run.entrees['demande']})"
         )
     parts.append("temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)")
     return " ; ".join(parts)
