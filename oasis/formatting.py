@@ -36,3 +36,19 @@ def montant(value: float | int | str | Decimal | None) -> str:
     amount = Decimal(str(value))
     digits = 0 if amount == amount.to_integral_value() else 2
     return euros(amount, digits)
+
+
+UNITES = ((2**30, "Go"), (2**20, "Mo"), (2**10, "ko"))
+
+
+def taille(octets: int | None) -> str:
+    """A file's size in French units: 52428800 → « 50 Mo », 1572864 → « 1,5 Mo », 2048 → « 2 ko », 900 → « 900 octets ».
+
+    Binary multiples (1 Mo = 1 048 576 octets), as OASIS_DOCUMENT_MAX_MO counts them; one decimal unless whole."""
+    if octets is None:
+        return "—"
+    for size, unit in UNITES:
+        if octets >= size:
+            value = octets / size
+            return f"{fr_number(value, 0 if value == int(value) else 1)} {unit}"
+    return f"{fr_number(octets)} octet{'s' if octets > 1 else ''}"

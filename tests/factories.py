@@ -74,7 +74,7 @@ class SupplyCountFactory(factory.django.DjangoModelFactory):
 
 class NewProjectFactory(factory.Factory):
     """What an officer types to create a project: an MSP at Lussac-les-Châteaux by default, carried by its commune,
-    which also benefits from it and is the only commune served."""
+    which also benefits from it and is the only commune served (no other commune listed)."""
 
     class Meta:
         model = NewProject
@@ -84,6 +84,6 @@ class NewProjectFactory(factory.Factory):
     carrier = "commune"
     carrier_name = "Commune"
     commune_principale = "86140"
-    communes_desservies = factory.LazyAttribute(lambda o: [o.commune_principale])
+    communes_desservies = factory.LazyFunction(list)
     collectivite_niveau = "commune"
     collectivite_code = factory.SelfAttribute("commune_principale")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from oasis.formatting import date_longue, montant
+from oasis.formatting import date_longue, montant, taille
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,22 @@ def test_long_french_dates(value, shown):
 )
 def test_amounts_keep_their_cents(value, shown):
     assert montant(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("octets", "text"),
+    [
+        (None, "—"),
+        (1, "1 octet"),
+        (900, "900 octets"),
+        (1023, "1\u202f023 octets"),
+        (1024, "1 ko"),
+        (1536, "1,5 ko"),
+        (20 * 2**20, "20 Mo"),  # the default limit of a document
+        (50 * 2**20, "50 Mo"),
+        (int(1.5 * 2**20), "1,5 Mo"),
+        (2**30, "1 Go"),
+    ],
+)
+def test_file_sizes_are_in_french_units(octets, text):
+    assert taille(octets) == text

@@ -109,7 +109,7 @@ def test_project_and_candidate_pages_are_pinned(client, cast, project, student, 
     for url, count in (
         (f"/projets/{project.pk}/", 23),  # + its Démarches simplifiées dossier, if any
         (f"/recrutement/candidats/{student.pk}/", 22),
-        (f"/api/projets/{project.pk}", 5),
+        (f"/api/projets/{project.pk}", 6),  # + its territory
     ):
         client.get(url)
         with django_assert_num_queries(count):

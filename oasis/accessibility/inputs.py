@@ -12,10 +12,18 @@ from oasis.accessibility.models import Practitioner, PractitionerImport
 from oasis.accessibility.params import ProfessionParameters
 from oasis.accessibility.units import Units
 from oasis.core.apl import counted_activity
+from oasis.formatting import fr_number
 from oasis.references.enums import ReferenceKind
 from oasis.references.models import ReferenceImport, RppsCount
 from oasis.supply.enums import CNAM_PROFESSIONS
 from oasis.supply.models import CnamDemography, SupplyCount
+
+
+def calage_text(rule: dict[str, Any]) -> str:
+    """The published national mean the supply is calibrated on, in the words of the pages:
+    « APL moyenne publiée : 3,29 (2023, praticiens de 65 ans et moins) »."""
+    variante = Variante(rule["variante_publiee"]).label.lower()
+    return f"APL moyenne publiée : {fr_number(rule['apl_moyen_publie'], 2)} ({rule['millesime_publie']}, {variante})"
 
 
 @dataclass
@@ -31,7 +39,7 @@ class Supply:
 def _bpe_latest() -> int:
     latest = SupplyCount.objects.order_by("-millesime").values_list("millesime", flat=True).first()
     if latest is None:
-        raise LookupError("Aucune donnée d'offre en base : lancez « oasis data load ».")
+        raise LookupError("Aucune donnée d'offre en base : l'administrateur d'OASIS doit charger les données nationales.")
     return int(latest)
 
 
@@ -97,7 +105,7 @@ def build_supply(parameters: ProfessionParameters, variante: str, units: Units) 
         per_practitioner = float(rule["apl_moyen_publie"]) * float(demand[valid].sum()) / float(counts[valid].sum())
         description.update(
             activite_par_praticien=round(per_practitioner, 1),
-            calage=f"APL moyen publié {rule['apl_moyen_publie']} ({rule['millesime_publie']}, {rule['variante_publiee']})",
+            calage=calage_text(rule),
         )
         new = parameters.caps.newly_installed if parameters.caps else per_practitioner
     else:

@@ -74,7 +74,7 @@ def _read_units(fingerprint: str) -> Units:
         )
     )
     if not rows:
-        raise LookupError("Aucune commune en base : lancez « oasis data load ».")
+        raise LookupError("Aucune commune en base : l'administrateur d'OASIS doit charger les données nationales.")
     columns = list(zip(*rows, strict=True))
 
     def floats(values: tuple[object, ...]) -> np.ndarray:

@@ -24,7 +24,7 @@ POSITIVE_NUMBER = "Changement {position} : « nombre » doit être un entier pos
 TOO_MANY_DEPARTURES = "Changement {position} : {number} départ(s) demandé(s) à {code}, {present} praticien(s) présent(s)."
 AGES_UNKNOWN = (
     "Changement {position} : les âges des praticiens sont inconnus dans la BPE ; "
-    "importez l'activité par praticien (oasis import_practitioners) pour simuler les départs en retraite."
+    "l'administrateur d'OASIS doit importer l'activité par praticien pour simuler les départs en retraite."
 )
 AGE_INTEGER = "Changement {position} : « age » doit être un entier."
 UNKNOWN_TYPE = "Changement {position} : type « {kind} » inconnu (ajout, retrait, structure, depart_age)."

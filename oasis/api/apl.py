@@ -106,7 +106,7 @@ SOURCES = ("modele", "officielle")
 def _official(profession: str, territory: Territory | None, annee: int | None) -> AplOfficielle:
     years = official_years(profession)
     if not years:
-        raise BadRequest(f"Aucune APL officielle importée pour « {profession} » (oasis data import drees-apl FICHIER).")
+        raise BadRequest(f"Aucune APL officielle importée pour « {profession} » (à importer par l'administrateur d'OASIS).")
     if annee is not None and annee not in years:
         raise BadRequest(f"APL officielle {annee} non importée pour « {profession} ». Années : {', '.join(map(str, years))}.")
     year = annee or years[0]

@@ -30,7 +30,8 @@ router = Router(tags=["Implantation"])
         "Ex. `?territoire=dep:86&sites=3&profession=generaliste&demande=sous-denses`. Le calcul se fait en "
         "arrière-plan : tant qu'il n'est pas fini, la réponse est 202 avec l'adresse de son état "
         "(`etat`) ; redemandez la même adresse ensuite pour obtenir le résultat (200), conservé tant que les données "
-        "ne changent pas. Sans connexion : 10 sites, 30 minutes, p-médian sur un département ou un EPCI au plus."
+        "ne changent pas. Sans connexion : 10 sites, 30 minutes, distance moyenne minimale (`modele=p-median`) sur un "
+        "département ou un EPCI au plus."
     ),
 )
 def implantation(

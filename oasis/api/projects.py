@@ -41,6 +41,7 @@ class ProjetResume(Schema):
 
 class Projet(ProjetResume):
     porteur: str
+    territoire: list[str]
     historique: list[Transition]
 
 
@@ -69,6 +70,7 @@ def projet(request: HttpRequest, projet_id: int) -> dict[str, object]:
     return {
         **_summary(project),
         "porteur": project.carrier_name,
+        "territoire": project.territory_codes(),
         "historique": [
             {
                 "de": t.from_stage,

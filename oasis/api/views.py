@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI
 
@@ -45,6 +45,15 @@ TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
 @api.exception_handler(BadRequest)
 def bad_request(request: HttpRequest, error: BadRequest):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+NOT_FOUND = "Introuvable : cet objet n'existe pas, ou votre compte ne permet pas de le voir."
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404):  # type: ignore[no-untyped-def]
+    """Never Django's words (« No Project matches the given query. », « Not Found »)."""
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 @api.exception_handler(TerritoryNotFound)

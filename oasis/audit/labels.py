@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     "comite.ordre_du_jour.ajout": "Inscription d'un projet à l'ordre du jour",
     "comite.ordre_du_jour.retrait": "Retrait d'un projet de l'ordre du jour",
     "comite.convocation": "Convocation du comité",
+    "comite.date": "Changement de la date d'une séance du comité",
     "comite.decision": "Décision du comité sur un projet",
     "comite.decisions_appliquees": "Décisions du comité appliquées aux projets",
     "candidat.inscription_portail": "Inscription confirmée depuis le portail public",

@@ -30,7 +30,7 @@ def project_file(item: AgendaItem) -> ProjectFile:
     return ProjectFile(
         item=item,
         project=project,
-        diagnosis=cached_diagnosis(commune_set(project.served_codes())),
+        diagnosis=cached_diagnosis(commune_set(project.territory_codes())),
         team=list(project.team.all()),
         conformity=evaluate(project),
         funding=summarise(project),

@@ -31,5 +31,14 @@ class SessionForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Décision", choices=DECISION_CHOICES)
-    reasons = forms.CharField(label="Motifs", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    derogation = forms.CharField(label="Dérogation au cahier des charges", max_length=2000, required=False)
+    reasons = forms.CharField(label="Motifs (obligatoire)", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    derogation = forms.CharField(
+        label="Dérogation au cahier des charges (pour valider un projet non conforme)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
+
+class RescheduleForm(forms.Form):
+    date = forms.DateField(label="Nouvelle date de la séance", widget=forms.DateInput(attrs={"type": "date"}))

@@ -37,6 +37,11 @@ EMPTY_AGENDA = "L'ordre du jour est vide : inscrivez au moins un projet."
 UNKNOWN_DECISION = "Décision inconnue : « {decision} »."
 REASONS_REQUIRED = "Les motifs de la décision sont obligatoires."
 APPLY_REFUSED = "Aucune décision n'a été appliquée : « {project} » : {error}"
+BEFORE_SESSION = (
+    "La séance a lieu le {date} : ses décisions ne peuvent être appliquées qu'à partir de ce jour. "
+    "Si elle a été avancée, changez d'abord sa date."
+)
+SAME_DATE = "La séance est déjà fixée au {date}."
 
 
 def visible_sessions(user: Any) -> QuerySet[Session]:
@@ -235,12 +240,41 @@ def record_decision(user: Any, session: Session, item_id: int, decision: str, re
     return item
 
 
-def apply_decisions(user: Any, session: Session) -> int:
-    """Move every project of the agenda to the committee's decision, all or none; the session is then held."""
+def reschedule(user: Any, session: Session, new_date: date) -> None:
+    """Move the session to another day (until its decisions are applied); the audit keeps both dates, and the members
+    of a convened session are told."""
+    _require_manage(user, session)
+    _require_open(session)
+    if new_date == session.date:
+        raise ValueError(SAME_DATE.format(date=date_longue(new_date)))
+    before = session.date
+    with transaction.atomic():
+        session.date = new_date
+        session.save(update_fields=["date"])
+        record(user, "comite.date", session, {"avant": before.isoformat(), "apres": new_date.isoformat()})
+        if session.status == SessionStatus.CONVOQUEE:
+            notify(
+                session.members.all(),
+                Message(
+                    Event.SEANCE,
+                    f"Comité régional de sélection déplacé au {date_longue(new_date)}",
+                    f"La séance prévue le {date_longue(before)} aura lieu le {date_longue(new_date)}.\n"
+                    f"Lieu : {session.lieu or 'à préciser'}.",
+                    reverse("committee_detail", args=[session.pk]),
+                    f"seance:{session.pk}:date:{new_date.isoformat()}",
+                ),
+            )
+
+
+def apply_decisions(user: Any, session: Session, today: date | None = None) -> int:
+    """Move every project of the agenda to the committee's decision, all or none; the session is then held. Not before
+    the session's day (``today``: the local date by default)."""
     _require_manage(user, session)
     _require_open(session)
     if session.status != SessionStatus.CONVOQUEE:
         raise ValueError(NOT_CONVENED)
+    if (today or timezone.localdate()) < session.date:
+        raise ValueError(BEFORE_SESSION.format(date=date_longue(session.date)))
     items = list(session.items.select_related("project"))
     undecided = [item.project.nom for item in items if not item.decision]
     if undecided:

@@ -71,7 +71,7 @@ def check_anonymous(options: PlanningOptions) -> None:
     if options.minutes > ANONYMOUS_MAX_MINUTES:
         reasons.append(f"au plus {ANONYMOUS_MAX_MINUTES} minutes de trajet")
     if options.modele == "p-median" and (options.territory is None or options.territory.niveau not in ANONYMOUS_P_MEDIAN_LEVELS):
-        reasons.append("le modèle p-médian sur un département ou un EPCI seulement")
+        reasons.append("la distance moyenne minimale sur un département ou un EPCI seulement")
     if reasons:
         raise ValueError(
             f"Sans connexion, un calcul d'implantation est limité à {', '.join(reasons)} : connectez-vous pour aller au-delà."

@@ -32,12 +32,12 @@ DEMANDS = {
 }
 METHODS = ("exacte", "glouton")
 MODELS = {
-    "couverture": "couverture maximale (MCLP) : le plus d'habitants à moins du temps choisi",
-    "p-median": "p-médian : le temps de trajet moyen le plus court vers une structure",
+    "couverture": "couverture maximale : le plus d'habitants possible à moins du temps de trajet choisi",
+    "p-median": "distance moyenne minimale : le temps de trajet moyen le plus court des habitants à leur structure",
 }
 
 UNKNOWN_MODEL = "Modèle inconnu : « {value} » ({known})."
-P_MEDIAN_NEEDS_EXACT = "Le modèle p-médian se résout par la méthode exacte."
+P_MEDIAN_NEEDS_EXACT = "La distance moyenne minimale se calcule par la méthode exacte."
 UNKNOWN_DEMAND = "Demande inconnue : « {value} » ({known})."
 UNKNOWN_METHOD = "Méthode inconnue : « {value} » ({known})."
 SITES_OUT_OF_RANGE = "Le nombre de sites doit être compris entre 1 et 50."

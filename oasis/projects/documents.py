@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from oasis.audit.services import record
-from oasis.formatting import date_longue
+from oasis.formatting import date_longue, taille
 from oasis.projects import notifications, perms
 from oasis.projects.enums import DocumentKind
 from oasis.projects.models import Document, DocumentRequest, DocumentVersion, Project
@@ -55,6 +55,10 @@ class RejectedFile(ValueError):
     """The upload is refused; the message names the file and the reason."""
 
 
+TOO_LARGE = "« {name} » dépasse la taille maximale d'un document : {limit}."
+"""The size is not given: only the first bytes beyond the limit are read (a 50 Mo file would read as 20 Mo)."""
+
+
 def check_file(name: str, content: bytes) -> FileType:
     """The accepted type of an upload, or RejectedFile saying why not."""
     extension = PurePath(name).suffix.lower()
@@ -66,7 +70,7 @@ def check_file(name: str, content: bytes) -> FileType:
         raise RejectedFile(f"« {name} » : fichier vide.")
     limit = int(settings.OASIS_DOCUMENT_MAX_BYTES)
     if len(content) > limit:
-        raise RejectedFile(f"« {name} » : {len(content) / 2**20:.1f} Mio, au-delà de la limite de {limit / 2**20:.0f} Mio.")
+        raise RejectedFile(TOO_LARGE.format(name=name, limit=taille(limit)))
     if kind.signatures and not content.startswith(kind.signatures):
         raise RejectedFile(f"« {name} » : le contenu ne correspond pas à un fichier {extension.lstrip('.').upper()}.")
     if not kind.signatures:

@@ -144,7 +144,7 @@ def _create_project(demarche: int, number: int, found: ProjectFacts) -> Project:
     return open_project(
         None,
         found.commune,
-        [found.commune],
+        [],
         f"Création depuis le dossier Démarches simplifiées n° {number} (démarche {demarche})",
         "projet.creation_ds",
         {"demarche": demarche, "dossier": number},

@@ -51,7 +51,7 @@ class MoveForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label="Commentaire", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Ajouter un commentaire ou un avis", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NextActionForm(forms.Form):

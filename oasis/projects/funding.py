@@ -225,19 +225,29 @@ class LineEntry:
     verse_le: date | None = None
 
 
+class LineRefused(ValueError):
+    """A line refused because of one of its entries: ``field`` names it (a LineEntry field), so that the form shows
+    the reason beside it and keeps what was typed."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _check(entry: LineEntry) -> FundingTool:
     tool = FundingTool.objects.filter(code=entry.tool).first()
     if tool is None:
-        raise ValueError(UNKNOWN_TOOL.format(code=entry.tool))
-    amounts = [entry.demande, entry.accorde, entry.verse]
-    if any(amount is not None and amount < 0 for amount in amounts):
-        raise ValueError(NEGATIVE_AMOUNT)
+        raise LineRefused(UNKNOWN_TOOL.format(code=entry.tool), "tool")
+    for name in ("demande", "accorde", "verse"):
+        amount = getattr(entry, name)
+        if amount is not None and amount < 0:
+            raise LineRefused(NEGATIVE_AMOUNT, name)
     if entry.verse is not None and entry.verse > (entry.accorde if entry.accorde is not None else entry.demande):
-        raise ValueError(PAID_OVER_GRANTED)
+        raise LineRefused(PAID_OVER_GRANTED, "verse")
     if entry.accorde is not None and entry.accorde_le is None:
-        raise ValueError(GRANT_DATE_MISSING)
+        raise LineRefused(GRANT_DATE_MISSING, "accorde_le")
     if entry.verse is not None and entry.verse_le is None:
-        raise ValueError(PAYMENT_DATE_MISSING)
+        raise LineRefused(PAYMENT_DATE_MISSING, "verse_le")
     return tool
 
 

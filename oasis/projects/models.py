@@ -25,6 +25,7 @@ from oasis.projects.enums import (
 )
 from oasis.projects.validators import validate_aci_indicators
 from oasis.references.validators import validate_rpps
+from oasis.territories.models import Commune
 
 
 class Project(models.Model):
@@ -33,7 +34,13 @@ class Project(models.Model):
     carrier = models.CharField("porteur", max_length=20, choices=Carrier.choices)
     carrier_name = models.CharField("nom du porteur", max_length=200)
     commune_principale = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="+")
-    communes_desservies = models.ManyToManyField("territories.Commune", related_name="+", blank=True)
+    communes_desservies = models.ManyToManyField(
+        "territories.Commune",
+        related_name="+",
+        blank=True,
+        verbose_name="autres communes desservies",
+        help_text="sans la commune d'implantation, qui fait toujours partie du territoire du projet",
+    )
     departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="projects")
     region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="projects")
     collectivite_niveau = models.CharField(max_length=10, choices=[("commune", "Commune"), ("epci", "EPCI")])
@@ -56,9 +63,16 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.nom
 
-    def served_codes(self) -> list[str]:
-        """INSEE codes of the communes the project serves (its main commune when none is listed), sorted."""
-        return sorted(self.communes_desservies.values_list("code_insee", flat=True)) or [self.commune_principale_id]
+    def territory(self) -> models.QuerySet[Commune]:
+        """The communes of the project's territory: its main commune and the other communes it serves (one query).
+
+        The one definition of a project's territory (its page, état des lieux, comité file, projet de santé, API)."""
+        others = self.communes_desservies.values("pk")
+        return Commune.objects.filter(models.Q(pk=self.commune_principale_id) | models.Q(pk__in=others))
+
+    def territory_codes(self) -> list[str]:
+        """INSEE codes of the project's territory (:meth:`territory`), each once, sorted."""
+        return sorted(self.territory().values_list("code_insee", flat=True))
 
     @property
     def overdue(self) -> bool:

@@ -121,7 +121,8 @@ def open_project(
         created_by=user,
         **fields,
     )
-    project.communes_desservies.set(served or [commune])
+    # The main commune is part of the territory by definition (Project.territory_codes): only the others are stored.
+    project.communes_desservies.set([other for other in served if other.pk != commune.pk])
     ProjectTransition.objects.create(project=project, from_stage="", to_stage=project.stage, by=project.created_by, reason=reason)
     record(user, action, project, {"etape": project.stage, "commune": commune.pk, **(details or {})})
     return project

@@ -122,7 +122,7 @@ def sources(profession: str) -> str:
         parts.append(
             "sous-dotation : zonage de l'ARS quand il est importé, sinon APL officielle de la DREES (règle nationale), "
             f"sinon APL estimée {run.get_profession_display().lower()} "
-            f"(calcul du {run.created_at:%d/%m/%Y}, offre {offre['source'].upper()} {offre['millesime']}, "
+            f"(calculée le {run.created_at:%d/%m/%Y}, offre {offre['source'].upper()} {offre['millesime']}, "
             f"{run.entrees['demande']})"
         )
     parts.append("temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)")

@@ -38,9 +38,10 @@ class AidScheme(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        verbose_name="département",
         help_text="le Département qui verse l'aide ; l'installation doit s'y faire (vide : dispositif national)",
     )
-    professions = models.JSONField(default=list, help_text="codes de profession éligibles")
+    professions = models.JSONField("professions éligibles", default=list, help_text="codes de profession éligibles")
     annee_min = models.PositiveSmallIntegerField("première année d'études aidée", null=True, blank=True)
     annee_max = models.PositiveSmallIntegerField("dernière année d'études aidée", null=True, blank=True)
     montant_mensuel = models.DecimalField("montant mensuel (€)", max_digits=10, decimal_places=2, null=True, blank=True)
@@ -49,7 +50,9 @@ class AidScheme(models.Model):
     delai_installation_mois = models.PositiveSmallIntegerField(
         "délai d'installation après le dernier versement (mois)", null=True, blank=True
     )
-    regle_remboursement = models.CharField(max_length=20, choices=RepaymentRule.choices, default=RepaymentRule.PRORATA)
+    regle_remboursement = models.CharField(
+        "règle de remboursement en cas de rupture", max_length=20, choices=RepaymentRule.choices, default=RepaymentRule.PRORATA
+    )
     zone_sous_dense = models.BooleanField(
         "réservé aux zones sous-denses",
         default=False,

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -52,6 +52,7 @@ from oasis.projects.services import (
     revoke_guest,
 )
 from oasis.www.downloads import csv_table
+from oasis.www.errors import Explained
 from oasis.www.messages import confirmed, form_errors, kept_input
 from oasis.www.projects_views import _project
 
@@ -63,9 +64,12 @@ def _apply(
     page: str,
     done: str = "Modification enregistrée.",
     on_conflict: Callable[[EditConflict], HttpResponse] | None = None,
+    **forms: Any,
 ) -> HttpResponse:
-    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused
-    (``on_conflict``: the page drawn again with the user's input when the record changed since it was read)."""
+    """Run a change; back to the page with ``done`` confirmed, or the page with the reason when refused. ``forms``: the
+    bound form that was sent (by its name in the page), shown again with what was typed and the reason beside the
+    field it concerns (``error.field``), or above its fields; ``on_conflict``: the page drawn again with the user's
+    input when the record changed since it was read."""
     try:
         change()
     except NotAllowed as error:
@@ -75,7 +79,10 @@ def _apply(
             raise
         return on_conflict(conflict)
     except ValueError as error:
-        return PAGES[page](request, project, error=str(error))
+        for form in forms.values():
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+        return PAGES[page](request, project, error=str(error), **forms)
     return confirmed(request, done, redirect(f"project_{page}", project.pk))
 
 
@@ -130,6 +137,7 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: add_partner(request.user, project, data["kind"], data["nom"], data["role"]),
         "partners",
         "Partenaire ajouté.",
+        partner_form=form,
     )
 
 
@@ -227,7 +235,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, project, error=form_errors(form), action_form=form)
-    return _apply(request, project, lambda: log_action(request.user, project, _entry(form)), "partners", "Action enregistrée.")
+    return _apply(
+        request,
+        project,
+        lambda: log_action(request.user, project, _entry(form)),
+        "partners",
+        "Action enregistrée.",
+        action_form=form,
+    )
 
 
 @login_required
@@ -236,7 +251,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     _require_edit(request, project)
     action = project.actions.filter(pk=action_id).first()
     if action is None:
-        return HttpResponse("Action introuvable.", status=404, content_type="text/plain; charset=utf-8")
+        raise Http404
     initial = {field: getattr(action, field) for field in ACTION_FIELDS} | {"lu": action_token(action)}
     form = ActionForm(request.POST or None, initial=initial)
 
@@ -247,14 +262,16 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
         return render(request, "www/action_form.html", context | {"error": str(conflict), "conflict": conflict}, status=409)
 
     if request.method == "POST" and form.is_valid():
-        return _apply(
-            request,
-            project,
-            lambda: edit_action(request.user, project, action_id, _entry(form), form.cleaned_data["lu"]),
-            "partners",
-            "Action modifiée.",
-            conflicted,
-        )
+        try:
+            edit_action(request.user, project, action_id, _entry(form), form.cleaned_data["lu"])
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except EditConflict as conflict:
+            return conflicted(conflict)
+        except ValueError as error:
+            form.add_error(None, str(error))  # the edit form again, with what was typed
+        else:
+            return confirmed(request, "Action modifiée.", redirect("project_partners", project.pk))
     return render(
         request,
         "www/action_form.html",
@@ -314,7 +331,7 @@ def _funding_page(
             "can_edit": perms.can_edit(request.user, project),
             "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools]),
             "cost_form": cost_form or CostForm(initial={"cout_total": project.cout_total, "lu": funding.cost_token(project)}),
-            "cost_conflict": conflict if cost_form is not None else None,
+            "cost_conflict": conflict if conflict is not None and line_id is None else None,
             "error": error,
         },
         status=409 if conflict else 400 if error else 200,
@@ -333,7 +350,7 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
     _require_edit(request, project)
     form = CostForm(request.POST)
     if not form.is_valid():
-        return _funding_page(request, project, error=form_errors(form))
+        return _funding_page(request, project, error=form_errors(form), cost_form=form)
     return _apply(
         request,
         project,
@@ -343,6 +360,7 @@ def funding_cost(request: HttpRequest, pk: int) -> HttpResponse:
         lambda conflict: _funding_page(
             request, _project(request, pk), str(conflict), cost_form=CostForm(kept_input(request, conflict)), conflict=conflict
         ),
+        cost_form=form,
     )
 
 
@@ -363,6 +381,7 @@ def funding_line(request: HttpRequest, pk: int, line_id: int | None = None) -> H
         "funding",
         "Ligne du plan enregistrée.",
         lambda conflict: _funding_page(request, project, str(conflict), conflict=conflict, line_id=line_id),
+        line_form=form,
     )
 
 
@@ -419,7 +438,11 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _documents_page(
-    request: HttpRequest, project: Project, error: str = "", request_form: DocumentRequestForm | None = None
+    request: HttpRequest,
+    project: Project,
+    error: str = "",
+    request_form: DocumentRequestForm | None = None,
+    form: DocumentForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -430,12 +453,12 @@ def _documents_page(
             "documents": documents.visible_documents(request.user, project).prefetch_related("versions__uploaded_by"),
             "can_upload": perms.can_upload(request.user, project),
             "can_edit": perms.can_edit(request.user, project),
-            "form": DocumentForm(),
+            "form": form or DocumentForm(),
             "version_form": VersionForm(),
             "request_form": request_form or DocumentRequestForm(),
             "requests": project.document_requests.select_related("requested_by", "document"),
             "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
-            "max_mo": settings.OASIS_DOCUMENT_MAX_BYTES // 2**20,
+            "max_size": settings.OASIS_DOCUMENT_MAX_BYTES,
             "error": error,
         },
         status=400 if error else 200,
@@ -455,7 +478,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Votre rôle ne permet pas de déposer un document.")
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _documents_page(request, project, error=form_errors(form))
+        return _documents_page(request, project, error=form_errors(form), form=form)
     data = form.cleaned_data
     upload = data["fichier"]
     content = upload.read(settings.OASIS_DOCUMENT_MAX_BYTES + 1)
@@ -467,6 +490,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "documents",
         "Document déposé.",
+        form=form,
     )
 
 
@@ -484,6 +508,7 @@ def document_request(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: documents.request_document(request.user, project, data["kind"], data["titre"], data["due"]),
         "documents",
         "Document demandé : les porteurs et la commune sont prévenus.",
+        request_form=form,
     )
 
 
@@ -520,7 +545,7 @@ def document_download(request: HttpRequest, pk: int, document_id: int, numero: i
     try:
         version = documents.open_version(request.user, project, document_id, numero)
     except ValueError as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+        raise Explained(str(error)) from error
     return FileResponse(
         version.fichier.open("rb"), as_attachment=True, filename=version.nom_original, content_type=version.type_mime
     )

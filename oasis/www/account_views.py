@@ -13,14 +13,14 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from oasis.audit.services import record
 from oasis.notifications.enums import Frequency
 from oasis.notifications.models import Notification
-from oasis.notifications.services import frequency_of, mark_read, set_frequency
+from oasis.notifications.services import absolute_url, frequency_of, mark_read, set_frequency
 from oasis.www.messages import confirmed, form_errors
 
 NOTIFICATIONS_PER_PAGE = 30
@@ -81,12 +81,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class ResetRequestForm(PasswordResetForm):
+    """The reset link is built from OASIS_URL_PUBLIQUE, never from the request's Host header (which whoever asks
+    chooses: a forged host would send the user's token to a stranger's site)."""
+
     email = forms.EmailField(
         label="Adresse électronique",
         max_length=254,
         help_text="Format attendu : nom@domaine.fr",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        context = {**context, "link": absolute_url(path)}
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

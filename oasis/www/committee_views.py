@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
@@ -18,10 +19,11 @@ from oasis.accounts.models import role_of
 from oasis.audit.services import history
 from oasis.committees import services
 from oasis.committees.files import project_file
-from oasis.committees.forms import DecisionForm, SessionForm
+from oasis.committees.forms import DecisionForm, RescheduleForm, SessionForm
 from oasis.committees.models import AgendaItem, Session, SessionStatus
 from oasis.concurrency import EditConflict, read_token, refuse_if_record_changed
 from oasis.projects.services import NotAllowed
+from oasis.projects.stages import NotConforming
 from oasis.territories.models import Region
 from oasis.www.downloads import pdf_file
 from oasis.www.messages import confirmed, form_errors
@@ -112,30 +114,44 @@ def _decision_edited(item: AgendaItem) -> dict[str, str]:
     return {"decision": item.decision, "reasons": item.reasons, "derogation": item.derogation}
 
 
+def _decision_form(item: AgendaItem, data: Any = None) -> DecisionForm:
+    """The decision form of one item: what was recorded, or what was just sent (``data``)."""
+    return DecisionForm(data, initial=_decision_edited(item), auto_id=f"%s-{item.pk}")
+
+
 @login_required
 def committee_detail(
-    request: HttpRequest, pk: int, error: str = "", conflict: EditConflict | None = None, item_id: int | None = None
+    request: HttpRequest,
+    pk: int,
+    error: str = "",
+    sent: DecisionForm | None = None,
+    sent_item: int | None = None,
+    date_form: RescheduleForm | None = None,
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
-    """The session; after a decision refused as changed meanwhile (``conflict``), item ``item_id``'s form keeps the
-    input beside what is stored."""
+    """The session; after a refusal, ``error`` above and the form that was sent (``sent`` for item ``sent_item``, or
+    ``date_form``) shown again as typed, with the reason beside its field; after a decision refused as changed
+    meanwhile (``conflict``), the input beside what is stored."""
     session = _session(request, pk)
     manage = services.can_manage(request.user, session)
     items = list(services.readable_items(request.user, session).select_related("project__commune_principale"))
     for item in items:
-        edited = conflict is not None and item.pk == item_id
-        item.form = {name: request.POST.get(name, "") for name in DECISION_LABELS} if edited else _decision_edited(item)  # type: ignore[attr-defined]
-        item.read = conflict.token if edited and conflict else read_token(_decision_edited(item))  # type: ignore[attr-defined]
+        edited = sent is not None and item.pk == sent_item
+        # The version the form was read at: kept as sent after a refusal, the newer one after a conflict.
+        read = conflict.token if edited and conflict else request.POST.get("lu") if edited else None
+        item.read = read or read_token(_decision_edited(item))  # type: ignore[attr-defined]
         item.conflict = conflict if edited else None  # type: ignore[attr-defined]
     context = {
         "session": session,
-        "items": items,
+        "items": [(item, sent if sent is not None and item.pk == sent_item else _decision_form(item)) for item in items],
         "others": _others(session, len(items)),
         "members": session.members.select_related("profile"),
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "can_manage": manage,
         "open": session.status != SessionStatus.TENUE,
         "eligible": services.eligible_projects(session) if manage and session.status == SessionStatus.PREPARATION else [],
-        "decision_form": DecisionForm(),
+        "date_form": date_form or RescheduleForm(initial={"date": session.date}),
+        "before_session": timezone.localdate() < session.date,
         "error": error,
     }
     return render(request, "www/committees/detail.html", context, status=409 if conflict else 400 if error else 200)
@@ -179,38 +195,57 @@ def committee_convene(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def committee_decide(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return committee_detail(request, pk, error=form_errors(form))
-    data = form.cleaned_data
-
-    def decide(session: Session) -> None:
-        # committees/services.py is another engineer's to change: the check runs here, in the transaction that
-        # records the decision, the item's row locked until then.
-        with transaction.atomic():
-            project_id = session.items.filter(pk=item_id).values_list("project_id", flat=True).first()
-            refuse_if_record_changed(
-                AgendaItem.objects.filter(session=session),
-                item_id,
-                request.POST.get("lu"),
-                _decision_edited,
-                {name: data[name] for name in DECISION_LABELS},
-                DECISION_LABELS,
-                history(session).filter(action="comite.decision", details__projet=project_id),
-                {"decision": DecisionForm.base_fields["decision"].choices},  # type: ignore[attr-defined]
-            )
-            services.record_decision(request.user, session, item_id, data["decision"], data["reasons"], data["derogation"])
-
     session = _session(request, pk)
-    try:
-        decide(session)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except EditConflict as conflict:
-        return committee_detail(request, pk, error=str(conflict), conflict=conflict, item_id=item_id)
-    except ValueError as error:
-        return committee_detail(request, pk, error=str(error))
-    return confirmed(request, "Décision enregistrée.", redirect("committee_detail", session.pk))
+    form = DecisionForm(request.POST, auto_id=f"%s-{item_id}")
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def decide() -> None:
+            # The check runs in the transaction that records the decision, the item's row locked until then.
+            with transaction.atomic():
+                project_id = session.items.filter(pk=item_id).values_list("project_id", flat=True).first()
+                refuse_if_record_changed(
+                    AgendaItem.objects.filter(session=session),
+                    item_id,
+                    request.POST.get("lu"),
+                    _decision_edited,
+                    {name: data[name] for name in DECISION_LABELS},
+                    DECISION_LABELS,
+                    history(session).filter(action="comite.decision", details__projet=project_id),
+                    {"decision": DecisionForm.base_fields["decision"].choices},  # type: ignore[attr-defined]
+                )
+                services.record_decision(request.user, session, item_id, data["decision"], data["reasons"], data["derogation"])
+
+        try:
+            decide()
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except EditConflict as conflict:
+            return committee_detail(request, pk, error=str(conflict), sent=form, sent_item=item_id, conflict=conflict)
+        except NotConforming as error:
+            form.add_error("derogation", str(error))
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return confirmed(request, "Décision enregistrée.", redirect("committee_detail", session.pk))
+    return committee_detail(request, pk, error=form_errors(form), sent=form, sent_item=item_id)
+
+
+@login_required
+@require_POST
+def committee_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reschedule(request.user, session, form.cleaned_data["date"])
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ValueError as error:
+            form.add_error("date", str(error))
+        else:
+            return confirmed(request, "Date de la séance changée.", redirect("committee_detail", session.pk))
+    return committee_detail(request, pk, error=form_errors(form), date_form=form)
 
 
 @login_required
@@ -242,7 +277,7 @@ def committee_files_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     files = [project_file(item) for item in items]
     context = {"session": session, "files": files, "others": others, "for_pdf": True}
     html = render_to_string("www/committees/files.html", context)
-    return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf")
+    return pdf_file(html, f"dossier-comite-{session.date:%Y-%m-%d}.pdf", request)
 
 
 @login_required
@@ -257,4 +292,5 @@ def committee_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "external_members": [line for line in session.external_members.splitlines() if line.strip()],
         "for_pdf": True,
     }
-    return pdf_file(render_to_string("www/committees/minutes.html", context), f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf")
+    html = render_to_string("www/committees/minutes.html", context)
+    return pdf_file(html, f"proces-verbal-comite-{session.date:%Y-%m-%d}.pdf", request)

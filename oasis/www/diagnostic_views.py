@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from oasis.accounts.addresses import client_address
@@ -14,13 +14,14 @@ from oasis.jobs.models import Job
 from oasis.jobs.services import JobRefused, submit
 from oasis.territories.services import TerritoryNotFound, get_territory
 from oasis.www.downloads import csv_dialect, csv_file
+from oasis.www.errors import Explained, refused
 
 
 def _diagnosis(niveau: str, code: str) -> Diagnosis:
     try:
         return cached_diagnosis(get_territory(niveau, code))
     except TerritoryNotFound as error:
-        raise Http404(str(error)) from error
+        raise Explained(str(error)) from error
 
 
 def diagnostic(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
@@ -34,7 +35,7 @@ def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse
     try:
         document = render_pdf(diagnosis)
     except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return refused(request, 503, str(error))
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_jobs.file_name(diagnosis.territory)}"'
     return response
@@ -45,7 +46,7 @@ def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     try:
         territory = get_territory(niveau, code)
     except TerritoryNotFound as error:
-        raise Http404(str(error)) from error
+        raise Explained(str(error)) from error
     try:
         job = submit(
             pdf_jobs.pdf_task,

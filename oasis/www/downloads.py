@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from oasis.csvfiles import CsvDialect, dialect_named, to_csv
 from oasis.pdf import PdfUnavailable, html_to_pdf
+from oasis.www.errors import refused
 
 
 def csv_dialect(request: HttpRequest) -> CsvDialect:
@@ -25,12 +26,12 @@ def csv_table(request: HttpRequest, filename: str, header: Iterable[Any], rows: 
     return csv_file(to_csv(header, rows, csv_dialect(request)), filename)
 
 
-def pdf_file(html: str, filename: str) -> HttpResponse:
+def pdf_file(html: str, filename: str, request: HttpRequest | None = None) -> HttpResponse:
     """The page rendered as a PDF attachment; 503 with the reason when the machine cannot render PDF."""
     try:
         document = html_to_pdf(html)
     except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return refused(request, 503, str(error))
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from oasis.jobs.models import Job
+from oasis.www.errors import Explained
 
 
 def _job(pk: UUID) -> Job:
@@ -34,7 +35,7 @@ def job_status(request: HttpRequest, pk: UUID) -> JsonResponse:
 def job_file(request: HttpRequest, pk: UUID) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     if job.statut != Job.Statut.TERMINE or not job.file:
-        raise Http404("Ce calcul n'a pas (encore) produit de fichier.")
+        raise Explained("Ce calcul n'a pas (encore) produit de fichier.")
     response = HttpResponse(bytes(job.file), content_type=job.file_type or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
@@ -15,6 +15,7 @@ from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
 from oasis.www.downloads import csv_table
+from oasis.www.errors import Explained
 
 
 def _place(niveau: str, code: str) -> tuple[str, str, str]:
@@ -27,7 +28,7 @@ def _place(niveau: str, code: str) -> tuple[str, str, str]:
     elif niveau == "departement":
         found = Departement.objects.filter(pk=code).first()
     if found is None:
-        raise Http404(f"Territoire inconnu pour l'observatoire : {niveau} « {code} ».")
+        raise Explained(f"Territoire inconnu pour l'observatoire : {niveau} « {code} ».")
     return niveau, found.pk, found.nom
 
 
@@ -87,7 +88,7 @@ def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR"
 def observatory_pick(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("region", "")
     if not Region.objects.filter(pk=code).exists():
-        raise Http404(f"Région inconnue : « {code} ».")
+        raise Explained(f"Région inconnue : « {code} ».")
     return redirect("observatory_place", "region", code)
 
 

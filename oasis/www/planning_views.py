@@ -20,6 +20,7 @@ from oasis.supply.enums import PROFESSIONS
 from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound
 from oasis.www.downloads import csv_dialect, csv_file
+from oasis.www.errors import refused
 
 
 def _int(value: str | None, default: int) -> int:
@@ -120,7 +121,7 @@ def planning(request: HttpRequest) -> HttpResponse:
 def planning_csv(request: HttpRequest) -> HttpResponse:
     options, error = _options(request)
     if options is None:
-        return HttpResponse(error or "Paramètre « territoire » requis.", status=400, content_type="text/plain; charset=utf-8")
+        return refused(request, 400, error or "Paramètre « territoire » requis.")
     job = find(KIND, to_params(options), version())
     if job is None or job.statut != Job.Statut.TERMINE:
         # Not computed yet (or failed): the planning page computes it and says how far it is.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -33,9 +32,12 @@ from oasis.projects.services import (
     set_checklist,
     set_next_action,
 )
-from oasis.projects.stages import InvalidTransition, allowed_moves, move, time_per_stage
+from oasis.projects.stages import InvalidTransition, NotConforming, allowed_moves, move, time_per_stage
 from oasis.references.annuaire import RppsCheck, check_all
-from oasis.www.messages import confirmed, kept_input
+from oasis.www.errors import Explained, refused
+from oasis.www.messages import confirmed, form_errors, kept_input
+
+UNKNOWN_MEMBER = "Choisissez la profession et le statut du membre dans les listes."
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -106,16 +108,20 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(
     request: HttpRequest,
     project: Project,
-    action_form: NextActionForm | None = None,
     error: str = "",
+    status: int = 400,
+    team_sent: Any = None,
     conflict: EditConflict | None = None,
     checklist_conflict: EditConflict | None = None,
+    **forms: Any,
 ) -> HttpResponse:
-    """The project's page; after a refused next action (``conflict``) or checklist (``checklist_conflict``), with the
+    """The project's page; after a refusal (``error``, answered with ``status``), the form that was sent (``forms``:
+    move_form, comment_form or action_form; ``team_sent``: the team member typed) shown again as typed, with the
+    reason beside its field; after a refused next action (``conflict``) or checklist (``checklist_conflict``), the
     user's input kept in its form and what changed."""
     moves = [(stage, Stage(stage).label) for stage in allowed_moves(project) if perms.can_move_to(request.user, project, stage)]
     conformity = evaluate(project)
-    served = list(project.communes_desservies.order_by("search_key")) or [project.commune_principale]
+    served = list(project.territory().order_by("search_key"))
     return render(
         request,
         "www/project_detail.html",
@@ -140,9 +146,9 @@ def _detail_page(
             "no_rules": NO_RULES,
             "professions": MemberProfession.choices,
             "statuses": MemberStatus.choices,
-            "move_form": MoveForm(),
-            "comment_form": CommentForm(),
-            "action_form": action_form
+            "move_form": forms.get("move_form") or MoveForm(),
+            "comment_form": forms.get("comment_form") or CommentForm(),
+            "action_form": forms.get("action_form")
             or NextActionForm(
                 initial={
                     "next_action": project.next_action,
@@ -150,13 +156,14 @@ def _detail_page(
                     "lu": next_action_token(project),
                 }
             ),
+            "team_sent": team_sent or {},
             "error": error,
             "conflict": conflict,
             "checklist_conflict": checklist_conflict,
             "checklist_rows": _checklist_rows(request, conformity, checklist_conflict),
             "checklist_read": checklist_conflict.token if checklist_conflict else checklist_token(project),
         },
-        status=409 if conflict or checklist_conflict else 400 if error else 200,
+        status=409 if conflict or checklist_conflict else status if error else 200,
     )
 
 
@@ -175,14 +182,21 @@ def _checklist_rows(request: HttpRequest, conformity: Any, conflict: EditConflic
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Motif obligatoire.", status=400, content_type="text/plain; charset=utf-8")
-    try:
-        move(request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"], form.cleaned_data["derogation"])
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except (InvalidTransition, ValueError) as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if form.is_valid():
+        try:
+            move(
+                request.user, project, form.cleaned_data["to_stage"], form.cleaned_data["reason"], form.cleaned_data["derogation"]
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except NotConforming as error:
+            form.add_error("derogation", str(error))
+        except InvalidTransition as error:
+            form.add_error("to_stage", str(error))
+        except ValueError as error:
+            form.add_error(None, str(error))
+    if form.errors:
+        return _detail_page(request, project, error=form_errors(form), move_form=form)
     return confirmed(request, "Nouvelle étape enregistrée.", redirect("project_detail", project.pk))
 
 
@@ -192,7 +206,7 @@ def project_comment(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Commentaire vide.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=form_errors(form), comment_form=form)
     try:
         add_comment(request.user, project, form.cleaned_data["text"])
     except NotAllowed as error:
@@ -206,7 +220,7 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = NextActionForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Échéance invalide.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=form_errors(form), action_form=form)
     try:
         data = form.cleaned_data
         set_next_action(request.user, project, data["next_action"], data["next_action_due"], data["lu"])
@@ -224,8 +238,9 @@ def project_next_action(request: HttpRequest, pk: int) -> HttpResponse:
 def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     profession, status = request.POST.get("profession", ""), request.POST.get("status", "")
+    sent = {key: request.POST.get(key, "") for key in ("profession", "status", "label", "rpps")}
     if profession not in MemberProfession.values or status not in MemberStatus.values:
-        return HttpResponse("Profession ou statut inconnu.", status=400, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=UNKNOWN_MEMBER, team_sent=sent)
     try:
         add_member(
             request.user, project, profession, status, request.POST.get("label", "")[:200], request.POST.get("rpps", "").strip()
@@ -233,8 +248,7 @@ def project_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        messages.error(request, str(error))
-        return redirect("project_detail", project.pk)
+        return _detail_page(request, project, error=str(error), team_sent=sent)
     return confirmed(request, "Membre ajouté à l'équipe.", redirect("project_detail", project.pk))
 
 
@@ -247,7 +261,7 @@ def project_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRe
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except ValueError as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+        raise Explained(str(error)) from error
     return confirmed(request, "Membre retiré de l'équipe.", redirect("project_detail", project.pk))
 
 
@@ -264,7 +278,7 @@ def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     except EditConflict as conflict:
         return _detail_page(request, project, error=str(conflict), checklist_conflict=conflict)
     except ValueError as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+        return _detail_page(request, project, error=str(error), status=409)
     return confirmed(request, "Cahier des charges enregistré.", redirect("project_detail", project.pk))
 
 
@@ -273,7 +287,7 @@ def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
     """The avis sur l'adéquation au cahier des charges de l'ARS, as a PDF."""
     project = _project(request, pk)
     if evaluate(project) is None:
-        return HttpResponse(NO_RULES, status=409, content_type="text/plain; charset=utf-8")
+        return refused(request, 409, NO_RULES)
     html = render_to_string(
         "www/avis.html",
         {"project": project, "conformity": evaluate(project), "team": project.team.all(), "today": date.today(), "for_pdf": True},
@@ -281,7 +295,7 @@ def project_avis(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document = html_to_pdf(html)
     except PdfUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return refused(request, 503, str(error))
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="avis-cahier-des-charges-projet-{project.pk}.pdf"'
     return response

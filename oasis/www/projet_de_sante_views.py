@@ -59,7 +59,7 @@ def _page(
         read = pds.read_digests(shown)
     texts |= {conflict.section.key: conflict.yours for conflict in conflicts}  # what is now stored, but their own text
     if can_write and request.GET.get("diagnostic") and not texts.get("besoins", "").strip():
-        texts["besoins"] = pds.needs_from_diagnosis(cached_diagnosis(commune_set(project.served_codes())))
+        texts["besoins"] = pds.needs_from_diagnosis(cached_diagnosis(commune_set(project.territory_codes())))
     by_key = {conflict.section.key: conflict for conflict in conflicts}
     return render(
         request,
@@ -74,7 +74,7 @@ def _page(
             "writes_version": pds.next_draft_numero(shown),
             "versions": versions,
             "team": project.team.all(),
-            "served_codes": ",".join(project.served_codes()),
+            "served_codes": ",".join(project.territory_codes()),
             "max_chars": pds.MAX_SECTION_CHARS,
             "error": error,
         },

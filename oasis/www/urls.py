@@ -73,6 +73,7 @@ urlpatterns = [
     path("comites/<int:pk>/convocation/", committee_views.committee_convene, name="committee_convene"),
     path("comites/<int:pk>/decisions/<int:item_id>/", committee_views.committee_decide, name="committee_decide"),
     path("comites/<int:pk>/application/", committee_views.committee_apply, name="committee_apply"),
+    path("comites/<int:pk>/date/", committee_views.committee_reschedule, name="committee_reschedule"),
     path("comites/<int:pk>/dossiers/<int:item_id>/", committee_views.committee_file, name="committee_file"),
     path("cahiers-des-charges/", cahier_views.cahier_list, name="cahiers"),
     path("cahiers-des-charges/<str:region_code>/", cahier_views.cahier_detail, name="cahier_detail"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oasis.accessibility.runs import current_run
@@ -25,6 +25,7 @@ from oasis.territories.services import (
     search,
 )
 from oasis.verdicts.services import territory_counts, verdict
+from oasis.www.errors import Explained
 
 PAGE_SIZE = 50
 
@@ -48,7 +49,7 @@ def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     try:
         place = get_territory(niveau, code)
     except TerritoryNotFound as error:
-        raise Http404(str(error)) from error
+        raise Explained(str(error)) from error
     data = kept(f"territoire:{place.niveau}:{place.code}", lambda: _territory_figures(place))
     children = data["children"]
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if isinstance(children, list) else None

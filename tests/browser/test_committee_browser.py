@@ -1,6 +1,7 @@
 """A full session of the comité régional de sélection in the browser: the ARS creates it with its members, puts two
 filed projects on the agenda, convenes it, is refused the validation of a non-conforming project without derogation,
-records the decisions, applies them, and downloads the minutes."""
+records the decisions, is refused their application before the session's day, moves the session to today, applies
+them, and downloads the minutes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def submit(page, locator) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_whole_committee_session(live_server, page, artifacts):
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from oasis.accounts.enums import Role
     from oasis.accounts.models import Profile
@@ -76,6 +78,13 @@ def test_a_whole_committee_session(live_server, page, artifacts):
     second.get_by_label("Décision").select_option(Stage.VALIDE)
     second.get_by_label("Motifs (obligatoire)").fill("Équipe complète, projet conforme")
     submit(page, second.get_by_role("button", name="Enregistrer la décision"))
+    submit(page, page.locator("#appliquer"))  # the session is on 12 May 2027: not before
+    assert "ne peuvent être appliquées qu'à partir de ce jour" in page.locator("#erreur").inner_text()
+    assert Project.objects.get(pk=lussac.pk).stage == Stage.COMITE
+    today = timezone.localdate()
+    page.get_by_label("Nouvelle date de la séance").fill(today.isoformat())  # the committee met earlier than planned
+    submit(page, page.get_by_role("button", name="Changer la date de la séance"))
+    assert "Date de la séance changée" in page.locator("[data-message=success]").inner_text()
     submit(page, page.locator("#appliquer"))
     assert "Décisions appliquées aux 2 projet(s)" in page.locator("[data-message=success]").inner_text()
     assert Project.objects.get(pk=lussac.pk).stage == Stage.A_REVOIR
@@ -83,4 +92,4 @@ def test_a_whole_committee_session(live_server, page, artifacts):
     page.screenshot(path=artifacts / "comite-tenu.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Procès-verbal (PDF)").click()
-    assert download.value.suggested_filename == "proces-verbal-comite-2027-05-12.pdf"
+    assert download.value.suggested_filename == f"proces-verbal-comite-{today:%Y-%m-%d}.pdf"

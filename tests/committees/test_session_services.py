@@ -3,13 +3,13 @@ the cahier des charges enforced, all the decisions applied at once or none."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from oasis.audit.models import AuditEvent
 from oasis.committees import services
-from oasis.committees.models import SessionStatus
+from oasis.committees.models import Session, SessionStatus
 from oasis.notifications.enums import Event
 from oasis.notifications.models import Notification
 from oasis.projects.conformity import evaluate
@@ -19,6 +19,9 @@ from oasis.projects.services import NotAllowed
 from oasis.projects.stages import NOT_CONFORMING, move
 
 pytestmark = pytest.mark.django_db
+
+SESSION_DAY = date(2027, 5, 12)
+"""The date of the ``session`` fixture."""
 
 
 def stage(project) -> str:  # type: ignore[no-untyped-def]
@@ -110,10 +113,10 @@ def test_decisions_are_applied_to_every_project_at_once(cast, filed, second, ses
     services.convene(cast["ars_na"], session)
     services.record_decision(cast["ars_na"], session, other.pk, Stage.VALIDE, "Équipe complète")
     with pytest.raises(ValueError) as missing:
-        services.apply_decisions(cast["ars_na"], session)
+        services.apply_decisions(cast["ars_na"], session, today=SESSION_DAY)
     assert str(missing.value) == services.MISSING_DECISIONS.format(projects=filed.nom)
     services.record_decision(cast["ars_na"], session, first.pk, Stage.REFUSE, "Pas de médecin engagé")
-    assert services.apply_decisions(cast["ars_na"], session) == 2
+    assert services.apply_decisions(cast["ars_na"], session, today=SESSION_DAY) == 2
     assert stage(second) == Stage.VALIDE and stage(filed) == Stage.REFUSE
     last = Project.objects.get(pk=filed.pk).transitions.last()
     assert last.reason == "Comité régional de sélection du 12 mai 2027 : Pas de médecin engagé"
@@ -132,7 +135,7 @@ def test_nothing_is_applied_when_one_project_cannot_move(cast, filed, second, se
     services.record_decision(cast["ars_na"], session, first.pk, Stage.A_REVOIR, "À compléter")
     move(cast["vienne"], filed, Stage.SUSPENDU, "Le porteur suspend le projet")  # after the decision was recorded
     with pytest.raises(ValueError) as refused:
-        services.apply_decisions(cast["ars_na"], session)
+        services.apply_decisions(cast["ars_na"], session, today=SESSION_DAY)
     assert str(refused.value).startswith(services.APPLY_REFUSED.split("«")[0])
     assert filed.nom in str(refused.value)
     assert stage(second) == Stage.COMITE  # the other decision was not applied either
@@ -166,3 +169,62 @@ def test_partners_see_the_sessions_they_sit_in(cast, session, urps, prefecture):
     assert services.visible_sessions(urps).filter(pk=session.pk).exists()
     assert not services.visible_sessions(other_urps).filter(pk=session.pk).exists()
     assert services.visible_sessions(prefecture).filter(pk=session.pk).exists()
+
+
+def decided(cast, filed, session):  # type: ignore[no-untyped-def]
+    item = services.add_to_agenda(cast["ars_na"], session, filed.pk)
+    services.convene(cast["ars_na"], session)
+    services.record_decision(cast["ars_na"], session, item.pk, Stage.A_REVOIR, "Équipe à compléter")
+    return session
+
+
+def test_decisions_are_not_applied_before_the_day_of_the_session(cast, filed, session):
+    decided(cast, filed, session)
+    for today in (date(2026, 12, 7), SESSION_DAY - timedelta(days=1)):
+        with pytest.raises(ValueError) as early:
+            services.apply_decisions(cast["ars_na"], session, today=today)
+        assert str(early.value) == services.BEFORE_SESSION.format(date="12 mai 2027")
+    assert stage(filed) == Stage.COMITE
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CONVOQUEE and session.applied_at is None
+
+
+@pytest.mark.parametrize("today", [SESSION_DAY, SESSION_DAY + timedelta(days=1), date(2027, 9, 1)])
+def test_decisions_are_applied_on_the_day_of_the_session_or_after(cast, filed, session, today):
+    decided(cast, filed, session)
+    assert services.apply_decisions(cast["ars_na"], session, today=today) == 1
+    assert stage(filed) == Stage.A_REVOIR
+
+
+def test_the_ars_moves_the_session_audited_and_the_convened_members_told(cast, filed, session):
+    decided(cast, filed, session)
+    earlier = date(2027, 3, 16)
+    services.reschedule(cast["ars_na"], session, earlier)
+    assert Session.objects.get(pk=session.pk).date == earlier
+    event = AuditEvent.objects.get(action="comite.date")
+    assert event.user == cast["ars_na"] and event.details == {"avant": "2027-05-12", "apres": "2027-03-16"}
+    told = Notification.objects.filter(event=Event.SEANCE, title__contains="déplacé au 16 mars 2027")
+    assert set(told.values_list("recipient__email", flat=True)) == {
+        "cpam@na.test",
+        "pref@vienne.test",
+        "urps@na.test",
+        "cm@vienne.test",
+    }
+    with pytest.raises(ValueError) as early:  # the new date holds: not before 16 March
+        services.apply_decisions(cast["ars_na"], session, today=earlier - timedelta(days=1))
+    assert str(early.value) == services.BEFORE_SESSION.format(date="16 mars 2027")
+    assert services.apply_decisions(cast["ars_na"], session, today=earlier) == 1
+    with pytest.raises(ValueError) as closed:  # a held session keeps its date
+        services.reschedule(cast["ars_na"], session, SESSION_DAY)
+    assert str(closed.value) == services.CLOSED
+
+
+def test_only_the_regions_ars_moves_a_session_and_to_another_day(cast, session):
+    with pytest.raises(NotAllowed):
+        services.reschedule(cast["vienne"], session, date(2027, 6, 1))
+    with pytest.raises(NotAllowed):
+        services.reschedule(cast["ars_occitanie"], session, date(2027, 6, 1))
+    with pytest.raises(ValueError) as same:
+        services.reschedule(cast["ars_na"], session, SESSION_DAY)
+    assert str(same.value) == services.SAME_DATE.format(date="12 mai 2027")
+    assert not AuditEvent.objects.filter(action="comite.date").exists()

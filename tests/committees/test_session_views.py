@@ -7,10 +7,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from oasis.committees import services
-from oasis.committees.models import Session
+from oasis.committees.models import AgendaItem, Session
 from oasis.projects.enums import Stage
 from oasis.projects.models import Project
 
@@ -93,6 +95,13 @@ def test_a_whole_session_through_the_pages_with_dossier_and_minutes(client, cast
     assert client.post(decide, {"decision": Stage.A_REVOIR, "reasons": "Équipe à compléter"}).status_code == 302
     decide = reverse("committee_decide", args=[session.pk, other.pk])
     assert client.post(decide, {"decision": Stage.VALIDE, "reasons": "Équipe complète"}).status_code == 302
+    early = client.post(reverse("committee_apply", args=[session.pk]))  # the session is on 12 May 2027
+    assert early.status_code == 400
+    assert escape(services.BEFORE_SESSION.format(date="12 mai 2027")) in early.content.decode()
+    assert Project.objects.get(pk=filed.pk).stage == Stage.COMITE
+    today = timezone.localdate()
+    moved = client.post(reverse("committee_reschedule", args=[session.pk]), {"date": today.isoformat()}, follow=True)
+    assert "Date de la séance changée." in moved.content.decode()
     response = client.post(reverse("committee_apply", args=[session.pk]), follow=True)
     assert "Décisions appliquées aux 2 projet(s)" in response.content.decode()
     assert Project.objects.get(pk=filed.pk).stage == Stage.A_REVOIR
@@ -117,3 +126,41 @@ def test_the_dossier_cites_the_last_submitted_projet_de_sante_never_a_draft(clie
     page = client.get(reverse("committee_file", args=[session.pk, item.pk])).content.decode()
     assert "Version 1 soumise le" in page and "Version 2" not in page
     assert reverse("projet_de_sante_pdf", args=[filed.pk, 1]) in page
+
+
+def test_a_refused_decision_keeps_what_was_typed_beside_the_derogation(client, cast, filed, session):
+    item = services.add_to_agenda(cast["ars_na"], session, filed.pk)
+    services.convene(cast["ars_na"], session)
+    client.force_login(cast["ars_na"])
+    reasons = "Projet attendu par les élus ; équipe motivée, locaux prêts en septembre"
+    response = client.post(
+        reverse("committee_decide", args=[session.pk, item.pk]), {"decision": Stage.VALIDE, "reasons": reasons}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="reasons-{item.pk}"' in page and f">\n{escape(reasons)}</textarea>" in page
+    assert f'<option value="{Stage.VALIDE}" selected>' in page
+    assert f'<p class="fr-error-text" id="derogation-{item.pk}-erreur">' in page  # the reason beside its field
+    assert 'class="fr-header"' in page  # in the site's layout
+    assert AgendaItem.objects.get(pk=item.pk).decision == ""
+    empty = client.post(reverse("committee_decide", args=[session.pk, item.pk]), {"decision": Stage.REFUSE, "reasons": ""})
+    assert empty.status_code == 400 and f'<p class="fr-error-text" id="reasons-{item.pk}-erreur">' in empty.content.decode()
+    assert f'<option value="{Stage.REFUSE}" selected>' in empty.content.decode()
+
+
+@pytest.mark.parametrize("who", ["cpam_na", "vienne", "ars_occitanie", "lussac"])
+def test_only_the_regions_ars_moves_the_session_through_the_page(client, cast, filed, session, who):
+    services.add_to_agenda(cast["ars_na"], session, filed.pk)
+    client.force_login(cast[who])
+    response = client.post(reverse("committee_reschedule", args=[session.pk]), {"date": "2027-06-01"})
+    assert response.status_code == (403 if who in ("cpam_na", "vienne") else 404)
+    assert Session.objects.get(pk=session.pk).date.isoformat() == "2027-05-12"
+
+
+def test_a_bad_new_date_is_shown_again_beside_its_field(client, cast, session):
+    client.force_login(cast["ars_na"])
+    response = client.post(reverse("committee_reschedule", args=[session.pk]), {"date": "2027-02-30"})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="2027-02-30"' in page and 'id="id_date-erreur"' in page
+    same = client.post(reverse("committee_reschedule", args=[session.pk]), {"date": "2027-05-12"})
+    assert escape(services.SAME_DATE.format(date="12 mai 2027")) in same.content.decode()

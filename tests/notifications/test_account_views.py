@@ -92,7 +92,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link_once(client, cas
     assert "Si un compte OASIS existe pour cette adresse" in response.content.decode()
     [mail] = smtp.mails
     assert mail.recipients == ["ars@na.test"] and mail.subject == "[OASIS] Choisir un nouveau mot de passe"
-    link = re.search(r"http://testserver(/mot-de-passe-oublie/\S+/\S+/)", mail.text)
+    link = re.search(r"http://127\.0\.0\.1:8000(/mot-de-passe-oublie/\S+/\S+/)", mail.text)  # OASIS_URL_PUBLIQUE
     assert link is not None
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200 and "Choisir un nouveau mot de passe" in form.content.decode()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from oasis.planning.services import PlanningOptions, plan
+from oasis.planning.services import MODELS, PlanningOptions, plan
 from oasis.territories.services import get_territory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
@@ -75,7 +75,8 @@ def test_p_median_on_the_vienne():
     coverage = vienne(sites=2)
     median = vienne(sites=2, modele="p-median")
     assert median.status == "optimal" and len(median.sites) == 2
-    assert median.provenance["modele"].startswith("p-médian")
+    assert median.provenance["modele"] == MODELS["p-median"]
+    assert median.provenance["modele"].startswith("distance moyenne minimale : ")
     with pytest.raises(ValueError, match="méthode exacte"):
         vienne(modele="p-median", methode="glouton")
     # Both models must cover at least what the existing structures cover.

@@ -87,7 +87,8 @@ def test_the_p_median_page(client):
     client.get("/implantation/", asked)
     run_queued_jobs()
     content = client.get("/implantation/", asked).content.decode()
-    assert 'value="p-median" selected' in content and "p-médian" in content
+    assert 'value="p-median" selected' in content and "distance moyenne minimale" in content
+    assert "p-médian" not in content and "MCLP" not in content
 
 
 @with_worker

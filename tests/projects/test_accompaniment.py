@@ -323,9 +323,11 @@ def test_bad_files_are_refused_with_the_reason(cast, project, name, content, mes
 
 
 def test_size_limit(cast, project, settings):
-    settings.OASIS_DOCUMENT_MAX_BYTES = 100
-    with pytest.raises(documents.RejectedFile, match="au-delà de la limite"):
-        documents.upload(cast["vienne"], project, "autre", "", "gros.pdf", PDF + b"0" * 200)
+    settings.OASIS_DOCUMENT_MAX_BYTES = 20 * 2**20
+    with pytest.raises(documents.RejectedFile) as refused:
+        documents.upload(cast["vienne"], project, "autre", "", "gros.pdf", PDF + b"0" * (20 * 2**20))
+    assert str(refused.value) == documents.TOO_LARGE.format(name="gros.pdf", limit="20 Mo")
+    assert str(refused.value) == "« gros.pdf » dépasse la taille maximale d'un document : 20 Mo."
 
 
 UPLOADERS = {"admin", "vienne", "ars_na", "lussac"}

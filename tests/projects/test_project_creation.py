@@ -77,7 +77,8 @@ def test_a_creation_writes_the_project_its_history_and_its_audit(cast):
         date(2026, 12, 3),
     )
     assert stored.created_by == officer
-    assert [c.pk for c in stored.communes_desservies.all()] == ["86140"]  # none given: the commune itself
+    assert list(stored.communes_desservies.all()) == []  # no other commune given
+    assert stored.territory_codes() == ["86140"]  # the territory is the commune itself
     first = ProjectTransition.objects.get(project=stored)
     assert (first.from_stage, first.to_stage, first.by, first.reason) == ("", "prise-de-contact", officer, "Création du projet")
     event = AuditEvent.objects.get()
@@ -85,9 +86,12 @@ def test_a_creation_writes_the_project_its_history_and_its_audit(cast):
     assert event.details == {"etape": "prise-de-contact", "commune": "86140"}
 
 
-def test_the_served_communes_are_kept_as_given(cast):
+def test_the_other_communes_are_kept_and_the_main_one_belongs_to_the_territory(cast):
     project = create_project(cast["vienne"], dataclasses.replace(LUSSAC, communes_desservies=["86070", "86140"]))
-    assert sorted(project.communes_desservies.values_list("pk", flat=True)) == ["86070", "86140"]
+    assert list(project.communes_desservies.values_list("pk", flat=True)) == ["86070"]  # the main commune once, not twice
+    assert project.territory_codes() == ["86070", "86140"]
+    other = create_project(cast["vienne"], dataclasses.replace(LUSSAC, nom="Autre", communes_desservies=["86070"]))
+    assert other.territory_codes() == ["86070", "86140"]  # the main commune is part of it without being listed
 
 
 def test_a_project_opened_by_a_synchronisation_has_no_author(db, national):
@@ -96,7 +100,7 @@ def test_a_project_opened_by_a_synchronisation_has_no_author(db, national):
         None, chauvigny, [], "Dossier déposé", "projet.depot", details={"dossier": 12}, nom="MSP", kind="msp", carrier="sisa"
     )
     assert (project.created_by, project.departement_id, project.region_id) == (None, "86", "75")
-    assert list(project.communes_desservies.values_list("pk", flat=True)) == ["86070"]
+    assert project.territory_codes() == ["86070"]
     first = ProjectTransition.objects.get(project=project)
     assert (first.by, first.reason, first.to_stage) == (None, "Dossier déposé", "prise-de-contact")
     event = AuditEvent.objects.get()

@@ -242,11 +242,12 @@ def test_the_sources_name_the_bpe_the_apl_run_and_the_travel_estimate(db, nation
     assert matching.sources("generaliste") == (
         f"structures : BPE {max(bpe_millesimes())} et projets suivis dans OASIS ; "
         "sous-dotation : zonage de l'ARS quand il est importé, sinon APL officielle de la DREES (règle nationale), "
-        f"sinon APL estimée {run.get_profession_display().lower()} (calcul du {run.created_at:%d/%m/%Y}, "
+        f"sinon APL estimée {run.get_profession_display().lower()} (calculée le {run.created_at:%d/%m/%Y}, "
         f"offre {offre['source'].upper()} "
         f"{offre['millesime']}, {run.entrees['demande']}) ; "
         "temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)"
     )
+    assert "n°" not in matching.sources("generaliste")  # no internal number of a computation
     assert matching.sources("medecin-specialiste") == (
         f"structures : BPE {max(bpe_millesimes())} et projets suivis dans OASIS ; "
         "temps de trajet : estimation à vol d'oiseau × coefficient de détour (paramètres APL)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from oasis.formatting import date_longue, fr_number, montant
+from oasis.formatting import date_longue, fr_number, montant, taille
 
 register = template.Library()
 
@@ -13,6 +13,7 @@ register = template.Library()
 register.filter("fr_number", fr_number)
 register.filter("date_longue", date_longue)
 register.filter("montant", montant)
+register.filter("taille", taille)
 
 
 @register.filter
