@@ -102,3 +102,23 @@ def test_a_refused_file_keeps_the_previous_state(national, publisher, settings):
     settings.OASIS_REFERENCE_URLS = {"rpps": [f"{base}/PS_LibreAcces_Personne_activite_x.txt"]}
     with pytest.raises(CommandError, match="Fichier refusé"):
         call_command("update_references", stdout=StringIO(), stderr=StringIO())
+
+
+def test_an_update_prints_the_communes_whose_verdict_changed(national, tmp_path):
+    from oasis.territories.models import Commune
+
+    (tmp_path / "zonage_75.csv").write_text(
+        "region;date_arrete;code_insee;profession;zone\n75;2024-03-01;86137;generaliste;HZ\n75;2024-03-01;86007;generaliste;HV\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("update_references", depuis=tmp_path, stdout=out, stderr=StringIO())
+    population = f"{Commune.objects.get(pk='86137').pop_totale_drees:,.0f}".replace(",", "\u202f")
+    lines = out.getvalue().splitlines()
+    # Loudun was « sous-dense » by the official APL (sélection nationale); Antran, already not, is not listed.
+    assert f"Verdicts de sous-densité changés : 1 commune(s), {population} habitants (avant → après) :" in lines
+    assert (
+        f"  Loudun (86137), médecins généralistes, {population} hab. : sous-dense → non sous-dense "
+        "(Hors zonage — arrêté de l'ARS du 01/03/2024 : commune non sous-dense)"
+    ) in lines
+    assert not any("Antran" in line for line in lines)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from oasis.formatting import fr_number
 from oasis.references.reports import describe
 from oasis.references.update import UpdateError, update
-from oasis.supply.enums import PROFESSIONS
+from oasis.supply.enums import PROFESSIONS, Equipement
 from oasis.verdicts.services import Change, changes, snapshot
 
 SHOWN = 50
@@ -86,7 +86,8 @@ class Command(BaseCommand):
             before = change.avant.etat if change.avant else "inconnu"
             after = f"{change.apres.etat} ({change.apres.libelle})" if change.apres else "inconnu"
             self.stdout.write(
-                f"  {change.nom} ({change.code_insee}), {change.profession}, {fr_number(change.population, 0)} hab. : "
+                f"  {change.nom} ({change.code_insee}), {Equipement(change.profession).label.lower()}, "
+                f"{fr_number(change.population, 0)} hab. : "
                 f"{before} → {after}"
             )
         if len(changed) > SHOWN:
