@@ -108,7 +108,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float | None]], unit: str = 
 
 APL_CLASSES = (1.5, 2.5, 3.5, 4.5)
 APL_COLORS = ("#a50f15", "#ef6548", "#fdd49e", "#9ecae1", "#2171b5")
-APL_LABELS = ("moins de 1,5", "1,5 à 2,5 (sous-dense)", "2,5 à 3,5", "3,5 à 4,5", "4,5 et plus")
+APL_LABELS = ("moins de 1,5", "1,5 à 2,5", "2,5 à 3,5", "3,5 à 4,5", "4,5 et plus")
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,11 @@ class MapPoint:
     marked: bool = False  # e.g. has a maison de santé
 
 
-def dot_map(title: str, points: Sequence[MapPoint], width: int = 720, height: int = 520) -> str:
-    """Communes as dots sized by population and coloured by GP APL class; marked communes get a ring.
+def dot_map(
+    title: str, points: Sequence[MapPoint], width: int = 720, height: int = 520, heading: str = "APL généralistes"
+) -> str:
+    """Communes as dots sized by population and coloured by GP APL class (legend under ``heading``, which says whose
+    APL it is); marked communes get a ring.
 
     Equirectangular projection scaled by the cosine of the mean latitude: fine at the scale of a région.
     """
@@ -159,7 +162,7 @@ def dot_map(title: str, points: Sequence[MapPoint], width: int = 720, height: in
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius + 3:.1f}" fill="none" stroke="#000" stroke-width="1.5"/>'
             )
     x0 = width - legend + 8
-    parts.append(f'<text x="{x0}" y="24" font-size="12" font-weight="bold">APL généralistes</text>')
+    parts.append(f'<text x="{x0}" y="24" font-size="12" font-weight="bold">{escape(heading)}</text>')
     for index, (color, label) in enumerate(zip(APL_COLORS, APL_LABELS, strict=True)):
         y = 40 + index * 20
         parts.append(f'<circle cx="{x0 + 6}" cy="{y}" r="6" fill="{color}"/>')

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "oasis.www.errors.MethodNotAllowedPage",
     # Last: turns a locked-out login (of the site or of /admin/) into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -107,7 +107,7 @@ def test_project_and_candidate_pages_are_pinned(client, cast, project, student, 
     # Two queries of each page are the header's: the officer's département, named beside their role, and the count of
     # their unread notifications. The project page also lists the communes it serves (its territory's état des lieux).
     for url, count in (
-        (f"/projets/{project.pk}/", 23),  # + its Démarches simplifiées dossier, if any
+        (f"/projets/{project.pk}/", 26),  # + its Démarches simplifiées dossier, if any; the read tokens of its forms
         (f"/recrutement/candidats/{student.pk}/", 22),
         (f"/api/projets/{project.pk}", 6),  # + its territory
     ):

@@ -19,17 +19,25 @@ __all__ = ["PdfUnavailable", "context", "render_html", "render_pdf", "table_rows
 def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]:
     gp = diagnosis.professions[0]
     structures = {code for code, _, msp, cds in diagnosis.structure_communes if msp or cds}
+    # Coloured by the official APL where it is imported (the figure verdicts rest on), else by the estimate; said.
+    official = diagnosis.gp_official_values
     points = [
         MapPoint(
             row.longitude,
             row.latitude,
             row.pop_totale or 0.0,
-            row.apl,
+            official.get(row.code_insee, (None, None))[0] if official else row.apl,
             f"{row.nom} ({row.code_insee})",
             row.code_insee in structures,
         )
         for row in diagnosis.gp_rows
     ]
+    if gp.officiel is not None:
+        map_title = f"APL officielle {gp.officiel.annee} aux médecins généralistes (DREES), {diagnosis.territory.nom}"
+        map_heading = f"APL officielle {gp.officiel.annee}"
+    else:
+        map_title = f"APL aux médecins généralistes (estimation OASIS), {diagnosis.territory.nom}"
+        map_heading = "APL estimée (OASIS)"
     if gp.officiel is not None:
         chart_title = f"APL officielle {gp.officiel.annee} aux médecins généralistes (DREES) : comparaison"
         others = [other.apl if other else None for other in gp.officiel_comparaisons]
@@ -43,7 +51,7 @@ def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]
         "for_pdf": for_pdf,
         "gp": gp,
         # Built by oasis.charts, where every text is escaped.
-        "map_svg": mark_safe(dot_map(f"APL aux médecins généralistes (estimation OASIS), {diagnosis.territory.nom}", points)),
+        "map_svg": mark_safe(dot_map(map_title, points, heading=map_heading)),
         "gp_chart": mark_safe(bar_chart(chart_title, comparison_bars, "C/an/hab.")),
     }
 

@@ -91,6 +91,7 @@ class Diagnosis:
     structures: dict[str, int]
     structure_communes: list[tuple[str, str, int, int]]
     least_served: list[LeastServed]
+    gp_official_values: dict[str, tuple[float | None, float | None]]  # code → official GP APL (all ages, 65 and under)
     gp_rows: list[Any]
     bpe_millesime: int
     cnam: dict[str, Any]
@@ -252,7 +253,12 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     gp_run = professions[0].run
     gp_rows = territory_rows(gp_run, territory)
     gp_official = professions[0].officiel
-    least = _least_served(gp_rows, gp_official.annee if gp_official else None)
+    official_values = (
+        official_unit_values(Equipement.GENERALISTE, gp_official.annee, [row.code_insee for row in gp_rows])
+        if gp_official is not None
+        else {}
+    )
+    least = _least_served(gp_rows, official_values)
     structure_counts = {equipement.value: int(counts.get(equipement.value, 0)) for equipement in STRUCTURES}
     structure_communes = _structure_communes(territory, millesime)
     zonage, zonage_source = _zonage(territory)
@@ -266,6 +272,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         structures=structure_counts,
         structure_communes=structure_communes,
         least_served=least,
+        gp_official_values=official_values,
         gp_rows=gp_rows,
         bpe_millesime=millesime,
         cnam={total.equipement.value: total for total in cnam_control_totals(territory)},
@@ -280,14 +287,9 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     )
 
 
-def _least_served(gp_rows: list[CommuneApl], official_year: int | None) -> list[LeastServed]:
+def _least_served(gp_rows: list[CommuneApl], official: dict[str, tuple[float | None, float | None]]) -> list[LeastServed]:
     """The ``UNDER_SERVED_LISTED`` communes of lowest official APL (as published, all ages) where one is imported,
     else of lowest estimated APL; each with both values and its verdict."""
-    official = (
-        official_unit_values(Equipement.GENERALISTE, official_year, [row.code_insee for row in gp_rows])
-        if official_year is not None
-        else {}
-    )
     if official:
         ranked = [row for row in gp_rows if official.get(row.code_insee, (None, None))[0] is not None]
         ranked.sort(key=lambda row: (official[row.code_insee][0], row.code_insee))

@@ -65,3 +65,19 @@ def refused(request: HttpRequest | None, status: int, message: str) -> HttpRespo
     """A refusal that is no form's (a PDF the machine cannot render, a download without its parameters): the site's
     page with the reason, never a bare text."""
     return _page(request, "www/refused.html", status, {"titre": TITLES[status], "code": status, "explication": message})
+
+
+class MethodNotAllowedPage:
+    """A form's address opened directly (a GET on a view that only takes the form sent) answers Django's empty 405:
+    shown in the site's layout instead, with what to do. The API keeps its own answers."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            page = _page(request, "405.html", 405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -241,3 +241,17 @@ def test_the_siting_demand_sous_denses_weighs_the_verdict(national):
     units = load_units()
     mask = under_served_mask(units, "generaliste")
     assert mask[units.index[LOUDUN]] and not mask[units.index[ANTRAN]]
+
+
+def test_the_etat_des_lieux_map_is_coloured_by_the_official_apl_and_says_so(national):
+    from oasis.charts import APL_COLORS
+    from oasis.diagnostics.report import context
+    from oasis.diagnostics.services import build_diagnosis
+
+    svg = str(context(build_diagnosis(get_territory("departement", "86")))["map_svg"])
+    assert "APL officielle 2022 aux médecins généralistes (DREES), Vienne" in svg and "estimation" not in svg
+    # Coulonges-les-Hérolles: official APL below 1,5 (the darkest class), whatever the estimate says.
+    official = OfficialAplUnit.objects.get(profession="generaliste", annee=2022, commune_id="86084").apl
+    assert official < 1.5
+    dot = svg.split("Coulonges-les-Hérolles (86084) : APL ")[0].rsplit("<circle", 1)[1]
+    assert f'fill="{APL_COLORS[0]}"' in dot

@@ -80,3 +80,10 @@ def test_the_api_404_is_in_french(client, cast, project):  # noqa: F811
     client.force_login(cast["charente_maritime"])
     response = client.get(f"/api/projets/{project.pk}")
     assert response.status_code == 404 and response.json() == {"detail": NOT_FOUND}
+
+
+def test_a_forms_address_opened_directly_gets_the_french_405_page(client, cast, project):  # noqa: F811
+    client.force_login(cast["vienne"])
+    response = client.get(f"/projets/{project.pk}/financement/lignes/")
+    page = assert_french_page(response, 405, "Adresse d'un formulaire")
+    assert "elle ne s'ouvre pas directement" in page and response["Allow"] == "POST"

@@ -62,7 +62,8 @@
     if (!meta) return;
     var offre = meta.offre || {};
     document.getElementById("provenance").textContent =
-      "APL " + meta.profession + " (" + meta.variante + ") — calcul " + meta.calcul.slice(0, 12) +
+      "APL estimée (OASIS) : " + professionSelect.options[professionSelect.selectedIndex].text.toLowerCase() +
+      " (" + varianteSelect.options[varianteSelect.selectedIndex].text.toLowerCase() + ")" +
       " ; offre : " + (offre.source === "bpe" ? "BPE " + offre.millesime + " (activité imputée)" : "activité importée " + (offre.millesime || "")) +
       " ; temps de trajet : " + meta.temps_de_trajet + " ; moyenne nationale " + fmt(meta.apl_moyen_national, 2) + "." +
       (meta.officielle ? " APL officielle : " + meta.officielle.source + "." : " Aucune APL officielle importée pour cette profession.");
