@@ -116,6 +116,8 @@ if DATABASE_ENGINE == "postgres":
             "HOST": env_str("OASIS_PG_HOST", "127.0.0.1"),
             "PORT": env_int("OASIS_PG_PORT", 5432),
             "CONN_MAX_AGE": 60,
+            # Tests: Django's default test_<name> unless given another (two suites on one server at once).
+            "TEST": {"NAME": env_str("OASIS_PG_TEST_NAME", "") or None},
         }
     }
 else:

@@ -16,9 +16,9 @@ SHARED_RAW_DATA = Path(os.environ.get("OASIS_RAW_DATA", ROOT.parent / "shared" /
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Transactional tests (the job worker's, the browser's with live_server) flush the database after each test:
-    # run them last so the national data loaded once serves every other test. They are marked, so that the mutation
-    # runs can leave them out (each would cost the next mutant a reload of the national data).
+    # Transactional tests (the job worker's, the browser's with live_server) commit, and the loaded database is put
+    # back after each (``_Snapshot``): run them last all the same, together. They are marked, so that the mutation
+    # runs can leave them out.
     def flushes(item: pytest.Item) -> int:
         if item.get_closest_marker("browser") is not None:
             return 2
@@ -35,8 +35,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The test database, with the committed national bundle, the shipped official APL and the default APL runs.
 
-    A database kept by ``--reuse-db`` (a file: ``OASIS_SQLITE_TEST_PATH``) has them already.
+    A database kept by ``--reuse-db`` (a file: ``OASIS_SQLITE_TEST_PATH``) has them already. Once loaded, the database
+    is copied: a transactional test ends by putting that copy back instead of emptying the database (see
+    ``_restore_instead_of_flush``).
     """
+    from django.db import connection
+    from django.test import TransactionTestCase
+
     from oasis.accessibility.runs import current_run
     from oasis.datasets.load import is_loaded, load_bundle
     from oasis.references.shipped import import_shipped
@@ -49,6 +54,91 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         _reseed_data_migrations()
         for profession in PROFESSIONS:
             current_run(profession.value)
+        snapshot = _Snapshot.take(connection)
+    flush = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _restore_instead_of_flush(flush, snapshot)  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = flush  # type: ignore[method-assign]
+    with django_db_blocker.unblock():
+        snapshot.drop()
+
+
+class _Snapshot:
+    """A copy of the loaded test database, put back after each transactional test.
+
+    Transactional tests (the job worker's, the browser's with live_server) commit: Django empties the database after
+    each, and the next test that needs the national data reloaded the bundle, the shipped official APL and the APL runs
+    (30-40 s each time, about half of the suite's time). Putting back a copy taken once is exact — every table, rows,
+    sequences, whatever a test wrote, national tables included (a test may import a reference or run the worker) —
+    and takes well under a second, so every transactional test starts from the state every other test sees.
+
+    SQLite (in memory, or a file with ``--reuse-db``): the copy is an in-memory database filled by SQLite's online
+    backup, and the backup the other way round restores it. PostgreSQL: the copy is a template database; restoring
+    drops the test database (ending the sessions still on it) and creates it again from the template.
+    """
+
+    def __init__(self, connection, copy) -> None:  # type: ignore[no-untyped-def]
+        self.connection = connection
+        self.copy = copy
+
+    @classmethod
+    def take(cls, connection):  # type: ignore[no-untyped-def]
+        if connection.vendor == "sqlite":
+            import sqlite3
+
+            connection.ensure_connection()
+            copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(copy)
+            return cls(connection, copy)
+        if connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+            copy = f"{name}_copie"
+            connection.close()
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {_quoted(copy)}")
+                cursor.execute(f"CREATE DATABASE {_quoted(copy)} TEMPLATE {_quoted(name)}")
+            return cls(connection, copy)
+        raise NotImplementedError(connection.vendor)
+
+    def restore(self) -> None:
+        connection = self.connection
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            self.copy.backup(connection.connection)
+            return
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {_quoted(name)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {_quoted(name)} TEMPLATE {_quoted(self.copy)}")
+
+    def drop(self) -> None:
+        if self.connection.vendor == "sqlite":
+            self.copy.close()
+            return
+        self.connection.close()
+        with self.connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {_quoted(self.copy)} WITH (FORCE)")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _restore_instead_of_flush(flush, snapshot):  # type: ignore[no-untyped-def]
+    """``TransactionTestCase._fixture_teardown``: the default database gets the loaded copy back instead of a flush."""
+
+    def teardown(self):  # type: ignore[no-untyped-def]
+        from django.db import DEFAULT_DB_ALIAS
+
+        if self.available_apps is not None or self.serialized_rollback:
+            return flush(self)  # the flush's own rules (none of the tests asks for them today)
+        if self._databases_names(include_mirrors=False) != [DEFAULT_DB_ALIAS]:
+            return flush(self)
+        snapshot.restore()
+        return None
+
+    return teardown
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,7 +168,7 @@ def empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def national(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Tests that read the national data; reloads it if a transactional test flushed the database."""
+    """Tests that read the national data (a transactional test puts back the loaded database: nothing to reload)."""
     from oasis.datasets.load import is_loaded, load_bundle
     from oasis.references.shipped import import_shipped
 
