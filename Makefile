@@ -46,7 +46,7 @@ test-sqlite:
 test-postgres:
 	bash scripts/postgres.sh start
 	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
-		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest
+		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest -m "not browser"
 
 bench: bench-load bench-apl bench-pages bench-siting bench-references bench-web
 
