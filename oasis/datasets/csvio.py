@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise DataFileError(path, None, f"archive gzip tronquée ou corrompue ({error})") from error
     try:
         return raw.decode(encoding)

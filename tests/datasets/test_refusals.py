@@ -140,3 +140,22 @@ def test_missing_file_is_named(raw_sample, tmp_path):
     error = refused(raw_sample, tmp_path)
     assert error.path.endswith(BPE)
     assert "introuvable" in error.reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 40, id="deflate-corrompu"),
+        pytest.param(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", id="tronque"),
+        pytest.param(b"ceci n'est pas du gzip", id="pas-gzip"),
+    ],
+)
+def test_a_corrupt_gzip_file_is_refused_with_its_name(tmp_path, content):
+    from oasis.datasets.csvio import read_text
+
+    path = tmp_path / "communes.csv.gz"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as error:
+        read_text(path)
+    assert "communes.csv.gz" in str(error.value)
+    assert "gzip" in str(error.value)
