@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from oasis import __version__
 from oasis.api.apl import BadRequest
@@ -45,6 +46,38 @@ TERRITORY_SOURCES = ("cog", "points", "pop_standardisee", "bpe", "passage")
 @api.exception_handler(BadRequest)
 def bad_request(request: HttpRequest, error: BadRequest):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+VALIDATION_MESSAGES = {
+    "missing": "valeur obligatoire absente",
+    "int_parsing": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "bool_parsing": "vrai ou faux attendu",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "string_too_long": "texte trop long",
+    "string_too_short": "texte trop court",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "enum": "valeur non reconnue",
+    "literal_error": "valeur non reconnue",
+    "json_invalid": "JSON invalide",
+}
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, error: ValidationError):  # type: ignore[no-untyped-def]
+    """422 in French: each wrong parameter named, with what was expected (pydantic's words are English)."""
+    details = []
+    for item in error.errors:
+        where = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body", "form")]
+        reason = VALIDATION_MESSAGES.get(item.get("type", ""), "valeur invalide")
+        expected = (item.get("ctx") or {}).get("expected")
+        if expected:
+            reason += f" (attendu : {expected})"
+        name = " → ".join(where) or "requête"
+        details.append({"loc": item.get("loc", []), "type": item.get("type"), "msg": f"Paramètre « {name} » : {reason}."})
+    return api.create_response(request, {"detail": details}, status=422)
 
 
 NOT_FOUND = "Introuvable : cet objet n'existe pas, ou votre compte ne permet pas de le voir."

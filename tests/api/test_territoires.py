@@ -87,3 +87,13 @@ def test_openapi_schema(client):
     assert schema["info"]["title"] == "API OASIS"
     assert "/api/territoires/{niveau}/{code}" in schema["paths"]
     assert "/api/recherche" in schema["paths"]
+
+
+def test_a_missing_or_malformed_parameter_is_answered_in_french(client, national):
+    missing = client.get("/api/zonage?profession=generaliste")
+    assert missing.status_code == 422
+    (detail,) = missing.json()["detail"]
+    assert detail["msg"] == "Paramètre « territoire » : valeur obligatoire absente."
+    assert detail["loc"] == ["query", "territoire"]
+    body = missing.content.decode()
+    assert "Field required" not in body and detail["type"] == "missing"
