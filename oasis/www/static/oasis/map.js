@@ -4,6 +4,8 @@
   "use strict";
   var COLORS = ["#a50f15", "#ef6548", "#fdd49e", "#9ecae1", "#2171b5"];
   var GP_BOUNDS = [1.5, 2.5, 3.5, 4.5];
+  // A popup pans clear of the zoom buttons (top left) and stays narrower than a phone's screen.
+  var POPUP = { autoPanPaddingTopLeft: [56, 96], autoPanPaddingBottomRight: [16, 16], maxWidth: 280 };
   var container = document.getElementById("map");
   var status = document.getElementById("status");
   var professionSelect = document.getElementById("profession");
@@ -114,7 +116,7 @@
       communesLayer = L.geoJSON(data, {
         style: communeStyle,
         onEachFeature: function (f, layer) {
-          layer.bindPopup(popup(f.properties, true));
+          layer.bindPopup(popup(f.properties, true), POPUP);
           layer.bindTooltip(f.properties.nom);
           if (f.properties.maisons_de_sante || f.properties.centres_de_sante) {
             var pt = f.properties.point;
