@@ -60,7 +60,26 @@ SCOPES = {
     "simulation": Scope(("oasis/accessibility/whatif.py",), ("tests/accessibility",)),
     "references": Scope(("oasis/references/importers/*", "oasis/references/agreement.py"), ("tests/references",)),
     # The verdict « sous-dense » that aids and pages follow: ARS order, official APL with the national rule, estimate.
-    "verdicts": Scope(("oasis/verdicts/*",), ("tests/verdicts",)),
+    # The scopes below run against the few test files that exercise their module, so that each stays within minutes.
+    "verdicts": Scope(("oasis/verdicts/services.py", "oasis/core/zoning.py"), ("tests/verdicts", "tests/core/test_zoning.py")),
+    # The zoning orders' import and their history: a newer order replaces its région's and profession's rows.
+    "zonage": Scope(
+        ("oasis/references/importers/zonage.py",),
+        ("tests/references/test_import_zonage.py", "tests/references/test_zoning_history.py"),
+    ),
+    # The DREES APL vintages: the workbook's import, and the services that choose the newest vintage.
+    "millesimes": Scope(
+        ("oasis/references/importers/drees_apl.py", "oasis/references/services.py"),
+        (
+            "tests/references/test_import_drees_apl.py",
+            "tests/references/test_drees_apl_reading.py",
+            "tests/references/test_official_display.py",
+            "tests/references/test_drees_vintages.py",
+        ),
+    ),
+    # The public portal of vacancies: its links (tokens, expiry) and its limits (rate, size).
+    "portail": Scope(("oasis/recruitment/portal.py",), ("tests/recruitment/test_portal.py",)),
+    "sauvegardes": Scope(("oasis/backups/services.py",), ("tests/backups",)),
 }
 
 MUTMUT_SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n)*", re.MULTILINE)
