@@ -77,8 +77,11 @@ SCOPES = {
             "tests/references/test_drees_vintages.py",
         ),
     ),
-    # The public portal of vacancies: its links (tokens, expiry) and its limits (rate, size).
-    "portail": Scope(("oasis/recruitment/portal.py",), ("tests/recruitment/test_portal.py",)),
+    # The public portal: its signed links (confirmation, unsubscription) and its limits (per address, per e-mail, expiry).
+    "portail": Scope(
+        ("oasis/recruitment/portal.py",),
+        ("tests/recruitment/test_portal.py", "tests/recruitment/test_portal_links_and_limits.py"),
+    ),
     "sauvegardes": Scope(("oasis/backups/services.py",), ("tests/backups",)),
 }
 

@@ -451,3 +451,31 @@ def test_changes_between_two_snapshots(national):
         ("—", True),
         (False, "—"),
     ]
+
+
+def _share_by_hand(departement: str, profession: str) -> float:
+    units = Commune.objects.units().filter(departement_id=departement)
+    found = verdicts(list(units.values_list("code_insee", flat=True)), profession)
+    population = dict(units.values_list("code_insee", "pop_totale_drees"))
+    counted = [code for code, item in found.items() if item.source != "estimation" or item.valeur is not None]
+    under = sum(population[code] or 0.0 for code in counted if found[code].sous_dense is True)
+    return under / sum(population[code] or 0.0 for code in counted)
+
+
+def test_a_village_without_inhabitants_weighs_nothing_in_its_departement_s_share(national):
+    # Beaumont-en-Verdunois and Bezonvaux (Meuse), destroyed in 1916, count no inhabitant: under an order in force
+    # they are « sous-denses » and add nothing, above or below the line.
+    assert Commune.objects.get(code_insee="55039").pop_totale_drees == 0
+    order(date(2024, 3, 1), {"55039": "ZIP", "55050": "ZAC"})
+    assert verdict("55039").sous_dense is True
+    assert departement_shares()["55"] == pytest.approx(_share_by_hand("55", "generaliste"), rel=1e-12)
+
+
+def test_the_share_and_the_map_of_another_profession_follow_its_own_verdict(national):
+    order(date(2024, 3, 1), {LOUDUN: "sous-dote", ANTRAN: "tres-dote"}, KINE)
+    shares = departement_shares(KINE)
+    assert shares["86"] == pytest.approx(_share_by_hand("86", KINE), rel=1e-12)
+    assert shares["86"] != pytest.approx(departement_shares()["86"])
+    found = map_properties("86", KINE)
+    assert (found[LOUDUN]["verdict_source"], found[LOUDUN]["sous_dense"]) == ("arrete-ars", True)
+    assert (found[ANTRAN]["verdict_zone"], found[ANTRAN]["sous_dense"]) == ("Très doté", False)
