@@ -479,3 +479,10 @@ def test_the_share_and_the_map_of_another_profession_follow_its_own_verdict(nati
     found = map_properties("86", KINE)
     assert (found[LOUDUN]["verdict_source"], found[LOUDUN]["sous_dense"]) == ("arrete-ars", True)
     assert (found[ANTRAN]["verdict_zone"], found[ANTRAN]["sous_dense"]) == ("Très doté", False)
+
+
+def test_a_departement_without_inhabitants_has_no_share(national):
+    Commune.objects.units().filter(departement_id="90").update(pop_totale_drees=0)
+    shares = departement_shares()
+    assert "90" in shares and shares["90"] is None
+    assert shares["86"] is not None
