@@ -7,7 +7,8 @@ file reused by every mutant (`--reuse-db`, OASIS_SQLITE_TEST_PATH): a mutant the
 data's load. They run one mutant at a time, since two would lock the same SQLite file.
 
 Each run starts afresh (the tests may have changed since); `--reprendre` goes on with an interrupted one, and
-`--survivants` runs the last run's survivors again (after tests were written for them).
+`--survivants` runs the last run's survivors again (after tests were written for them), `--seulement MOTIF…` the
+mutants whose names match (a function's first: `oasis.verdicts.services.x__from_drees*`).
 To look at a survivor: `cd var/mutation/SCOPE && ../../../.venv/bin/mutmut show NAME`.
 """
 
@@ -131,15 +132,15 @@ def survivors(folder: Path, environment: dict[str, str], mutmut: str) -> list[st
     return [line.split(":")[0].strip() for line in listing.stdout.splitlines() if line.strip().endswith(": survived")]
 
 
-def run(name: str, scope: Scope, *, resume: bool = False, survived: bool = False) -> None:
+def run(name: str, scope: Scope, *, resume: bool = False, survived: bool = False, only: tuple[str, ...] = ()) -> None:
     folder = prepare(name, scope)
-    if not (resume or survived):
+    if not (resume or survived or only):
         shutil.rmtree(folder / "mutants", ignore_errors=True)
     environment = dict(os.environ, OASIS_HOME=str(folder / "home"))
     if scope.django:
         environment["OASIS_SQLITE_TEST_PATH"] = str(folder / "test.sqlite3")
     mutmut = str(Path(sys.executable).with_name("mutmut"))
-    names = survivors(folder, environment, mutmut) if survived else []
+    names = survivors(folder, environment, mutmut) if survived else list(only)
     if survived and not names:
         print(f"== {name} : aucun survivant à reprendre", flush=True)
         return
@@ -157,12 +158,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--survivants", action="store_true", help="keep the results of the last run; test its survivors again (new tests)"
     )
+    parser.add_argument(
+        "--seulement",
+        nargs="+",
+        default=(),
+        metavar="MOTIF",
+        help="keep the results of the last run; test only the mutants matching these patterns "
+        "(oasis.verdicts.services.x__from_drees*)",
+    )
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.scopes) - set(SCOPES))
     if unknown:
         parser.error(f"portée inconnue : {', '.join(unknown)} (portées : {', '.join(SCOPES)})")
     for name in arguments.scopes or SCOPES:
-        run(name, SCOPES[name], resume=arguments.reprendre, survived=arguments.survivants)
+        run(name, SCOPES[name], resume=arguments.reprendre, survived=arguments.survivants, only=tuple(arguments.seulement))
 
 
 if __name__ == "__main__":
