@@ -203,3 +203,14 @@ def test_the_unsubscribe_link(national, student):
     Candidate.objects.filter(pk=student.pk).delete()
     with pytest.raises(ValueError, match="Vos données ont été effacées"):
         portal.candidate_of_unsubscribe_token(token)
+
+
+def test_a_request_exactly_an_hour_old_still_counts(national, monkeypatch):
+    made = [ask(f"personne{index}@etu.test") for index in range(5)]
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    PortalSignup.objects.filter(pk=made[0].pk).update(created_at=now - timedelta(hours=1))
+    with pytest.raises(ValueError):
+        ask("personne5@etu.test")
+    PortalSignup.objects.filter(pk=made[0].pk).update(created_at=now - timedelta(hours=1, microseconds=1))
+    ask("personne6@etu.test")
