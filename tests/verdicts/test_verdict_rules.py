@@ -486,3 +486,16 @@ def test_a_departement_without_inhabitants_has_no_share(national):
     shares = departement_shares()
     assert "90" in shares and shares["90"] is None
     assert shares["86"] is not None
+
+
+def test_france_s_counts(national):
+    from oasis.verdicts.services import territory_counts
+
+    found = verdicts(None)
+    population = dict(Commune.objects.units().values_list("code_insee", "pop_totale_drees"))
+    result = territory_counts(None)
+    assert (result.communes, result.communes_sous_denses) == (
+        len(found),
+        sum(1 for item in found.values() if item.sous_dense is True),
+    )
+    assert result.population == pytest.approx(sum(population.get(code) or 0.0 for code in found), rel=1e-12)
