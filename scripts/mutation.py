@@ -6,7 +6,9 @@ folder), so that one scope's results never invalidate another's. Django-side sco
 file reused by every mutant (`--reuse-db`, OASIS_SQLITE_TEST_PATH): a mutant then pays a connection, not the national
 data's load. They run one mutant at a time, since two would lock the same SQLite file.
 
-Each run starts afresh (the tests may have changed since); `--reprendre` goes on with an interrupted one.
+Each run starts afresh (the tests may have changed since); `--reprendre` goes on with an interrupted one, and
+`--survivants` runs the last run's survivors again (after tests were written for them), `--seulement MOTIF…` the
+mutants whose names match (a function's first: `oasis.verdicts.services.x__from_drees*`).
 To look at a survivor: `cd var/mutation/SCOPE && ../../../.venv/bin/mutmut show NAME`.
 """
 
@@ -60,7 +62,29 @@ SCOPES = {
     "simulation": Scope(("oasis/accessibility/whatif.py",), ("tests/accessibility",)),
     "references": Scope(("oasis/references/importers/*", "oasis/references/agreement.py"), ("tests/references",)),
     # The verdict « sous-dense » that aids and pages follow: ARS order, official APL with the national rule, estimate.
-    "verdicts": Scope(("oasis/verdicts/*",), ("tests/verdicts",)),
+    # The scopes below run against the few test files that exercise their module, so that each stays within minutes.
+    "verdicts": Scope(("oasis/verdicts/services.py", "oasis/core/zoning.py"), ("tests/verdicts", "tests/core/test_zoning.py")),
+    # The zoning orders' import and their history: a newer order replaces its région's and profession's rows.
+    "zonage": Scope(
+        ("oasis/references/importers/zonage.py",),
+        ("tests/references/test_import_zonage.py", "tests/references/test_zoning_history.py"),
+    ),
+    # The DREES APL vintages: the workbook's import, and the services that choose the newest vintage.
+    "millesimes": Scope(
+        ("oasis/references/importers/drees_apl.py", "oasis/references/services.py"),
+        (
+            "tests/references/test_import_drees_apl.py",
+            "tests/references/test_drees_apl_reading.py",
+            "tests/references/test_official_display.py",
+            "tests/references/test_drees_vintages.py",
+        ),
+    ),
+    # The public portal: its signed links (confirmation, unsubscription) and its limits (per address, per e-mail, expiry).
+    "portail": Scope(
+        ("oasis/recruitment/portal.py",),
+        ("tests/recruitment/test_portal.py", "tests/recruitment/test_portal_links_and_limits.py"),
+    ),
+    "sauvegardes": Scope(("oasis/backups/services.py",), ("tests/backups",)),
 }
 
 MUTMUT_SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n)*", re.MULTILINE)
@@ -102,15 +126,25 @@ def prepare(name: str, scope: Scope) -> Path:
     return folder
 
 
-def run(name: str, scope: Scope, *, resume: bool = False) -> None:
+def survivors(folder: Path, environment: dict[str, str], mutmut: str) -> list[str]:
+    """The mutants of the scope's last run that survived (``mutmut results``)."""
+    listing = subprocess.run([mutmut, "results"], cwd=folder, env=environment, capture_output=True, text=True, check=True)
+    return [line.split(":")[0].strip() for line in listing.stdout.splitlines() if line.strip().endswith(": survived")]
+
+
+def run(name: str, scope: Scope, *, resume: bool = False, survived: bool = False, only: tuple[str, ...] = ()) -> None:
     folder = prepare(name, scope)
-    if not resume:
+    if not (resume or survived or only):
         shutil.rmtree(folder / "mutants", ignore_errors=True)
     environment = dict(os.environ, OASIS_HOME=str(folder / "home"))
     if scope.django:
         environment["OASIS_SQLITE_TEST_PATH"] = str(folder / "test.sqlite3")
     mutmut = str(Path(sys.executable).with_name("mutmut"))
-    command = [mutmut, "run", *(["--max-children", "1"] if scope.django else [])]
+    names = survivors(folder, environment, mutmut) if survived else list(only)
+    if survived and not names:
+        print(f"== {name} : aucun survivant à reprendre", flush=True)
+        return
+    command = [mutmut, "run", *(["--max-children", "1"] if scope.django else []), *names]
     print(f"== {name} : {', '.join(scope.modules)} ← {', '.join(scope.tests)}", flush=True)
     subprocess.run(command, cwd=folder, env=environment, check=False)
     report = ROOT / "scripts" / "mutation_report.py"
@@ -121,12 +155,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scopes", nargs="*", metavar="SCOPE", help=f"among {', '.join(SCOPES)}; all when none is given")
     parser.add_argument("--reprendre", action="store_true", help="keep the results of the last run; test what is left")
+    parser.add_argument(
+        "--survivants", action="store_true", help="keep the results of the last run; test its survivors again (new tests)"
+    )
+    parser.add_argument(
+        "--seulement",
+        nargs="+",
+        default=(),
+        metavar="MOTIF",
+        help="keep the results of the last run; test only the mutants matching these patterns "
+        "(oasis.verdicts.services.x__from_drees*)",
+    )
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.scopes) - set(SCOPES))
     if unknown:
         parser.error(f"portée inconnue : {', '.join(unknown)} (portées : {', '.join(SCOPES)})")
     for name in arguments.scopes or SCOPES:
-        run(name, SCOPES[name], resume=arguments.reprendre)
+        run(name, SCOPES[name], resume=arguments.reprendre, survived=arguments.survivants, only=tuple(arguments.seulement))
 
 
 if __name__ == "__main__":

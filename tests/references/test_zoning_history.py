@@ -1,0 +1,108 @@
+"""The zoning orders' history: an order replaced stays in the database and never acts again; which order is in force
+is decided by the orders' dates, before, on and after, région by région and profession by profession.
+
+Rows are read from the database (``actif``) and through the verdict that aids and pages follow.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oasis.references.importers import run_import
+from oasis.references.models import ZonageCommune
+from oasis.verdicts.services import verdict
+
+pytestmark = pytest.mark.django_db
+HEADER = "region;date_arrete;code_insee;profession;zone\n"
+ANTRAN, LOUDUN, TOURS = "86007", "86137", "37261"
+KINE = "masseur-kinesitherapeute"
+
+
+def rows(code: str, profession: str = "generaliste") -> list[tuple[str, str, bool]]:
+    """(order's date, zone, in force) of every row of a commune, oldest order first."""
+    return sorted(
+        (row.reference.date_reference.isoformat(), row.zone, row.actif)
+        for row in ZonageCommune.objects.filter(commune_id=code, profession=profession).select_related("reference")
+    )
+
+
+@pytest.fixture
+def in_force(national, write):
+    """The order of 1 March 2024 for Antran and Loudun (GPs), and one for the kinés of Loudun, in force."""
+    run_import(
+        "zonage",
+        write(
+            "2024.csv",
+            HEADER
+            + f"75;2024-03-01;{ANTRAN};generaliste;ZIP\n75;2024-03-01;{LOUDUN};generaliste;ZAC\n"
+            + f"75;2024-03-01;{LOUDUN};{KINE};sous-doté\n",
+        ),
+    )
+    return write
+
+
+def test_an_order_dated_the_day_before_stays_history(in_force):
+    report = run_import("zonage", in_force("late.csv", HEADER + f"75;2024-02-29;{ANTRAN};generaliste;HZ\n"))
+    assert rows(ANTRAN) == [("2024-02-29", "HZ", False), ("2024-03-01", "ZIP", True)]
+    assert rows(LOUDUN) == [("2024-03-01", "ZAC", True)]
+    assert (verdict(ANTRAN).zone, verdict(ANTRAN).millesime, verdict(ANTRAN).sous_dense) == ("ZIP", "2024-03-01", True)
+    # The report still lists what the file says against the order in force (nothing was written in force).
+    assert report.changes == {"communes_dont_le_zonage_change": [f"{ANTRAN} generaliste : ZIP → HZ"]}
+
+
+def test_an_order_of_the_same_date_replaces_the_one_in_force(in_force):
+    # A corrected order of the same day: it replaces the whole order of its région and profession.
+    run_import("zonage", in_force("corrected.csv", HEADER + f"75;2024-03-01;{ANTRAN};generaliste;HZ\n"))
+    assert rows(ANTRAN) == [("2024-03-01", "HZ", True), ("2024-03-01", "ZIP", False)]
+    assert rows(LOUDUN) == [("2024-03-01", "ZAC", False)]
+    assert (verdict(ANTRAN).zone, verdict(ANTRAN).sous_dense) == ("HZ", False)
+    # Loudun is not in the order in force: its replaced row never acts, the official APL decides.
+    assert verdict(LOUDUN).source == "apl-drees"
+
+
+def test_an_order_dated_the_day_after_replaces_the_one_in_force(in_force):
+    run_import("zonage", in_force("newer.csv", HEADER + f"75;2024-03-02;{LOUDUN};generaliste;HV\n"))
+    assert rows(ANTRAN) == [("2024-03-01", "ZIP", False)]
+    assert rows(LOUDUN) == [("2024-03-01", "ZAC", False), ("2024-03-02", "HV", True)]
+    assert verdict(ANTRAN).source == "apl-drees"
+    assert (verdict(LOUDUN).zone, verdict(LOUDUN).millesime, verdict(LOUDUN).sous_dense) == ("HV", "2024-03-02", False)
+    # The kinés' order of the same région is another profession's: still in force.
+    assert rows(LOUDUN, KINE) == [("2024-03-01", "sous-dote", True)]
+    assert verdict(LOUDUN, KINE).zone == "sous-dote"
+
+
+def test_one_file_of_two_regions_is_in_force_where_it_is_newest_only(in_force):
+    content = HEADER + f"75;2024-01-15;{ANTRAN};generaliste;HZ\n24;2024-01-15;{TOURS};generaliste;ZIP\n"
+    run_import("zonage", in_force("two.csv", content))
+    # Nouvelle-Aquitaine has a newer order: this one is history there; Centre-Val de Loire had none: in force.
+    assert rows(ANTRAN) == [("2024-01-15", "HZ", False), ("2024-03-01", "ZIP", True)]
+    assert rows(TOURS) == [("2024-01-15", "ZIP", True)]
+    assert (verdict(TOURS).zone, verdict(TOURS).source) == ("ZIP", "arrete-ars")
+
+
+def test_a_newer_order_for_one_profession_leaves_the_others_in_force(in_force):
+    run_import("zonage", in_force("kine.csv", HEADER + f"75;2025-01-01;{ANTRAN};{KINE};intermédiaire\n"))
+    assert rows(LOUDUN, KINE) == [("2024-03-01", "sous-dote", False)]
+    assert rows(ANTRAN, KINE) == [("2025-01-01", "intermediaire", True)]
+    assert rows(ANTRAN) == [("2024-03-01", "ZIP", True)]
+    assert verdict(LOUDUN, KINE).source == "estimation"
+
+
+def test_history_goes_on_over_three_orders(in_force):
+    run_import("zonage", in_force("2025.csv", HEADER + f"75;2025-01-01;{ANTRAN};generaliste;ZV\n"))
+    run_import("zonage", in_force("2026.csv", HEADER + f"75;2026-01-01;{ANTRAN};generaliste;ZAC\n"))
+    run_import("zonage", in_force("2023.csv", HEADER + f"75;2023-01-01;{ANTRAN};generaliste;HV\n"))
+    assert rows(ANTRAN) == [
+        ("2023-01-01", "HV", False),
+        ("2024-03-01", "ZIP", False),
+        ("2025-01-01", "ZV", False),
+        ("2026-01-01", "ZAC", True),
+    ]
+    assert (verdict(ANTRAN).zone, verdict(ANTRAN).millesime) == ("ZAC", "2026-01-01")
+
+
+def test_a_dry_run_changes_no_order_in_force(in_force):
+    report = run_import("zonage", in_force("dry.csv", HEADER + f"75;2025-01-01;{ANTRAN};generaliste;HZ\n"), dry_run=True)
+    assert report.changes == {"communes_dont_le_zonage_change": [f"{ANTRAN} generaliste : ZIP → HZ"]}
+    assert rows(ANTRAN) == [("2024-03-01", "ZIP", True)]
+    assert rows(LOUDUN) == [("2024-03-01", "ZAC", True)]
