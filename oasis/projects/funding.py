@@ -11,7 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oasis.audit.services import history, record
@@ -143,7 +143,7 @@ def applies_at(tool: FundingTool, commune: Commune) -> bool:
     return not tool.territoires or commune_in_any(commune, tool.territoires)
 
 
-def offered_tools(project: Project, on: date | None = None) -> list[FundingTool]:
+def offered_tools(project: Project, on: date | None = None) -> QuerySet[FundingTool]:
     """The tools of the project's place (its main commune) open on ``on`` (today by default): the national catalogue,
     its Département's own tools, the aids of Aides-territoires whose perimeter holds it; and any tool its plan already
     uses, open or not (its lines keep it)."""
@@ -153,7 +153,8 @@ def offered_tools(project: Project, on: date | None = None) -> list[FundingTool]
     of_place = Q(departement__isnull=True) | Q(departement_id=commune.departement_id)
     used = set(project.funding.values_list("tool_id", flat=True))
     candidates = FundingTool.objects.filter((in_perimeter & of_place & open_on(day)) | Q(pk__in=used))
-    return [tool for tool in candidates.select_related("aide") if tool.pk in used or applies_at(tool, commune)]
+    kept = [tool.pk for tool in candidates if tool.pk in used or applies_at(tool, commune)]
+    return FundingTool.objects.filter(pk__in=kept).select_related("aide")
 
 
 def mobilisable_tools(project: Project, on: date | None = None) -> tuple[ProjectSituation, list[Eligibility]]:
