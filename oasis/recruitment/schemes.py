@@ -94,6 +94,14 @@ class PlaceAid:
     eligible: bool
     reason: str
 
+    @property
+    def montant(self) -> str:
+        return amount_text(self.scheme)
+
+    @property
+    def engagement(self) -> str:
+        return commitment_text(self.scheme)
+
 
 def _place_aid(scheme: AidScheme, commune: Commune, zoning: Verdict | None) -> PlaceAid:
     reasons = []
