@@ -191,10 +191,12 @@ def _reseed_data_migrations() -> None:
         import_module("oasis.projects.migrations.0003_default_cahier_des_charges").seed(apps, None)
     if not FundingTool.objects.exists() or not AciBareme.objects.exists():
         import_module("oasis.projects.migrations.0005_funding_catalogue_aci_bareme").seed(apps, None)
+        import_module("oasis.projects.migrations.0015_national_tool_dates").dated(apps, None)
     from oasis.recruitment.models import AidScheme
 
     if not AidScheme.objects.filter(kind="nationale").exists():
         import_module("oasis.recruitment.migrations.0002_national_schemes").seed(apps, None)
+        import_module("oasis.recruitment.migrations.0008_national_scheme_dates").dated(apps, None)
 
 
 @pytest.fixture

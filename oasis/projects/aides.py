@@ -50,6 +50,7 @@ def tool_values(aide: Aide) -> dict[str, Any]:
         "conditions": _conditions(aide),
         "source": f"Aides-territoires : {aide.url}"[:300],
         "ordre": ORDER,
+        "ouvert_jusqu_au": aide.date_limite,
     }
 
 

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 
 from oasis.projects.enums import ActionKind, Carrier, DocumentKind, PartnerKind, ProjectKind
+from oasis.projects.models import FundingTool
 from oasis.territories.fields import TerritoryField, TerritoryListField
+from oasis.validity import CLOSING_BEFORE_OPENING
 
 
 class ProjectForm(forms.Form):
@@ -157,3 +159,72 @@ class CahierForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     lu = _read()
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FundingToolForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A tool of the funding catalogue, as its owner (an administrator, a Département's officer) describes it."""
+
+    porteurs = forms.MultipleChoiceField(
+        label="Porteurs éligibles",
+        choices=Carrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les porteurs.",
+    )
+    territoires = TerritoryListField(
+        label="Territoires où l'outil s'applique",
+        niveaux=("commune", "epci", "departement"),
+        as_ref=True,
+        required=False,
+        help_text="Communes, EPCI ou le département, par leur nom, séparés par « ; ». Vide : tout le département "
+        "(un outil national : partout).",
+    )
+
+    class Meta:
+        model = FundingTool
+        fields = [
+            "nom",
+            "financeur",
+            "nature",
+            "public",
+            "porteurs",
+            "territoires",
+            "montant_max",
+            "taux_max",
+            "zone",
+            "territoire",
+            "ouvert_le",
+            "ouvert_jusqu_au",
+            "remplace_par",
+            "conditions",
+            "source",
+        ]
+        labels = {
+            "zone": "Condition de zone",
+            "territoire": "Communes rurales ou urbaines",
+            "source": "Source (délibération, règlement)",
+        }
+        widgets = {
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "ouvert_le": DATE_INPUT,
+            "ouvert_jusqu_au": DATE_INPUT,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["territoires"] = ",".join(self.instance.territoires)
+
+    def clean_territoires(self) -> list[str]:
+        raw = self.cleaned_data.get("territoires") or ""
+        return [ref for ref in raw.split(",") if ref]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("ouvert_le"), cleaned.get("ouvert_jusqu_au")
+        if start and end and end < start:
+            self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
+        return cleaned

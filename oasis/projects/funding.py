@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from oasis.audit.services import history, record
 from oasis.concurrency import read_token, refuse_if_changed
@@ -24,12 +25,17 @@ from oasis.projects.models import AciBareme, FundingLine, FundingTool, Project
 from oasis.projects.services import require_edit
 from oasis.projects.validators import validate_aci_indicators
 from oasis.supply.enums import Equipement
+from oasis.territories.models import Commune
+from oasis.territories.services import commune_in_any
+from oasis.validity import Validity, open_on
 from oasis.verdicts.services import VIVIER_OUTCOMES, NationalClass, Verdict, verdict
 
 ZERO = Decimal("0")
 
 # Refusals and warnings, in the words users read.
 UNKNOWN_TOOL = "Outil financier inconnu : « {code} »."
+TOOL_ELSEWHERE = "« {nom} » ne s'applique pas sur le territoire de ce projet."
+TOOL_CLOSED = "« {nom} » n'est pas ouvert à cette date : {validite}."
 NEGATIVE_AMOUNT = "Les montants ne peuvent pas être négatifs."
 PAID_OVER_GRANTED = "Le montant versé dépasse le montant accordé."
 GRANT_DATE_MISSING = "Indiquez la date de l'accord."
@@ -74,6 +80,11 @@ class Eligibility:
     tool: FundingTool
     eligible: bool
     reasons: list[str] = field(default_factory=list)
+    validite: Validity | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.validite is None or self.validite.open
 
     @property
     def a_confirmer(self) -> bool:
@@ -95,9 +106,11 @@ def situation(project: Project) -> ProjectSituation:
     )
 
 
-def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
-    """Whether a tool's conditions hold for a project, and why not (every failed condition, in French)."""
-    reasons = []
+def eligibility(tool: FundingTool, facts: ProjectSituation, on: date | None = None) -> Eligibility:
+    """Whether a tool's conditions hold for a project on ``on`` (today by default), and why not (every failed
+    condition, in French): a closed tool is never mobilisable."""
+    validite = tool.validity(on or timezone.localdate())
+    reasons = [] if validite.open else [validite.label]
     if tool.porteurs and facts.carrier not in tool.porteurs:
         allowed = ", ".join(Carrier(c).label for c in tool.porteurs if c in Carrier.values)
         reasons.append(f"porteur {Carrier(facts.carrier).label} (réservé à : {allowed})")
@@ -114,26 +127,41 @@ def eligibility(tool: FundingTool, facts: ProjectSituation) -> Eligibility:
         reasons.append("commune urbaine (réservé aux communes rurales)")
     if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:
         reasons.append("commune rurale (réservé aux communes urbaines)")
-    if tool.aide is not None and tool.aide.statut == AideStatus.EXPIREE:
+    # The deadline is the tool's last day (``ouvert_jusqu_au``); an aid said expired without one is still refused.
+    if validite.open and tool.ouvert_jusqu_au is None and tool.aide is not None and tool.aide.statut == AideStatus.EXPIREE:
         reasons.append(f"date limite de dépôt passée ({date_longue(tool.aide.date_limite)})")
     if tool.aide is not None and tool.aide.statut == AideStatus.RETIREE:
         reasons.append("aide retirée d'Aides-territoires")
-    return Eligibility(tool, not reasons, reasons)
+    return Eligibility(tool, not reasons, reasons, validite)
 
 
-def offered_tools(project: Project) -> QuerySet[FundingTool]:
-    """The catalogue's tools, those of the aids whose perimeter holds the project's main commune, and any tool its
-    plan already uses."""
-    in_perimeter = Q(aide__isnull=True) | Q(aide__in=Aide.objects.covering(project.commune_principale))
-    used = Q(pk__in=project.funding.values("tool_id"))
-    return FundingTool.objects.filter(in_perimeter | used).select_related("aide")
+def applies_at(tool: FundingTool, commune: Commune) -> bool:
+    """Whether a tool applies at a commune: a Département's tool in its département, within its territories when it
+    names some (communes, EPCI); a national tool everywhere, or in its territories."""
+    if tool.departement_id is not None and tool.departement_id != commune.departement_id:
+        return False
+    return not tool.territoires or commune_in_any(commune, tool.territoires)
 
 
-def mobilisable_tools(project: Project) -> tuple[ProjectSituation, list[Eligibility]]:
-    """Every tool of the catalogue, and those of Aides-territoires whose perimeter holds the project's main commune,
-    eligible ones first (the "présentation des outils financiers mobilisables")."""
+def offered_tools(project: Project, on: date | None = None) -> QuerySet[FundingTool]:
+    """The tools of the project's place (its main commune) open on ``on`` (today by default): the national catalogue,
+    its Département's own tools, the aids of Aides-territoires whose perimeter holds it; and any tool its plan already
+    uses, open or not (its lines keep it)."""
+    day = on or timezone.localdate()
+    commune = project.commune_principale
+    in_perimeter = Q(aide__isnull=True) | Q(aide__in=Aide.objects.covering(commune))
+    of_place = Q(departement__isnull=True) | Q(departement_id=commune.departement_id)
+    used = set(project.funding.values_list("tool_id", flat=True))
+    candidates = FundingTool.objects.filter((in_perimeter & of_place & open_on(day)) | Q(pk__in=used))
+    kept = [tool.pk for tool in candidates if tool.pk in used or applies_at(tool, commune)]
+    return FundingTool.objects.filter(pk__in=kept).select_related("aide")
+
+
+def mobilisable_tools(project: Project, on: date | None = None) -> tuple[ProjectSituation, list[Eligibility]]:
+    """The tools of the project's place open on ``on`` (``offered_tools``), eligible ones first (the "présentation des
+    outils financiers mobilisables"); a tool its plan uses that has closed since is said « fermé »."""
     facts = situation(project)
-    rows = [eligibility(tool, facts) for tool in offered_tools(project)]
+    rows = [eligibility(tool, facts, on) for tool in offered_tools(project, on)]
     return facts, sorted(rows, key=lambda row: not row.eligible)
 
 
@@ -234,10 +262,19 @@ class LineRefused(ValueError):
         self.field = field
 
 
-def _check(entry: LineEntry) -> FundingTool:
-    tool = FundingTool.objects.filter(code=entry.tool).first()
+def _check(entry: LineEntry, project: Project, current: FundingLine | None) -> FundingTool:
+    tool = next((t for t in offered_tools(project, entry.demande_le) if t.code == entry.tool), None)
     if tool is None:
-        raise LineRefused(UNKNOWN_TOOL.format(code=entry.tool), "tool")
+        known = FundingTool.objects.filter(code=entry.tool).first()
+        if known is None:
+            raise LineRefused(UNKNOWN_TOOL.format(code=entry.tool), "tool")
+        if not applies_at(known, project.commune_principale):
+            raise LineRefused(TOOL_ELSEWHERE.format(nom=known.nom), "tool")
+        tool = known
+    kept = current is not None and current.tool_id == tool.pk and current.demande_le == entry.demande_le
+    validite = tool.validity(entry.demande_le or timezone.localdate())
+    if not kept and not validite.open:
+        raise LineRefused(TOOL_CLOSED.format(nom=tool.nom, validite=validite.label), "demande_le" if entry.demande_le else "tool")
     for name in ("demande", "accorde", "verse"):
         amount = getattr(entry, name)
         if amount is not None and amount < 0:
@@ -288,7 +325,8 @@ def save_line(user: Any, project: Project, entry: LineEntry, line_id: int | None
     """Add a line (``line_id`` None) or change one; the audit keeps the amounts before and after. ``read``
     (``line_token`` of the form's read) refuses to overwrite a line changed since with ``EditConflict``."""
     require_edit(user, project)
-    tool = _check(entry)
+    current = project.funding.filter(pk=line_id).first() if line_id is not None else None
+    tool = _check(entry, project, current)
     with transaction.atomic():
         if line_id is None:
             line = FundingLine(project=project)

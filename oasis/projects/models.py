@@ -26,6 +26,7 @@ from oasis.projects.enums import (
 from oasis.projects.validators import validate_aci_indicators
 from oasis.references.validators import validate_rpps
 from oasis.territories.models import Commune
+from oasis.validity import ValidityFields
 
 
 class Project(models.Model):
@@ -234,8 +235,10 @@ class Action(models.Model):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
 
 
-class FundingTool(models.Model):
-    """A financial tool of the catalogue and when a project may mobilise it (edited by an administrator)."""
+class FundingTool(ValidityFields):
+    """A financial tool of the catalogue and when a project may mobilise it: national tools are edited by an
+    administrator, a Département's own tools by its officers (``departement``); each applies in its territories and
+    while it is open (``oasis.validity``)."""
 
     code = models.SlugField(max_length=40, unique=True)
     nom = models.CharField(max_length=200)
@@ -248,6 +251,22 @@ class FundingTool(models.Model):
     types_structure = models.JSONField("types de structure éligibles", default=list, blank=True, help_text="vide : tous")
     zone = models.CharField(max_length=20, choices=ZoneCondition.choices, default=ZoneCondition.TOUTE)
     territoire = models.CharField(max_length=10, choices=TerritoryCondition.choices, default=TerritoryCondition.TOUT)
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="département",
+        help_text="le Département dont c'est l'outil, que ses chargés de mission modifient (vide : outil national)",
+    )
+    territoires = models.JSONField(
+        "territoires où l'outil s'applique",
+        default=list,
+        blank=True,
+        help_text="références « com:86194 », « epci:200069854 », « dep:86 » ; vide : le département de l'outil, "
+        "ou partout pour un outil national",
+    )
     conditions = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
     ordre = models.PositiveSmallIntegerField(default=0)

@@ -152,3 +152,30 @@ def audience(project: Project, *, restricted: bool = False) -> QuerySet[Any]:
             )
         )
     return get_user_model().objects.filter(who, is_active=True).distinct()
+
+
+# --- The funding catalogue ------------------------------------------------------------------------------------------
+
+
+def can_manage_catalogue(user: Any) -> bool:
+    """Add tools to the funding catalogue: an administrator (national tools), a Département's officer (its own)."""
+    role = role_of(user)
+    profile = getattr(user, "profile", None)
+    return role == Role.ADMINISTRATEUR or (role == Role.DEPARTEMENT and profile is not None and bool(profile.departement_id))
+
+
+def catalogue_departement(user: Any) -> str | None:
+    """The département whose tools a Département's officer edits (None for everyone else)."""
+    profile = getattr(user, "profile", None)
+    return profile.departement_id if role_of(user) == Role.DEPARTEMENT and profile is not None else None
+
+
+def can_edit_tool(user: Any, tool: Any) -> bool:
+    """A tool imported from Aides-territoires follows its source: nobody edits it here. An administrator edits the
+    others; a Département's officer only its own département's."""
+    if tool.aide_id is not None:
+        return False
+    if role_of(user) == Role.ADMINISTRATEUR:
+        return True
+    departement = catalogue_departement(user)
+    return departement is not None and tool.departement_id == departement

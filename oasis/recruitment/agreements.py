@@ -28,6 +28,7 @@ CANNOT_CREATE_AGREEMENT = "Votre rôle ne permet pas de créer une convention."
 SCHEME_INFORMATION_ONLY = "« {scheme} » est un dispositif d'information : aucune convention n'est gérée ici."
 SCHEME_OTHER_PROFESSION = "« {scheme} » ne concerne pas la profession {profession}."
 SCHEME_OTHER_DEPARTEMENT = "« {scheme} » est un dispositif d'un autre département."
+SCHEME_NOT_OPEN = "« {scheme} » n'est pas ouvert à la date de signature : {validite}."
 MONTHS_NEEDED = "Indiquez le nombre de mensualités (l'année d'études ou la borne du dispositif manque)."
 YEAR_OUTSIDE_SCHEME = "{annee}e année : hors des années aidées par « {scheme} » ({annee_min}e à {annee_max}e)."
 MONTHS_NOT_POSITIVE = "Le nombre de mensualités doit être positif."
@@ -46,16 +47,25 @@ BREACH_REASON_REQUIRED = "Le motif de la rupture est obligatoire."
 def create_agreement(
     user: Any, candidate: Candidate, scheme: AidScheme, signee_le: date, debut: date, nb_mois: int | None = None
 ) -> AidAgreement:
-    """An agreement and its monthly payment schedule, within the scheme's years of study and total cap."""
+    """An agreement and its payment schedule: monthly within the scheme's years of study and total cap, or the lump
+    sum in one payment. The scheme must be open on the day of signature."""
     if not perms.can_manage(user, candidate):
         raise NotAllowed(CANNOT_CREATE_AGREEMENT)
-    if scheme.national or scheme.montant_mensuel is None or scheme.duree_engagement_mois is None:
+    if (
+        scheme.national
+        or (scheme.montant_mensuel is None and scheme.montant_forfaitaire is None)
+        or scheme.duree_engagement_mois is None
+    ):
         raise ValueError(SCHEME_INFORMATION_ONLY.format(scheme=scheme.nom))
     if candidate.profession not in scheme.professions:
         raise ValueError(SCHEME_OTHER_PROFESSION.format(scheme=scheme.nom, profession=candidate.get_profession_display()))
     if scheme.departement_id and scheme.departement_id != candidate.departement_id:
         raise ValueError(SCHEME_OTHER_DEPARTEMENT.format(scheme=scheme.nom))
+    if not (validite := scheme.validity(signee_le)).open:
+        raise ValueError(SCHEME_NOT_OPEN.format(scheme=scheme.nom, validite=validite.label))
     monthly = scheme.montant_mensuel
+    if monthly is None:  # a lump sum: one payment
+        monthly, nb_mois = scheme.montant_forfaitaire or Decimal(0), 1
     if nb_mois is None:
         if scheme.annee_max is None or candidate.annee_etudes is None:
             raise ValueError(MONTHS_NEEDED)

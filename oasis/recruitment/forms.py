@@ -6,9 +6,11 @@ from django import forms
 
 from oasis.recruitment.enums import AidKind, Mode, PipelineStage, Profession, Situation, VacancyStatus
 from oasis.recruitment.models import AidScheme
+from oasis.recruitment.schemes import AMOUNT_BOTH, AMOUNT_REQUIRED
 from oasis.references.validators import validate_rpps
 from oasis.territories.fields import TerritoryField, TerritoryListField
 from oasis.territories.models import Departement
+from oasis.validity import CLOSING_BEFORE_OPENING
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -16,6 +18,13 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
     professions = forms.MultipleChoiceField(
         label="Professions éligibles", choices=Profession.choices, widget=forms.CheckboxSelectMultiple
+    )
+    territoires = TerritoryListField(
+        label="Territoires où l'aide s'applique",
+        niveaux=("commune", "epci"),
+        as_ref=True,
+        required=False,
+        help_text="Communes ou EPCI du département, par leur nom, séparés par « ; ». Vide : tout le département.",
     )
 
     class Meta:
@@ -29,22 +38,53 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
             "annee_min",
             "annee_max",
             "montant_mensuel",
+            "montant_forfaitaire",
             "plafond",
             "duree_engagement_mois",
             "delai_installation_mois",
             "regle_remboursement",
+            "territoires",
             "zone_sous_dense",
+            "ouvert_le",
+            "ouvert_jusqu_au",
+            "remplace_par",
             "conditions",
+            "contact",
             "source",
             "actif",
         ]
-        widgets = {"conditions": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "ouvert_le": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ouvert_jusqu_au": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "montant_mensuel": "Une aide versée chaque mois (une bourse d'études, par exemple) ; sinon, un montant forfaitaire.",
+            "ouvert_le": "Premier jour où l'aide peut être signée ; vide : déjà ouverte.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [c for c in AidKind.choices if c[0] != AidKind.NATIONALE]  # type: ignore[attr-defined]
-        for name in ("montant_mensuel", "duree_engagement_mois"):
-            self.fields[name].required = True
+        self.fields["duree_engagement_mois"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["territoires"] = ",".join(self.instance.territoires)
+
+    def clean_territoires(self) -> list[str]:
+        raw = self.cleaned_data.get("territoires") or ""
+        return [ref for ref in raw.split(",") if ref]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        monthly, lump = cleaned.get("montant_mensuel"), cleaned.get("montant_forfaitaire")
+        if monthly is None and lump is None and "montant_mensuel" not in self.errors:
+            self.add_error("montant_mensuel", AMOUNT_REQUIRED)
+        elif monthly is not None and lump is not None:
+            self.add_error("montant_forfaitaire", AMOUNT_BOTH)
+        start, end = cleaned.get("ouvert_le"), cleaned.get("ouvert_jusqu_au")
+        if start and end and end < start:
+            self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
+        return cleaned
 
 
 class CandidateForm(forms.Form):

@@ -16,7 +16,9 @@ from oasis.recruitment import perms
 from oasis.recruitment.candidates import record_views
 from oasis.recruitment.enums import APL_PROFESSION, Mode, VacancyStatus
 from oasis.recruitment.models import AidScheme, Candidate, Vacancy
+from oasis.recruitment.schemes import AID_TERRITORY_REQUIRED, open_schemes
 from oasis.territories.models import Commune
+from oasis.territories.services import commune_in, commune_in_any, territory_names
 from oasis.verdicts.services import Verdict, verdicts
 
 WEIGHTS = MatchWeights()
@@ -45,19 +47,6 @@ class Match:
     vacancy: Vacancy
     total: float
     components: list[Component]
-
-
-def _in_territory(commune: Commune, ref: str) -> bool:
-    prefix, _, code = ref.partition(":")
-    if prefix == "com":
-        return code in (commune.pk, commune.commune_parent_id)
-    if prefix == "epci":
-        return commune.epci_id == code
-    if prefix == "dep":
-        return commune.departement_id == code
-    if prefix == "reg":
-        return commune.region_id == code
-    return False
 
 
 def _place_facts(communes: list[Commune], zoning: dict[str, Verdict]) -> tuple[dict[str, str], dict[str, tuple[bool, str]]]:
@@ -138,6 +127,9 @@ def _aid(candidate: Candidate, schemes: list[AidScheme], commune: Commune, zonin
     for scheme in schemes:
         if candidate.profession not in scheme.professions or scheme.departement_id != commune.departement_id:
             continue
+        if scheme.territoires and not commune_in_any(commune, scheme.territoires):
+            refused.append(f"« {scheme.nom} » {AID_TERRITORY_REQUIRED.format(territoires=territory_names(scheme.territoires))}")
+            continue
         if scheme.zone_sous_dense and not (zoning and zoning.sous_dense):
             refused.append(
                 f"« {scheme.nom} » réservé aux zones sous-denses ({zoning.zone_libelle if zoning else 'zonage inconnu'})"
@@ -154,11 +146,11 @@ def _pairs(pairs: list[tuple[Candidate, Vacancy]]) -> list[Match]:
     apl_profession = APL_PROFESSION.get(profession)
     zoning = verdicts(sorted({v.commune_id for _, v in pairs}), apl_profession) if apl_profession else {}
     structures, need = _place_facts(list({v.commune for _, v in pairs}), zoning)
-    schemes = list(AidScheme.objects.filter(actif=True, departement__isnull=False))
+    schemes = list(open_schemes().filter(departement__isnull=False))
     aids = [_aid(c, schemes, v.commune, zoning.get(v.commune_id)) for c, v in pairs]
 
     minutes = _minutes(pairs)
-    territory = np.array([any(_in_territory(v.commune, ref) for ref in c.territoires_preferes) for c, v in pairs])
+    territory = np.array([any(commune_in(v.commune, ref) for ref in c.territoires_preferes) for c, v in pairs])
     gaps = np.array(
         [abs((v.debut - c.disponible_le).days) if v.debut and c.disponible_le else np.nan for c, v in pairs], dtype=float
     )

@@ -21,10 +21,13 @@ from oasis.recruitment.enums import (
     VacancyStatus,
 )
 from oasis.references.validators import validate_rpps
+from oasis.validity import ValidityFields
 
 
-class AidScheme(models.Model):
-    """An aid scheme, configured by an administrator (/admin/): bounds, amounts, commitment and repayment rule.
+class AidScheme(ValidityFields):
+    """An aid scheme, configured by its Département (national ones by an administrator): amounts (monthly or a lump
+    sum), commitment, repayment rule, where it applies (the whole département, some communes or EPCI, the under-dense
+    zones) and when it may be signed (``oasis.validity``).
 
     National schemes (CESP, CAIM, COSCOM…) are listed for information: no agreement is managed here for them.
     """
@@ -45,6 +48,14 @@ class AidScheme(models.Model):
     annee_min = models.PositiveSmallIntegerField("première année d'études aidée", null=True, blank=True)
     annee_max = models.PositiveSmallIntegerField("dernière année d'études aidée", null=True, blank=True)
     montant_mensuel = models.DecimalField("montant mensuel (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    montant_forfaitaire = models.DecimalField(
+        "montant forfaitaire (€)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="versé en une fois (une prime de primo-installation, par exemple)",
+    )
     plafond = models.DecimalField("plafond total (€)", max_digits=10, decimal_places=2, null=True, blank=True)
     duree_engagement_mois = models.PositiveSmallIntegerField("durée d'exercice exigée (mois)", null=True, blank=True)
     delai_installation_mois = models.PositiveSmallIntegerField(
@@ -58,7 +69,14 @@ class AidScheme(models.Model):
         default=False,
         help_text="installation en zone sous-dense de la profession (zonage de l'ARS ; estimation d'OASIS à défaut)",
     )
+    territoires = models.JSONField(
+        "territoires où l'aide s'applique",
+        default=list,
+        blank=True,
+        help_text="références « com:86194 », « epci:200069854 » ; vide : tout le département (ou toute la France)",
+    )
     conditions = models.TextField(blank=True)
+    contact = models.CharField("qui contacter", max_length=300, blank=True)
     source = models.CharField(max_length=400, blank=True)
     actif = models.BooleanField(default=True)
 

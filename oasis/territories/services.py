@@ -140,6 +140,38 @@ def parse_territory_ref(ref: str) -> Territory:
     return get_territory(PREFIXES[prefix], code)
 
 
+def commune_in(commune: Commune, ref: str) -> bool:
+    """Whether a commune (or arrondissement) lies in the territory ``ref`` (``com:``, ``epci:``, ``dep:``, ``reg:``,
+    ``set:``), read from the commune's own codes, without a query."""
+    prefix, _, code = ref.partition(":")
+    if prefix == "com":
+        return code in (commune.pk, commune.commune_parent_id)
+    if prefix == "epci":
+        return commune.epci_id == code
+    if prefix == "dep":
+        return commune.departement_id == code
+    if prefix == "reg":
+        return commune.region_id == code
+    if prefix == "set":
+        return bool({commune.pk, commune.commune_parent_id} & set(code.split(",")))
+    return False
+
+
+def commune_in_any(commune: Commune, refs: Collection[str]) -> bool:
+    return any(commune_in(commune, ref) for ref in refs)
+
+
+def territory_names(refs: Collection[str]) -> str:
+    """« Poitiers, CU du Grand Poitiers » for ``["com:86194", "epci:200069854"]`` (an unknown reference as it is)."""
+    names = []
+    for ref in refs:
+        try:
+            names.append(parse_territory_ref(ref).nom)
+        except TerritoryNotFound:
+            names.append(ref)
+    return ", ".join(names)
+
+
 # --- search ---------------------------------------------------------------------------------------
 
 

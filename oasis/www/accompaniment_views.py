@@ -329,7 +329,7 @@ def _funding_page(
             "tools": tools,
             "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_edit": perms.can_edit(request.user, project),
-            "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools]),
+            "line_form": line_form or FundingLineForm(tools=[row.tool for row in tools if row.open]),
             "cost_form": cost_form or CostForm(initial={"cout_total": project.cout_total, "lu": funding.cost_token(project)}),
             "cost_conflict": conflict if conflict is not None and line_id is None else None,
             "error": error,

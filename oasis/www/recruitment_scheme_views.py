@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from oasis.accounts.models import role_of
 from oasis.connectors.enums import AideStatus, Connector
@@ -18,7 +19,7 @@ from oasis.recruitment import perms
 from oasis.recruitment.enums import Profession
 from oasis.recruitment.forms import SchemeForm
 from oasis.recruitment.models import AidScheme
-from oasis.recruitment.schemes import save_scheme
+from oasis.recruitment.schemes import amount_text, commitment_text, save_scheme
 from oasis.www.messages import confirmed
 from oasis.www.recruitment_views import _departement_of, _require_manager, _run
 
@@ -36,12 +37,19 @@ def _published_aids(user: Any) -> QuerySet[Aide]:
 def schemes(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) is None:
         raise Http404
+    today = timezone.localdate()
+    local = list(AidScheme.objects.exclude(kind="nationale").select_related("departement"))
+    national = list(AidScheme.objects.filter(kind="nationale"))
+    for scheme in local + national:
+        scheme.validite = scheme.validity(today)  # type: ignore[attr-defined]
+        scheme.montant_texte = amount_text(scheme)  # type: ignore[attr-defined]
+        scheme.engagement_texte = commitment_text(scheme)  # type: ignore[attr-defined]
     return render(
         request,
         "www/recruitment_schemes.html",
         {
-            "local": AidScheme.objects.exclude(kind="nationale").select_related("departement"),
-            "national": AidScheme.objects.filter(kind="nationale"),
+            "local": local,
+            "national": sorted(national, key=lambda s: (not s.validite.open, s.nom)),
             "aides": _published_aids(request.user),
             "last_aides_sync": last_success(Connector.AIDES_TERRITOIRES),
             "can_configure": perms.can_manage_candidates(request.user),

@@ -126,6 +126,8 @@ def _role_pages(role: str, world: dict) -> list[str]:
             "/recrutement/dispositifs/",
             f"/recrutement/dispositifs/{s}/",
             "/recrutement/campagnes/",
+            "/projets/outils-financiers/",
+            "/projets/outils-financiers/nouveau/",
         ]
     if role == "ars":
         return [

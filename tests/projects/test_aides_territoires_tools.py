@@ -36,21 +36,21 @@ def service(settings):  # type: ignore[no-untyped-def]
         yield standin
 
 
-def _rows(project) -> dict[str, tuple[bool, list[str]]]:  # type: ignore[no-untyped-def]
-    return {row.tool.code: (row.eligible, row.reasons) for row in mobilisable_tools(project)[1] if row.tool.aide_id}
+def _rows(project, on: date = TODAY) -> dict[str, tuple[bool, list[str]]]:  # type: ignore[no-untyped-def]
+    return {row.tool.code: (row.eligible, row.reasons) for row in mobilisable_tools(project, on)[1] if row.tool.aide_id}
 
 
 def test_a_project_is_offered_the_aids_of_its_perimeter(service, project, client, cast):
     synchronise(today=TODAY)
     assert Aide.objects.count() == 5
     # Lussac-les-Châteaux (86140) is in the Vienne, not in Gironde nor in the Grand Poitiers; aid 2 is for professionals.
-    assert _rows(project) == {
+    # Aid 3's deadline, 27 November 2026, is its last day: offered on it, no longer the day after.
+    assert _rows(project) == {"at-1": (True, [])}
+    assert _rows(project, date(2026, 11, 27)) == {
         "at-1": (True, []),
-        "at-3": (
-            False,
-            ["porteur Commune (réservé à : Association de professionnels)", "date limite de dépôt passée (27 novembre 2026)"],
-        ),
+        "at-3": (False, ["porteur Commune (réservé à : Association de professionnels)"]),
     }
+    assert FundingTool.objects.get(code="at-3").ouvert_jusqu_au == date(2026, 11, 27)
     tool = FundingTool.objects.get(code="at-1")
     assert (tool.nom, tool.financeur, tool.porteurs, str(tool.taux_max)) == (
         "Création de maisons de santé",

@@ -220,12 +220,21 @@ def test_a_breach_cancels_the_unpaid_instalments_and_says_what_is_owed(cast, agr
 def test_eligible_schemes_are_the_active_ones_of_the_profession_national_or_of_the_departement(cast, student, vienne_medecine):
     elsewhere = make_scheme("cm17", "17")
     inactive = make_scheme("ancienne", actif=False)
-    codes = {s.code for s in eligible_schemes(student)}
-    national = {s.code for s in AidScheme.objects.filter(departement__isnull=True, actif=True) if "generaliste" in s.professions}
-    assert codes == national | {"vienne-etudes-medecine"}
+    codes = {s.code for s in eligible_schemes(student, on=date(2026, 12, 7))}
+    # The national schemes open on 7 December 2026 for a GP: CAIM, COSCOM, CSTM and COTRAM closed on 31 December 2025.
+    assert codes == {"cesp", "cde", "fmt-zip", "vienne-etudes-medecine"}
+    assert {s.code for s in eligible_schemes(student, on=date(2025, 12, 31))} == {
+        "cesp",
+        "cde",
+        "caim",
+        "coscom",
+        "cstm",
+        "cotram",
+        "vienne-etudes-medecine",
+    }
     assert elsewhere.code not in codes and inactive.code not in codes
     student.profession = "infirmier"
-    assert "vienne-etudes-medecine" not in {s.code for s in eligible_schemes(student)}
+    assert "vienne-etudes-medecine" not in {s.code for s in eligible_schemes(student, on=date(2026, 12, 7))}
 
 
 def test_agreement_statuses_count_each_status(cast, agreement, vienne_medecine):
@@ -238,10 +247,14 @@ def test_a_scheme_is_audited_as_created_then_changed(cast, vienne_medecine):
     created = event("dispositif.creation")
     assert created.details == {
         "montant_mensuel": "500.00",
+        "montant_forfaitaire": None,
         "plafond": "42000.00",
         "annees": [4, 10],
         "engagement_mois": 84,
         "regle": "prorata",
+        "territoires": [],
+        "zone_sous_dense": False,
+        "validite": [None, None],
     }
     vienne_medecine.montant_mensuel = Decimal("600")
     save_scheme(cast["vienne"], vienne_medecine, "86")

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from oasis.formatting import date_longue, fr_number, montant, taille
+from oasis.territories.services import territory_names
 
 register = template.Library()
 
@@ -14,6 +15,7 @@ register.filter("fr_number", fr_number)
 register.filter("date_longue", date_longue)
 register.filter("montant", montant)
 register.filter("taille", taille)
+register.filter("territory_names", territory_names)
 
 
 @register.filter
