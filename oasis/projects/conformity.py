@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oasis.projects.cahiers import applied
 from oasis.projects.enums import AUXILIAIRES_MEDICAUX, MemberProfession, MemberStatus
 from oasis.projects.models import CahierDesCharges, Project
 
@@ -41,10 +42,9 @@ NO_RULES = "Aucun cahier des charges n'est défini : un administrateur doit en s
 
 
 def cahier_for(project: Project) -> CahierDesCharges | None:
-    return (
-        CahierDesCharges.objects.filter(region_id=project.region_id).first()
-        or CahierDesCharges.objects.filter(region__isnull=True).first()
-    )
+    """The région's rules for the project's kind of structure, else the national default for that kind: a centre de
+    santé is judged by the centres de santé's rules (salaried staff is what it is), never by the MSP's."""
+    return applied(project.region_id, project.kind)
 
 
 def evaluate(project: Project) -> Conformity | None:
