@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oasis.projects.cahiers import applied
-from oasis.projects.enums import AUXILIAIRES_MEDICAUX, MemberProfession, MemberStatus
-from oasis.projects.models import CahierDesCharges, Project
+from oasis.projects.enums import AUXILIAIRES_MEDICAUX, MemberProfession, MemberStatus, ProjectKind
+from oasis.projects.models import CAHIER_KINDS, CahierDesCharges, Project
 
 ACTIVE = (MemberStatus.ASSOCIE, MemberStatus.SALARIE)
 
@@ -44,7 +43,11 @@ NO_RULES = "Aucun cahier des charges n'est défini : un administrateur doit en s
 def cahier_for(project: Project) -> CahierDesCharges | None:
     """The région's rules for the project's kind of structure, else the national default for that kind: a centre de
     santé is judged by the centres de santé's rules (salaried staff is what it is), never by the MSP's."""
-    return applied(project.region_id, project.kind)
+    kind = project.kind if project.kind in CAHIER_KINDS else ProjectKind.MSP
+    return (
+        CahierDesCharges.objects.filter(region_id=project.region_id, kind=kind).first()
+        or CahierDesCharges.objects.filter(region__isnull=True, kind=kind).first()
+    )
 
 
 def evaluate(project: Project) -> Conformity | None:

@@ -57,10 +57,10 @@ class ProjectSituation:
 
     carrier: str
     kind: str
-    region_code: str
     rurale: bool
     sous_dense: bool | None
     zonage: Verdict
+    region_code: str = ""
 
     @property
     def zonage_officiel(self) -> bool:
