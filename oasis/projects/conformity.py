@@ -66,7 +66,8 @@ def evaluate(project: Project) -> Conformity | None:
         Check(
             "equipe-generalistes",
             "Équipe",
-            f"Au moins {cahier.min_generalistes} médecins généralistes",
+            f"Au moins {cahier.min_generalistes} médecin{'s' if cahier.min_generalistes > 1 else ''} "
+            f"généraliste{'s' if cahier.min_generalistes > 1 else ''}",
             generalistes >= cahier.min_generalistes,
             f"{generalistes} membre(s) associé(s) ou salarié(s)"
             + (f", {pressentis} pressenti(s) non comptés" if pressentis else ""),

@@ -4,6 +4,8 @@ official text, or goes back to the national default."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -156,13 +158,18 @@ def _fir_initial(region: Region) -> dict[str, object]:
         "titre": rules.titre,
         "source": rules.source,
         "types_structure": rules.types_structure,
-        "montant_etude": rules.montant_etude,
-        "montant_demarrage": rules.montant_demarrage,
+        "montant_etude": _whole(rules.montant_etude),
+        "montant_demarrage": _whole(rules.montant_demarrage),
         "demarrage_sous_dense": rules.demarrage_sous_dense,
         "conditions": rules.conditions,
         "pieces": fir.pieces_as_text(rules),
         "lu": fir.rules_token(rules),
     }
+
+
+def _whole(amount: Decimal | None) -> Decimal | int | None:
+    """« 20000 » in the form rather than « 20000.00 » for a whole amount of euros."""
+    return int(amount) if amount is not None and amount == int(amount) else amount
 
 
 def _fir_page(
