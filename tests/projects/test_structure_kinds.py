@@ -218,3 +218,13 @@ def test_fir_checklist_and_file(client, cast, other_project):
     assert "Centre de santé de Chauvigny" in text and "ARS Nouvelle-Aquitaine" in text
     assert "Budget prévisionnel à fournir" in text and "version du 2 mars" in text
     assert "1 pièce sur 3 reste à fournir" in text
+
+
+def test_the_page_of_a_centre_de_sante(client, cast, project, other_project):
+    client.force_login(cast["vienne"])
+    html = client.get(reverse("project_detail", args=[other_project.pk])).content.decode()
+    assert "Moins de salariés que d" not in html and "Tiers payant pratiqué" in html
+    assert '<option value="salarie" selected>' in html  # a centre de santé's team is salaried
+    assert reverse("cahier_kind_detail", args=["75", "centre-de-sante"]) in html
+    msp = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    assert "Moins de salariés que d" in msp and '<option value="salarie" selected>' not in msp
