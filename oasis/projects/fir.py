@@ -169,14 +169,14 @@ def _write_tools(rules: FirRules, region: Region) -> None:
         (FundingNature.ETUDE, "etude", "étude de faisabilité", rules.montant_etude),
         (FundingNature.DEMARRAGE, "demarrage", "aide au démarrage", rules.montant_demarrage),
     ):
-        tool = existing.get(nature) or FundingTool(code=f"fir-{suffix}-{region.pk}", nature=nature, ordre=0)
+        # A new tool is open to every carrier; an existing one keeps the carriers an administrator set on it.
+        tool = existing.get(nature) or FundingTool(code=f"fir-{suffix}-{region.pk}", nature=nature, ordre=0, porteurs=[])
         tool.nom = f"FIR {region.nom} — {label}"[:200]
         tool.financeur = f"ARS {region.nom} (fonds d'intervention régional)"[:200]
         tool.region_code = region.pk
         tool.public = True
         tool.montant_max = amount
         tool.types_structure = list(rules.types_structure)
-        tool.porteurs = []
         tool.zone = (
             ZoneCondition.SOUS_DENSE if nature == FundingNature.DEMARRAGE and rules.demarrage_sous_dense else ZoneCondition.TOUTE
         )

@@ -228,3 +228,19 @@ def test_the_page_of_a_centre_de_sante(client, cast, project, other_project):
     assert reverse("cahier_kind_detail", args=["75", "centre-de-sante"]) in html
     msp = client.get(reverse("project_detail", args=[project.pk])).content.decode()
     assert "Moins de salariés que d" in msp and '<option value="salarie" selected>' not in msp
+
+
+def test_the_ars_ile_de_france_updates_its_own_fir_tools(cast):
+    from oasis.accounts.enums import Role
+    from tests.projects.conftest import make_user
+
+    idf = make_user("ars@idf.test", Role.ARS, region_id="11")
+    assert fir.rules_for("11").source.startswith("L.1435-8 CSP")  # seeded from the catalogue it used to be
+    fir.save_rules(idf, "11", fir_rules(types_structure=["msp", "centre-de-sante"]))
+    tool = FundingTool.objects.get(code="fir-etude")
+    assert tool.region_code == "11" and tool.montant_max == Decimal("20000")
+    assert tool.porteurs == ["association", "sisa"]  # the carriers set by the administrator stay
+    assert "centre-de-sante" in tool.types_structure
+    assert FundingTool.objects.filter(region_code="11").count() == 2
+    with pytest.raises(NotAllowed):
+        fir.save_rules(idf, "75", fir_rules())
