@@ -192,6 +192,12 @@ def _reseed_data_migrations() -> None:
     if not FundingTool.objects.exists() or not AciBareme.objects.exists():
         import_module("oasis.projects.migrations.0005_funding_catalogue_aci_bareme").seed(apps, None)
         import_module("oasis.projects.migrations.0015_national_tool_dates").dated(apps, None)
+    if (
+        not CahierDesCharges.objects.filter(kind="centre-de-sante").exists()
+        or not AciBareme.objects.filter(kind="centre-de-sante").exists()
+        or FundingTool.objects.filter(code="fir-etude", region_code="").exists()
+    ):
+        import_module("oasis.projects.migrations.0014_structure_kinds_regional_fir").seed(apps, None)
     from oasis.recruitment.models import AidScheme
 
     if not AidScheme.objects.filter(kind="nationale").exists():

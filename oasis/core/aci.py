@@ -1,4 +1,10 @@
-"""ACI simulator for a maison de santé pluriprofessionnelle (accord conventionnel interprofessionnel, avenant 1, 2022).
+"""ACI simulator for maisons de santé and for centres de santé.
+
+A maison de santé pluriprofessionnelle is paid under the accord conventionnel interprofessionnel (avenant 1, 2022);
+a centre de santé (rémunération forfaitaire spécifique of the accord national des centres de santé, 2015 and
+its avenants, which transposes the same mechanics: prerequisites, fixed and variable points, 7 € a point; the
+per-professional points count its salaried professionals). Which table applies is the project's kind
+(``oasis.projects.funding.bareme_kind``; sources in docs/reference/aci-centres-de-sante.md).
 
 Arrays in, figures out; the point table itself is data (see oasis.projects.models.AciBareme). Rules
 (docs/methodology.md, domain research §4.2):

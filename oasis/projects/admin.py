@@ -7,7 +7,7 @@ from oasis.projects.models import AciBareme, CahierDesCharges, FundingTool
 
 @admin.register(CahierDesCharges)
 class CahierDesChargesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("titre", "region", "min_generalistes", "min_auxiliaires", "salaries_moins_que_associes")
+    list_display = ("titre", "region", "kind", "min_generalistes", "min_auxiliaires", "salaries_moins_que_associes")
 
 
 @admin.register(FundingTool)
@@ -18,4 +18,4 @@ class FundingToolAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(AciBareme)
 class AciBaremeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("nom", "actif", "valeur_point", "patientele_reference")
+    list_display = ("nom", "kind", "actif", "valeur_point", "patientele_reference")

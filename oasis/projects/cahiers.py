@@ -14,7 +14,8 @@ from oasis.accounts.enums import Role
 from oasis.accounts.models import role_of
 from oasis.audit.services import history, record
 from oasis.concurrency import read_token, refuse_if_changed
-from oasis.projects.models import CahierDesCharges
+from oasis.projects.enums import ProjectKind
+from oasis.projects.models import CAHIER_KINDS, CahierDesCharges
 from oasis.projects.services import NotAllowed
 from oasis.territories.models import Region
 
@@ -31,6 +32,7 @@ DUPLICATE_LINE = "Ligne {number} des exigences : « {libelle} » figure déjà d
 NO_ITEMS = "Indiquez au moins une exigence du projet de santé."
 TOO_MANY_ITEMS = "{count} exigences : {limit} au plus."
 ALREADY_DEFAULT = "La région applique déjà les règles par défaut."
+UNKNOWN_KIND = "Type de structure sans cahier des charges : {kind}."
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,28 @@ def can_edit(user: Any, region_code: str) -> bool:
     return role == Role.ADMINISTRATEUR or (role == Role.ARS and user.profile.region_id == region_code)
 
 
-def national_default() -> CahierDesCharges | None:
-    return CahierDesCharges.objects.filter(region__isnull=True).first()
+def cahier_kind(project_kind: str) -> str:
+    """The cahier a kind of project is judged by: its own, or the MSP's for a kind without one (CPTS)."""
+    return project_kind if project_kind in CAHIER_KINDS else ProjectKind.MSP
 
 
-def regional(region_code: str) -> CahierDesCharges | None:
-    return CahierDesCharges.objects.filter(region_id=region_code).first()
+def kind_label(kind: str) -> str:
+    return str(ProjectKind(kind).label) if kind in ProjectKind.values else kind
+
+
+def national_default(kind: str = ProjectKind.MSP) -> CahierDesCharges | None:
+    return CahierDesCharges.objects.filter(region__isnull=True, kind=kind).first()
+
+
+def regional(region_code: str, kind: str = ProjectKind.MSP) -> CahierDesCharges | None:
+    return CahierDesCharges.objects.filter(region_id=region_code, kind=kind).first()
+
+
+def applied(region_code: str, project_kind: str) -> CahierDesCharges | None:
+    """The rules a project of this kind in this région is judged by: the région's for its kind, else the national
+    default for its kind."""
+    kind = cahier_kind(project_kind)
+    return regional(region_code, kind) or national_default(kind)
 
 
 def items_as_text(cahier: CahierDesCharges) -> str:
@@ -115,11 +133,15 @@ def rules_token(cahier: CahierDesCharges | None) -> str:
     return read_token(_edited(cahier))
 
 
-def save_regional(user: Any, region_code: str, data: RulesData, read: str | None = None) -> CahierDesCharges:
-    """Create or replace the région's rule set; audited with what it was before. ``read`` (``rules_token`` of the
-    form's read) refuses to overwrite a rule set changed since with ``EditConflict``."""
+def save_regional(
+    user: Any, region_code: str, data: RulesData, read: str | None = None, kind: str = ProjectKind.MSP
+) -> CahierDesCharges:
+    """Create or replace the région's rule set for a kind of structure; audited with what it was before. ``read``
+    (``rules_token`` of the form's read) refuses to overwrite a rule set changed since with ``EditConflict``."""
     if not can_edit(user, region_code):
         raise NotAllowed(NOT_THE_REGIONS_ARS)
+    if kind not in CAHIER_KINDS:
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
     region = Region.objects.filter(pk=region_code).first()
     if region is None:
         raise ValueError(UNKNOWN_REGION.format(code=region_code))
@@ -129,7 +151,7 @@ def save_regional(user: Any, region_code: str, data: RulesData, read: str | None
         if not 0 <= value <= MAX_MINIMUM:
             raise ValueError(MINIMUM_OUT_OF_BOUNDS.format(label=label, limit=MAX_MINIMUM, value=value))
     with transaction.atomic():
-        stored = CahierDesCharges.objects.select_for_update().filter(region_id=region_code).first()
+        stored = CahierDesCharges.objects.select_for_update().filter(region_id=region_code, kind=kind).first()
         refuse_if_changed(
             read,
             _edited(stored),
@@ -144,10 +166,10 @@ def save_regional(user: Any, region_code: str, data: RulesData, read: str | None
             RULES_LABELS,
             history(stored).filter(action="cahier_des_charges.modification") if stored is not None else [],
         )
-        cahier = stored or CahierDesCharges(region=region)
+        cahier = stored or CahierDesCharges(region=region, kind=kind)
         before = _snapshot(cahier) if cahier.pk else None
-        cahier.items = parse_items(data.items_text, cahier.items if cahier.pk else _default_items())
-        cahier.titre = data.titre.strip()[:200] or f"Cahier des charges de l'ARS {region.nom}"
+        cahier.items = parse_items(data.items_text, cahier.items if cahier.pk else _default_items(kind))
+        cahier.titre = data.titre.strip()[:200] or f"Cahier des charges de l'ARS {region.nom} ({kind_label(kind)})"
         cahier.source = data.source.strip()[:300]
         cahier.min_generalistes = data.min_generalistes
         cahier.min_auxiliaires = data.min_auxiliaires
@@ -157,11 +179,11 @@ def save_regional(user: Any, region_code: str, data: RulesData, read: str | None
     return cahier
 
 
-def remove_regional(user: Any, region_code: str) -> None:
-    """Back to the national default for the région."""
+def remove_regional(user: Any, region_code: str, kind: str = ProjectKind.MSP) -> None:
+    """Back to the national default of that kind of structure for the région."""
     if not can_edit(user, region_code):
         raise NotAllowed(NOT_THE_REGIONS_ARS)
-    cahier = regional(region_code)
+    cahier = regional(region_code, kind)
     if cahier is None:
         raise ValueError(ALREADY_DEFAULT)
     with transaction.atomic():
@@ -169,13 +191,14 @@ def remove_regional(user: Any, region_code: str) -> None:
         cahier.delete()
 
 
-def _default_items() -> list[dict[str, str]]:
-    default = national_default()
+def _default_items(kind: str) -> list[dict[str, str]]:
+    default = national_default(kind)
     return list(default.items) if default is not None else []
 
 
 def _snapshot(cahier: CahierDesCharges) -> dict[str, Any]:
     return {
+        "type": cahier.kind,
         "titre": cahier.titre,
         "source": cahier.source,
         "min_generalistes": cahier.min_generalistes,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oasis.projects.enums import AUXILIAIRES_MEDICAUX, MemberProfession, MemberStatus
-from oasis.projects.models import CahierDesCharges, Project
+from oasis.projects.enums import AUXILIAIRES_MEDICAUX, MemberProfession, MemberStatus, ProjectKind
+from oasis.projects.models import CAHIER_KINDS, CahierDesCharges, Project
 
 ACTIVE = (MemberStatus.ASSOCIE, MemberStatus.SALARIE)
 
@@ -41,9 +41,12 @@ NO_RULES = "Aucun cahier des charges n'est défini : un administrateur doit en s
 
 
 def cahier_for(project: Project) -> CahierDesCharges | None:
+    """The région's rules for the project's kind of structure, else the national default for that kind: a centre de
+    santé is judged by the centres de santé's rules (salaried staff is what it is), never by the MSP's."""
+    kind = project.kind if project.kind in CAHIER_KINDS else ProjectKind.MSP
     return (
-        CahierDesCharges.objects.filter(region_id=project.region_id).first()
-        or CahierDesCharges.objects.filter(region__isnull=True).first()
+        CahierDesCharges.objects.filter(region_id=project.region_id, kind=kind).first()
+        or CahierDesCharges.objects.filter(region__isnull=True, kind=kind).first()
     )
 
 
@@ -63,7 +66,8 @@ def evaluate(project: Project) -> Conformity | None:
         Check(
             "equipe-generalistes",
             "Équipe",
-            f"Au moins {cahier.min_generalistes} médecins généralistes",
+            f"Au moins {cahier.min_generalistes} médecin{'s' if cahier.min_generalistes > 1 else ''} "
+            f"généraliste{'s' if cahier.min_generalistes > 1 else ''}",
             generalistes >= cahier.min_generalistes,
             f"{generalistes} membre(s) associé(s) ou salarié(s)"
             + (f", {pressentis} pressenti(s) non comptés" if pressentis else ""),

@@ -228,3 +228,31 @@ class FundingToolForm(forms.ModelForm):  # type: ignore[type-arg]
         if start and end and end < start:
             self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
         return cleaned
+
+
+class FirForm(forms.Form):
+    titre = forms.CharField(label="Intitulé", max_length=200)
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="Le texte de l'ARS qui fixe ces règles (cahier des charges, règlement du FIR) : intitulé, date, adresse.",
+    )
+    types_structure = forms.MultipleChoiceField(
+        label="Types de structure financés",
+        choices=[(kind.value, kind.label) for kind in ProjectKind],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    montant_etude = forms.DecimalField(
+        label="Étude de faisabilité : montant maximal (€)", min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    montant_demarrage = forms.DecimalField(
+        label="Aide au démarrage : montant maximal (€)", min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    demarrage_sous_dense = forms.BooleanField(label="Aide au démarrage réservée aux zones sous-denses", required=False)
+    conditions = forms.CharField(label="Conditions", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    pieces = forms.CharField(
+        label="Pièces du dossier FIR",
+        help_text="Une par ligne. Une pièce garde les réponses des projets tant que son libellé ne change pas.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    lu = _read()

@@ -43,9 +43,13 @@ PAYMENT_DATE_MISSING = "Indiquez la date du versement."
 LINE_NOT_FOUND = "Ligne du plan de financement introuvable."
 NEGATIVE_COST = "Le coût ne peut pas être négatif."
 NO_ACTIVE_BAREME = "Aucun barème ACI actif : un administrateur doit en activer un dans l'administration."
+NO_ACTIVE_CDS_BAREME = (
+    "Aucun barème actif de l'accord national des centres de santé : un administrateur doit en activer un dans l'administration."
+)
 INVALID_BAREME = "Barème ACI « {nom} » invalide : {error} Un administrateur doit le corriger dans l'administration."
 NEGATIVE_ACI_INPUT = "La patientèle et le nombre de professionnels ne peuvent pas être négatifs."
 ACI_MSP_ONLY = "L'ACI des maisons de santé ne concerne que les MSP (les centres de santé relèvent de l'accord national)."
+CDS_AGREEMENT = "Le centre de santé doit avoir adhéré à l'accord national des centres de santé (auprès de sa CPAM)."
 ACI_SISA_ONLY = "Le contrat ACI est signé par une SISA : le porteur actuel n'en est pas une."
 ACI_BEFORE_VALIDATION = "Le projet de santé doit être validé par l'ARS avant la signature : simulation prévisionnelle."
 
@@ -62,6 +66,7 @@ class ProjectSituation:
     rurale: bool
     sous_dense: bool | None
     zonage: Verdict
+    region_code: str = ""
 
     @property
     def zonage_officiel(self) -> bool:
@@ -100,6 +105,7 @@ def situation(project: Project) -> ProjectSituation:
     return ProjectSituation(
         carrier=project.carrier,
         kind=project.kind,
+        region_code=project.region_id,
         rurale=commune.est_rurale,
         sous_dense=zonage.sous_dense,
         zonage=zonage,
@@ -111,6 +117,8 @@ def eligibility(tool: FundingTool, facts: ProjectSituation, on: date | None = No
     condition, in French): a closed tool is never mobilisable."""
     validite = tool.validity(on or timezone.localdate())
     reasons = [] if validite.open else [validite.label]
+    if tool.region_code and tool.region_code != facts.region_code:
+        reasons.append("outil d'une autre région (chaque ARS finance les projets de sa région)")
     if tool.porteurs and facts.carrier not in tool.porteurs:
         allowed = ", ".join(Carrier(c).label for c in tool.porteurs if c in Carrier.values)
         reasons.append(f"porteur {Carrier(facts.carrier).label} (réservé à : {allowed})")
@@ -145,14 +153,15 @@ def applies_at(tool: FundingTool, commune: Commune) -> bool:
 
 def offered_tools(project: Project, on: date | None = None) -> QuerySet[FundingTool]:
     """The tools of the project's place (its main commune) open on ``on`` (today by default): the national catalogue,
-    its Département's own tools, the aids of Aides-territoires whose perimeter holds it; and any tool its plan already
-    uses, open or not (its lines keep it)."""
+    its région's ARS tools (never another région's), its Département's own tools, the aids of Aides-territoires whose
+    perimeter holds it; and any tool its plan already uses, open or not (its lines keep it)."""
     day = on or timezone.localdate()
     commune = project.commune_principale
     in_perimeter = Q(aide__isnull=True) | Q(aide__in=Aide.objects.covering(commune))
     of_place = Q(departement__isnull=True) | Q(departement_id=commune.departement_id)
+    in_region = Q(region_code="") | Q(region_code=project.region_id)
     used = set(project.funding.values_list("tool_id", flat=True))
-    candidates = FundingTool.objects.filter((in_perimeter & of_place & open_on(day)) | Q(pk__in=used))
+    candidates = FundingTool.objects.filter((in_perimeter & of_place & in_region & open_on(day)) | Q(pk__in=used))
     kept = [tool.pk for tool in candidates if tool.pk in used or applies_at(tool, commune)]
     return FundingTool.objects.filter(pk__in=kept).select_related("aide")
 
@@ -409,10 +418,16 @@ class AciSimulation:
     warnings: list[str]
 
 
-def active_bareme() -> AciBareme:
-    bareme = AciBareme.objects.filter(actif=True).order_by("-pk").first()
+def bareme_kind(project: Project | None) -> str:
+    """The point table a project is simulated with: the centres de santé's accord national for a centre de santé,
+    the MSP's ACI for every other kind."""
+    return ProjectKind.CENTRE_DE_SANTE if project is not None and project.kind == ProjectKind.CENTRE_DE_SANTE else "msp"
+
+
+def active_bareme(kind: str = "msp") -> AciBareme:
+    bareme = AciBareme.objects.filter(actif=True, kind=kind).order_by("-pk").first()
     if bareme is None:
-        raise ValueError(NO_ACTIVE_BAREME)
+        raise ValueError(NO_ACTIVE_CDS_BAREME if kind == ProjectKind.CENTRE_DE_SANTE else NO_ACTIVE_BAREME)
     try:
         validate_aci_indicators(bareme.indicateurs)  # a table written outside the admin: refused by name, not guessed
     except ValidationError as error:
@@ -437,7 +452,7 @@ def simulate_aci(project: Project | None, patients: float, professionals: int, u
     """One year of ACI for the declared engagements (``units``: indicator code → units achieved, clipped to the max)."""
     if patients < 0 or professionals < 0:
         raise ValueError(NEGATIVE_ACI_INPUT)
-    bareme = active_bareme()
+    bareme = active_bareme(bareme_kind(project))
     indicators = bareme.indicateurs
     achieved = np.array([min(max(float(units.get(i["code"], 0)), 0.0), float(i["max"])) for i in indicators])
     result = simulate(
@@ -461,11 +476,13 @@ def simulate_aci(project: Project | None, patients: float, professionals: int, u
     if not result.eligible:
         missing = [i["libelle"] for i, u in zip(indicators, achieved, strict=True) if i["prerequis"] and u <= 0]
         warnings.append("Prérequis non remplis, aucune rémunération : " + " ; ".join(missing) + ".")
-    if project is not None:
+    if project is not None and bareme.kind == ProjectKind.CENTRE_DE_SANTE:
+        warnings.append(CDS_AGREEMENT)
+    elif project is not None:
         if project.kind not in (ProjectKind.MSP, ProjectKind.MSP_MULTISITE):
             warnings.append(ACI_MSP_ONLY)
         if project.carrier != "sisa":
             warnings.append(ACI_SISA_ONLY)
-        if project.stage not in (Stage.VALIDE, Stage.OUVERT, Stage.SUIVI):
-            warnings.append(ACI_BEFORE_VALIDATION)
+    if project is not None and project.stage not in (Stage.VALIDE, Stage.OUVERT, Stage.SUIVI):
+        warnings.append(ACI_BEFORE_VALIDATION)
     return AciSimulation(bareme, result, rows, warnings)

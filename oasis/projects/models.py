@@ -145,16 +145,27 @@ class TeamMember(models.Model):
         return f"{self.get_profession_display()} ({self.get_status_display()})"
 
 
-class CahierDesCharges(models.Model):
-    """The ARS's requirements for a projet de santé: one rule set per région (or the national default), edited by an
-    administrator in /admin/, not in code."""
+CAHIER_KINDS = (ProjectKind.MSP, ProjectKind.MSP_MULTISITE, ProjectKind.CENTRE_DE_SANTE)
+"""The kinds of structure that have a cahier des charges of their own (a CPTS is judged by the MSP's)."""
 
-    region = models.OneToOneField(
+
+class CahierDesCharges(models.Model):
+    """The ARS's requirements for a projet de santé: one rule set per région and kind of structure (or the national
+    default of that kind), entered by the région's ARS from its official text."""
+
+    region = models.ForeignKey(
         "territories.Region",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        related_name="cahiers",
         help_text="vide : règles par défaut, pour les régions sans cahier des charges propre",
+    )
+    kind = models.CharField(
+        "type de structure",
+        max_length=20,
+        choices=[(kind.value, kind.label) for kind in CAHIER_KINDS],
+        default=ProjectKind.MSP,
     )
     titre = models.CharField(max_length=200)
     source = models.CharField(max_length=300, blank=True)
@@ -166,6 +177,12 @@ class CahierDesCharges(models.Model):
     class Meta:
         verbose_name = "cahier des charges"
         verbose_name_plural = "cahiers des charges"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="unique_cahier_per_region_and_kind"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(region__isnull=True), name="unique_default_cahier_per_kind"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.titre
@@ -278,6 +295,13 @@ class FundingTool(ValidityFields):
         related_name="outil",
         help_text="l'aide d'Aides-territoires dont cet outil est issu (périmètre, date limite et état y sont suivis)",
     )
+    region_code = models.CharField(
+        "région",
+        max_length=3,
+        blank=True,
+        db_index=True,
+        help_text="code INSEE de la région dont l'ARS finance cet outil (FIR) ; vide : outil de toutes les régions",
+    )
 
     class Meta:
         ordering = ["ordre", "nom"]
@@ -313,6 +337,12 @@ class AciBareme(models.Model):
     """The ACI point table (avenant 1, 2022 by default), edited by an administrator; the active one is used."""
 
     nom = models.CharField(max_length=200)
+    kind = models.CharField(
+        "structures",
+        max_length=20,
+        choices=[("msp", "Maisons de santé (ACI)"), ("centre-de-sante", "Centres de santé (accord national)")],
+        default="msp",
+    )
     actif = models.BooleanField(default=True)
     source = models.CharField(max_length=500, blank=True)
     valeur_point = models.DecimalField("valeur du point (€)", max_digits=6, decimal_places=2, default=7)
@@ -465,3 +495,46 @@ class DossierStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_etat_display()} le {self.le:%d/%m/%Y}"
+
+
+class FirRules(models.Model):
+    """A région's fonds d'intervention régional for maisons and centres de santé, entered once by its ARS: the kinds of
+    structure it funds, its amounts, its conditions and what a file must contain. Saving them writes the région's two
+    FIR tools of the funding catalogue (``oasis.projects.fir``); no région's FIR is offered to another's projects."""
+
+    region_code = models.CharField("région", max_length=3, unique=True)
+    titre = models.CharField(max_length=200)
+    source = models.CharField(max_length=300)
+    types_structure = models.JSONField("types de structure financés", default=list)
+    montant_etude = models.DecimalField(
+        "étude de faisabilité : montant maximal (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    montant_demarrage = models.DecimalField(
+        "aide au démarrage : montant maximal (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    demarrage_sous_dense = models.BooleanField("aide au démarrage réservée aux zones sous-denses", default=True)
+    conditions = models.TextField(blank=True)
+    pieces = models.JSONField("pièces du dossier", default=list, help_text='[{"code": …, "libelle": …}]')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "règles FIR d'une région"
+        verbose_name_plural = "règles FIR des régions"
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+class FirPieceAnswer(models.Model):
+    """Whether a project's FIR file holds one of the pieces its région asks for."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fir_pieces")
+    code = models.CharField(max_length=60)
+    met = models.BooleanField("fournie", default=False)
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "code"], name="unique_fir_piece_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.code} : {self.met}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,14 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from oasis.accounts.enums import Role
 from oasis.concurrency import EditConflict
 from oasis.connectors.enums import Connector
 from oasis.connectors.runs import last_success
-from oasis.projects import carriers, dashboard, documents, funding, perms
-from oasis.projects.enums import ActionKind, Stage
+from oasis.pdf import PdfUnavailable, html_to_pdf
+from oasis.projects import carriers, dashboard, documents, fir, funding, perms
+from oasis.projects.enums import ActionKind, ProjectKind, Stage
 from oasis.projects.forms import (
     AciForm,
     ActionForm,
@@ -52,7 +55,7 @@ from oasis.projects.services import (
     revoke_guest,
 )
 from oasis.www.downloads import csv_table
-from oasis.www.errors import Explained
+from oasis.www.errors import Explained, refused
 from oasis.www.messages import confirmed, form_errors, kept_input
 from oasis.www.projects_views import _project
 
@@ -394,6 +397,13 @@ def funding_line_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResp
     )
 
 
+def _salaried_labels(form: AciForm) -> AciForm:
+    """A centre de santé's professionals are salaried: its simulator asks for them, not for associates."""
+    form.fields["patientele"].label = "Patientèle médecin traitant des médecins salariés"
+    form.fields["professionnels"].label = "Professionnels de santé salariés"
+    return form
+
+
 @login_required
 def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
     """The ACI simulator: read-only (GET), nothing is stored."""
@@ -401,9 +411,11 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
     form = AciForm(request.GET or None)
     simulation, error = None, ""
     try:
-        bareme = funding.active_bareme()
+        bareme = funding.active_bareme(funding.bareme_kind(project))
     except ValueError as missing:
         return render(request, "www/project_aci.html", {"project": project, "tab": "aci", "error": str(missing)}, status=409)
+    if bareme.kind == ProjectKind.CENTRE_DE_SANTE:
+        _salaried_labels(form)
     if form.is_bound and form.is_valid():
         units = {}
         for indicator in bareme.indicateurs:
@@ -424,7 +436,11 @@ def project_aci(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "tab": "aci",
-            "form": form if form.is_bound else AciForm(),
+            "form": form
+            if form.is_bound
+            else _salaried_labels(AciForm())
+            if bareme.kind == ProjectKind.CENTRE_DE_SANTE
+            else AciForm(),
             "bareme": bareme,
             "simulation": simulation,
             "submitted": {key[2:]: value for key, value in request.GET.items() if key.startswith("i-")},
@@ -613,4 +629,73 @@ def project_export_xlsx(request: HttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="projets.xlsx"'
+    return response
+
+
+# --- The project's FIR file ----------------------------------------------------------------------------------------
+
+
+def _fir_context(project: Project) -> dict[str, Any]:
+    file = fir.file_of(project)
+    lines = [line for line in project.funding.select_related("tool") if line.tool.code.startswith("fir-")]
+    return {
+        "project": project,
+        "file": file,
+        "region": project.region,
+        "fir_lines": lines,
+        "fir_requested": sum((line.demande for line in lines), Decimal("0")),
+        "fir_tools": [row for row in funding.mobilisable_tools(project)[1] if row.tool.code.startswith("fir-")],
+        "team": project.team.all(),
+        "territory": project.communes_desservies.all(),
+    }
+
+
+def _fir_page(request: HttpRequest, project: Project, error: str = "", conflict: EditConflict | None = None) -> HttpResponse:
+    context = _fir_context(project) | {
+        "tab": "fir",
+        "can_edit": perms.can_edit(request.user, project),
+        "lu": fir.checklist_token(project) if conflict is None else conflict.token,
+        "error": error,
+        "conflict": conflict,
+    }
+    return render(request, "www/project_fir.html", context, status=409 if conflict else 400 if error else 200)
+
+
+@login_required
+def project_fir(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's FIR file: its région's rules, the checklist of the pieces, and the generated file."""
+    return _fir_page(request, _project(request, pk))
+
+
+@login_required
+@require_POST
+def project_fir_pieces(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    met = set(request.POST.getlist("piece"))
+    comments = {key[len("note-") :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith("note-")}
+    try:
+        fir.set_pieces(request.user, project, met, comments, request.POST.get("lu"))
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except EditConflict as conflict:
+        return _fir_page(request, project, str(conflict), conflict)
+    except ValueError as error:
+        return _fir_page(request, project, str(error))
+    return confirmed(request, "Pièces du dossier FIR enregistrées.", redirect("project_fir", project.pk))
+
+
+@login_required
+def project_fir_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The FIR file of the project, generated from its data against its own région's rules."""
+    project = _project(request, pk)
+    context = _fir_context(project)
+    if context["file"] is None:
+        return refused(request, 409, fir.NO_FIR)
+    html = render_to_string("www/fir_file.html", context | {"today": date.today(), "for_pdf": True})
+    try:
+        document = html_to_pdf(html)
+    except PdfUnavailable as error:
+        return refused(request, 503, str(error))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-fir-projet-{project.pk}.pdf"'
     return response

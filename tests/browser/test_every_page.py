@@ -104,6 +104,7 @@ def _role_pages(role: str, world: dict) -> list[str]:
         f"/projets/{p}/partenaires/",
         f"/projets/{p}/financement/",
         f"/projets/{p}/aci/",
+        f"/projets/{p}/fir/",
         f"/projets/{p}/documents/",
         f"/projets/{p}/projet-de-sante/",
         f"/projets/{p}/projet-de-sante/v1/",
@@ -136,6 +137,8 @@ def _role_pages(role: str, world: dict) -> list[str]:
             "/comites/nouveau/",
             "/cahiers-des-charges/",
             "/cahiers-des-charges/75/",
+            "/cahiers-des-charges/75/centre-de-sante/",
+            "/cahiers-des-charges/75/fir/",
             "/projets/nouveau/",
             "/recrutement/postes/",
         ]

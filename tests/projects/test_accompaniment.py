@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from oasis.audit.models import AuditEvent
-from oasis.projects import dashboard, documents, funding
+from oasis.projects import dashboard, documents, fir, funding
 from oasis.projects.models import Action, Contact, DocumentVersion, FundingLine, Partner
 from oasis.projects.services import ActionEntry, NotAllowed, add_contact, add_partner, edit_action, log_action
 from oasis.projects.stages import move
@@ -215,10 +215,8 @@ def test_mobilisable_tools_for_a_rural_under_served_commune_carried_by_the_commu
     eligible = {row.tool.code for row in rows if row.eligible}
     assert {"detr", "dsil", "departement", "feader", "commune-epci"} <= eligible
     refused = {row.tool.code: row.reasons for row in rows if not row.eligible}
-    assert "porteur" in refused["fir-etude"][0]
-    assert set(refused) == {"fir-etude", "fir-demarrage", "aci"}
-    # The start-up aid waits for the ARS's choice, said with both outcomes.
-    assert next(row for row in rows if row.tool.code == "fir-demarrage").reasons[-1] == funding.VIVIER_PENDING
+    # Île-de-France's FIR is not offered in the Vienne; the ACI of either kind is not this MSP's commune's.
+    assert set(refused) == {"aci", "aci-cds"}
 
 
 def test_an_urban_association_project_gets_other_tools(cast):
@@ -228,11 +226,12 @@ def test_an_urban_association_project_gets_other_tools(cast):
         cast["vienne"],
         NewProject("MSP Poitiers", "msp", "association", "Association des PS", "86194", [], "commune", "86194"),
     )
+    fir.save_rules(cast["ars_na"], "75", fir.FirData("FIR NA", "ARS NA", ["msp"], None, None, True, "", "Projet de santé"))
     _, rows = funding.mobilisable_tools(poitiers)
     by_code = {row.tool.code: row for row in rows}
-    assert by_code["fir-etude"].eligible
-    assert not by_code["fir-demarrage"].eligible  # Poitiers is not under-served
-    assert "hors zone sous-dense" in by_code["fir-demarrage"].reasons[0]
+    assert by_code["fir-etude-75"].eligible
+    assert not by_code["fir-demarrage-75"].eligible  # Poitiers is not under-served
+    assert "hors zone sous-dense" in by_code["fir-demarrage-75"].reasons[0]
     assert not by_code["detr"].eligible and not by_code["feader"].eligible
 
 

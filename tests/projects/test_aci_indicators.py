@@ -35,7 +35,8 @@ def refusal(indicators) -> str:
 
 @pytest.mark.django_db
 def test_the_seeded_table_is_valid():
-    validate_aci_indicators(AciBareme.objects.get().indicateurs)
+    validate_aci_indicators(AciBareme.objects.get(kind="msp").indicateurs)
+    validate_aci_indicators(AciBareme.objects.get(kind="centre-de-sante").indicateurs)
 
 
 def test_a_complete_indicator_passes_with_zero_and_decimal_numbers():
@@ -86,7 +87,7 @@ def test_the_admin_s_model_check_refuses_an_incomplete_table():
 def test_the_admin_page_names_the_faulty_indicator(client, django_user_model, national):
     admin = django_user_model.objects.create_superuser("admin@oasis.test", "admin@oasis.test", "un-mot-de-passe-long-42")
     client.force_login(admin)
-    bareme = AciBareme.objects.get()
+    bareme = AciBareme.objects.get(kind="msp")
     url = f"/admin/projects/acibareme/{bareme.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {name: form.initial.get(name, field.initial) for name, field in form.fields.items()}

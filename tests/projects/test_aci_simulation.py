@@ -133,7 +133,6 @@ def test_a_project_carried_by_a_commune_not_yet_validated(bareme, project):  # n
         ("msp", "sisa", Stage.VALIDE, []),
         ("msp-multisite", "sisa", Stage.OUVERT, []),
         ("msp", "sisa", Stage.SUIVI, []),
-        ("centre-de-sante", "sisa", Stage.VALIDE, [KIND]),
         ("cpts", "association", Stage.VALIDE, [KIND, SISA]),
         ("msp", "sisa", Stage.COMITE, [STAGE]),
         ("msp", "sisa", Stage.A_REVOIR, [STAGE]),
@@ -143,3 +142,13 @@ def test_each_warning_for_the_project(bareme, project, kind, carrier, stage, war
     Project.objects.filter(pk=project.pk).update(kind=kind, carrier=carrier, stage=stage)
     project.refresh_from_db()
     assert funding.simulate_aci(project, 1000, 3, MET).warnings == warnings
+
+
+def test_a_centre_de_sante_is_never_simulated_with_the_msp_table(bareme, project):  # noqa: F811
+    from oasis.projects.models import AciBareme
+
+    AciBareme.objects.filter(kind="centre-de-sante").update(actif=False)
+    Project.objects.filter(pk=project.pk).update(kind="centre-de-sante", stage=Stage.VALIDE)
+    project.refresh_from_db()
+    with pytest.raises(ValueError, match="accord national des centres de santé"):
+        funding.simulate_aci(project, 1000, 3, MET)

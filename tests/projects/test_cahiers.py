@@ -151,7 +151,10 @@ def test_the_ars_enters_its_rules_through_the_page(client, cast):
         "items": "Accès aux soins | Ouverture le samedi matin",
     }
     response = client.post(reverse("cahier_save", args=["75"]), form, follow=True)
-    assert "Cahier des charges de la région Nouvelle-Aquitaine enregistré." in response.content.decode()
+    assert (
+        "Cahier des charges de la région Nouvelle-Aquitaine (Maison de santé pluriprofessionnelle (mono-site)) enregistré."
+        in response.content.decode()
+    )
     assert "Règles propres à la région" in response.content.decode()
     refused = client.post(reverse("cahier_save", args=["75"]), dict(form, min_generalistes="21"))
     assert refused.status_code == 400

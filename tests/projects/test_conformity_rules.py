@@ -108,7 +108,7 @@ def test_met_missing_and_conforme(rules, project):  # noqa: F811
 def test_the_region_s_rules_before_the_default_and_none_without_any(rules, project):  # noqa: F811
     assert evaluate(project).cahier == rules
     rules.delete()
-    default = CahierDesCharges.objects.get(region__isnull=True)
+    default = CahierDesCharges.objects.get(region__isnull=True, kind="msp")
     assert evaluate(project).cahier == default
     CahierDesCharges.objects.create(region_id="76", titre="ARS Occitanie", min_generalistes=5)
     assert evaluate(project).cahier == default  # another région's rules are not the project's

@@ -57,6 +57,7 @@ PROJECT_TABS = (
     ("partners", "Partenaires et actions", "project_partners"),
     ("funding", "Plan de financement", "project_funding"),
     ("aci", "Simulateur ACI", "project_aci"),
+    ("fir", "Dossier FIR", "project_fir"),
     ("documents", "Documents", "project_documents"),
 )
 
