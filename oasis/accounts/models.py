@@ -13,21 +13,33 @@ from oasis.territories.services import TerritoryNotFound, get_territory
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name="utilisateur"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
     departement = models.ForeignKey(
         "territories.Departement",
+        verbose_name="département",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         help_text="Département (chargé de mission du Département, délégation départementale de l'ARS)",
     )
     region = models.ForeignKey(
-        "territories.Region", on_delete=models.PROTECT, null=True, blank=True, help_text="Région (ARS, CPAM)"
+        "territories.Region",
+        verbose_name="région",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Région (ARS, CPAM, URPS, Ordre, Préfecture ; celle du département pour une délégation départementale)",
     )
-    collectivite_niveau = models.CharField(max_length=10, blank=True, choices=[("commune", "Commune"), ("epci", "EPCI")])
-    collectivite_code = models.CharField(max_length=9, blank=True, help_text="Code INSEE de la commune ou SIREN de l'EPCI")
-    organisation = models.CharField(max_length=200, blank=True)
+    collectivite_niveau = models.CharField(
+        "niveau de la collectivité", max_length=10, blank=True, choices=[("commune", "Commune"), ("epci", "EPCI")]
+    )
+    collectivite_code = models.CharField(
+        "code de la collectivité", max_length=9, blank=True, help_text="Code INSEE de la commune ou SIREN de l'EPCI"
+    )
+    organisation = models.CharField("organisation", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "profil"
