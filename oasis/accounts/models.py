@@ -71,10 +71,8 @@ class Profile(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.role == Role.DEPARTEMENT and self.departement:
+        if self.role in (Role.DEPARTEMENT, Role.ARS_DD) and self.departement:
             return f"{self.departement.nom} ({self.departement_id})"
-        if self.role == Role.ARS_DD and self.departement:
-            return self.organisation or f"Délégation départementale : {self.departement.nom} ({self.departement_id})"
         if self.role in REGIONAL_ROLES and self.region:
             return self.organisation or self.region.nom
         if self.role == Role.COLLECTIVITE:

@@ -65,7 +65,7 @@ def test_the_delegation_belongs_to_its_departements_region(dd):
     profile = Profile.objects.get(user=dd)
     assert profile.region_id == "75"  # the Vienne's région, set from the département
     assert profile.get_role_display() == "ARS — délégation départementale"
-    assert profile.scope_label == "Délégation départementale : Vienne (86)"
+    assert profile.scope_label == "Vienne (86)"  # beside the role's name: « ARS — délégation départementale »
     # Entered with the wrong région, it still belongs to the département's.
     wrong = make_user("dd86b@ars.test", Role.ARS_DD, departement_id="86", region_id="76")
     assert Profile.objects.get(user=wrong).region_id == "75"
@@ -270,4 +270,4 @@ def test_create_account_offers_the_delegation_by_departement_name(monkeypatch, n
     )
     profile = Profile.objects.get(user__username="dd79@ars.test")
     assert (profile.role, profile.departement_id, profile.region_id) == (Role.ARS_DD, "79", "75")
-    assert "ARS — délégation départementale, Délégation départementale : Deux-Sèvres (79)" in out.getvalue()
+    assert "(ARS — délégation départementale, Deux-Sèvres (79))" in out.getvalue()
