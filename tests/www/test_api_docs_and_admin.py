@@ -59,3 +59,21 @@ def test_the_administration_in_french_and_in_the_sites_look(client, admin_client
     admin_client.logout()
     login = unescape(client.get("/admin/login/").content.decode())
     assert "<h1" in login and "Connexion à l'administration" in login
+
+
+def test_the_administration_creates_a_delegation_by_departement(admin_client, national):
+    from oasis.accounts.models import Profile
+
+    agent = get_user_model().objects.create_user("dd79@ars.test", "dd79@ars.test")
+    response = admin_client.post(
+        "/admin/accounts/profile/add/",
+        {"user": agent.pk, "role": "ars_dd", "departement": "79", "region": "", "collectivite_code": "", "organisation": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = Profile.objects.get(user=agent)
+    assert (profile.role, profile.departement_id, profile.region_id) == ("ars_dd", "79", "75")  # the région from the département
+    refused = admin_client.post(
+        "/admin/accounts/profile/add/",
+        {"user": get_user_model().objects.create_user("x@ars.test").pk, "role": "ars_dd", "departement": "", "region": "75"},
+    )
+    assert refused.status_code == 200 and "délégation départementale de l&#x27;ARS doit être rattaché" in refused.content.decode()
