@@ -62,8 +62,8 @@ INSTALLED_APPS = [
     "oasis.www",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "oasis.jobs.apps.TasksDatabaseConfig",  # django_tasks_db, named in French in the administration
+    "oasis.accounts.apps.LockoutConfig",  # axes, likewise
     "mozilla_django_oidc",
 ]
 
@@ -89,7 +89,8 @@ WSGI_APPLICATION = "oasis.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # OASIS's own templates first, so that admin/base_site.html gives the administration the site's look.
+        "DIRS": [Path(__file__).resolve().parent / "www" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     ADMINISTRATEUR = "administrateur", "Administrateur"
     DEPARTEMENT = "departement", "Chargé(e) de mission du Département"
     ARS = "ars", "Agence régionale de santé"
+    ARS_DD = "ars_dd", "ARS — délégation départementale"
     CPAM = "cpam", "Caisse primaire d'assurance maladie"
     COLLECTIVITE = "collectivite", "Élu(e) ou agent d'une commune ou d'un EPCI"
     URPS = "urps", "Union régionale des professionnels de santé (URPS)"
@@ -18,5 +19,8 @@ class Role(models.TextChoices):
 
 INVITED_ROLES = (Role.URPS, Role.ORDRE, Role.PREFECTURE)
 """Partners who see a project only once invited to it (oasis.projects.models.ProjectGuest): read and comment."""
-REGIONAL_ROLES = (Role.ARS, Role.CPAM, *INVITED_ROLES)
-"""Roles attached to a région."""
+ARS_ROLES = (Role.ARS, Role.ARS_DD)
+"""The ARS's agents: those of the région's head office (``ARS``) and those of one of its délégations départementales
+(``ARS_DD``), who see and instruct only their département's projects (oasis.projects.perms)."""
+REGIONAL_ROLES = (Role.ARS, Role.ARS_DD, Role.CPAM, *INVITED_ROLES)
+"""Roles attached to a région (a délégation départementale's région is its département's)."""

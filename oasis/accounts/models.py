@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,17 +13,33 @@ from oasis.territories.services import TerritoryNotFound, get_territory
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name="utilisateur"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
     departement = models.ForeignKey(
-        "territories.Departement", on_delete=models.PROTECT, null=True, blank=True, help_text="Département (chargé de mission)"
+        "territories.Departement",
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Département (chargé de mission du Département, délégation départementale de l'ARS)",
     )
     region = models.ForeignKey(
-        "territories.Region", on_delete=models.PROTECT, null=True, blank=True, help_text="Région (ARS, CPAM)"
+        "territories.Region",
+        verbose_name="région",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Région (ARS, CPAM, URPS, Ordre, Préfecture ; celle du département pour une délégation départementale)",
     )
-    collectivite_niveau = models.CharField(max_length=10, blank=True, choices=[("commune", "Commune"), ("epci", "EPCI")])
-    collectivite_code = models.CharField(max_length=9, blank=True, help_text="Code INSEE de la commune ou SIREN de l'EPCI")
-    organisation = models.CharField(max_length=200, blank=True)
+    collectivite_niveau = models.CharField(
+        "niveau de la collectivité", max_length=10, blank=True, choices=[("commune", "Commune"), ("epci", "EPCI")]
+    )
+    collectivite_code = models.CharField(
+        "code de la collectivité", max_length=9, blank=True, help_text="Code INSEE de la commune ou SIREN de l'EPCI"
+    )
+    organisation = models.CharField("organisation", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "profil"
@@ -29,17 +47,31 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._region_of_departement()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.role == Role.DEPARTEMENT and self.departement_id is None:
             raise ValidationError("Un chargé de mission du Département doit être rattaché à un département.")
+        if self.role == Role.ARS_DD:
+            if self.departement_id is None:
+                raise ValidationError("Un agent d'une délégation départementale de l'ARS doit être rattaché à un département.")
+            self._region_of_departement()
         if self.role in REGIONAL_ROLES and self.region_id is None:
             raise ValidationError(f"Un utilisateur « {Role(self.role).label} » doit être rattaché à une région.")
         if self.role == Role.COLLECTIVITE and not (self.collectivite_niveau and self.collectivite_code):
             raise ValidationError("Un élu ou agent doit être rattaché à une commune ou un EPCI.")
 
+    def _region_of_departement(self) -> None:
+        """A délégation départementale belongs to the ARS of its département's région, whatever was entered."""
+        departement = self.departement if self.departement_id is not None else None
+        if self.role == Role.ARS_DD and departement is not None:
+            self.region_id = departement.region_id
+
     @property
     def scope_label(self) -> str:
-        if self.role == Role.DEPARTEMENT and self.departement:
+        if self.role in (Role.DEPARTEMENT, Role.ARS_DD) and self.departement:
             return f"{self.departement.nom} ({self.departement_id})"
         if self.role in REGIONAL_ROLES and self.region:
             return self.organisation or self.region.nom

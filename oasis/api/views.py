@@ -29,7 +29,7 @@ api = NinjaAPI(
         "Territoires (COG 2025), population et offre de soins de premier recours. Chaque réponse cite ses sources et millésimes."
     ),
     openapi_url="/schema",
-    docs_url="/docs",
+    docs_url=None,  # /api/docs is a DSFR page built from this schema (oasis.www.api_docs_views)
     urls_namespace="api",
 )
 
@@ -149,7 +149,7 @@ def territoire(request: HttpRequest, niveau: str, code: str) -> Territoire:
 
 @api.get("/recherche", response=list[Resultat], summary="Chercher un territoire par nom, code INSEE ou code postal")
 def recherche(request: HttpRequest, q: str, limit: int = 10, niveau: str = "") -> list[Resultat]:
-    """``niveau``: levels to keep, comma-separated (``commune,epci``); all when empty."""
+    """`niveau` : les niveaux à garder, séparés par des virgules (`commune,epci`) ; tous sans ce paramètre."""
     niveaux = [n for n in niveau.split(",") if n] or None
     return [
         Resultat(

@@ -45,9 +45,9 @@ SAME_DATE = "La séance est déjà fixée au {date}."
 
 
 def visible_sessions(user: Any) -> QuerySet[Session]:
-    """ARS, CPAM and Préfecture: the sessions of their région; the Département: those that examine one of its
-    projects and those it sits in; URPS and Ordres: those they sit in; administrators: all. Which items of a
-    session a user reads is ``readable_items``."""
+    """ARS, CPAM and Préfecture: the sessions of their région; the Département and the ARS's délégation
+    départementale: those that examine one of the département's projects and those they sit in; URPS and Ordres:
+    those they sit in; administrators: all. Which items of a session a user reads is ``readable_items``."""
     role = role_of(user)
     sessions = Session.objects.all()
     if role == Role.ADMINISTRATEUR:
@@ -57,7 +57,7 @@ def visible_sessions(user: Any) -> QuerySet[Session]:
         return sessions.none()
     if role in (Role.ARS, Role.CPAM, Role.PREFECTURE):
         return sessions.filter(region_id=profile.region_id)
-    if role == Role.DEPARTEMENT:
+    if role in (Role.DEPARTEMENT, Role.ARS_DD):
         return sessions.filter(Q(items__project__departement_id=profile.departement_id) | Q(members=user)).distinct()
     if role in INVITED_ROLES:
         return sessions.filter(region_id=profile.region_id, members=user)
@@ -81,6 +81,7 @@ def readable_items(user: Any, session: Session) -> QuerySet[AgendaItem]:
 
 
 def can_create(user: Any) -> bool:
+    """The comité is the région's: its head office prepares and holds it (not a délégation départementale)."""
     return role_of(user) in (Role.ADMINISTRATEUR, Role.ARS)
 
 

@@ -4,6 +4,7 @@
 - Département: the projects of their département (create, edit, move through the stages);
 - ARS: the projects of their région: create and instruct them as the Département does, and record the committee's
   decision; the Département's accompaniment (partners, actions, funding) is visible to both;
+- ARS, délégation départementale: the same, for the projects of their département only (not the rest of the région);
 - CPAM: the projects of their région: read, comment (opinions);
 - URPS, Ordre, Préfecture: the projects of their région they are invited to (ProjectGuest): read, comment;
 - commune / EPCI: the projects of their own organisation: read, comment, upload documents;
@@ -20,13 +21,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from oasis.accounts.enums import INVITED_ROLES, Role
+from oasis.accounts.enums import ARS_ROLES, INVITED_ROLES, Role
 from oasis.accounts.models import role_of
 from oasis.projects.enums import COMMITTEE_DECISIONS, PAUSED
 from oasis.projects.models import Project, ProjectGuest
 from oasis.territories.models import Departement
 
-INSTRUCTING = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS)
+INSTRUCTING = (Role.ADMINISTRATEUR, Role.DEPARTEMENT, *ARS_ROLES)
 """Roles that create, edit and move projects (within their territory)."""
 
 
@@ -36,7 +37,7 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     if role == Role.ADMINISTRATEUR:
         return projects
     profile = getattr(user, "profile", None)
-    if role == Role.DEPARTEMENT and profile is not None:
+    if role in (Role.DEPARTEMENT, Role.ARS_DD) and profile is not None:
         return projects.filter(departement_id=profile.departement_id)
     if role in (Role.ARS, Role.CPAM) and profile is not None:
         return projects.filter(region_id=profile.region_id)
@@ -61,7 +62,7 @@ def can_create_in(user: Any, departement_code: str) -> bool:
     role = role_of(user)
     if role == Role.ADMINISTRATEUR:
         return True
-    if role == Role.DEPARTEMENT:
+    if role in (Role.DEPARTEMENT, Role.ARS_DD):
         return bool(user.profile.departement_id == departement_code)
     if role == Role.ARS:
         return Departement.objects.filter(pk=departement_code, region_id=user.profile.region_id).exists()
@@ -76,7 +77,7 @@ def can_comment(user: Any, project: Project) -> bool:
     commenting = (
         Role.ADMINISTRATEUR,
         Role.DEPARTEMENT,
-        Role.ARS,
+        *ARS_ROLES,
         Role.CPAM,
         Role.COLLECTIVITE,
         Role.PORTEUR,
@@ -94,7 +95,7 @@ def can_move_to(user: Any, project: Project, stage: str) -> bool:
     if project.stage in PAUSED:  # resuming goes back to where the project was: not a new decision
         return role in INSTRUCTING
     if stage in COMMITTEE_DECISIONS:
-        return role in (Role.ADMINISTRATEUR, Role.ARS)
+        return role in (Role.ADMINISTRATEUR, *ARS_ROLES)
     return role in INSTRUCTING
 
 
@@ -143,6 +144,7 @@ def audience(project: Project, *, restricted: bool = False) -> QuerySet[Any]:
         who = (
             departement
             | Q(profile__role__in=(Role.ARS, Role.CPAM), profile__region_id=project.region_id)
+            | Q(profile__role=Role.ARS_DD, profile__departement_id=project.departement_id)
             | Q(profile__role__in=INVITED_ROLES, profile__region_id=project.region_id, project_invitations__project=project)
             | Q(profile__role=Role.PORTEUR, project_invitations__project=project)
             | Q(

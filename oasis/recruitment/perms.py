@@ -2,7 +2,8 @@
 
 - administrateur: everything;
 - Département: the candidates, agreements, visits, campaigns and vacancies of their département;
-- ARS / CPAM: the vacancies of their région (no candidate data);
+- ARS / CPAM: the vacancies of their région (no candidate data); an ARS délégation départementale, those of its
+  département;
 - commune / EPCI: the vacancies of their territory, which they may also publish (no candidate data);
 - professionnel: their own candidate file (read, export) and the open vacancies;
 - anyone else: nothing (404).
@@ -66,6 +67,8 @@ def visible_vacancies(user: Any) -> QuerySet[Vacancy]:
     if role == Role.ADMINISTRATEUR:
         return vacancies
     if role == Role.DEPARTEMENT:
+        return vacancies.filter(departement_id=_departement(user))
+    if role == Role.ARS_DD:
         return vacancies.filter(departement_id=_departement(user))
     if role in (Role.ARS, Role.CPAM) and profile is not None:
         return vacancies.filter(commune__region_id=profile.region_id)

@@ -18,6 +18,7 @@ PROJECT_ROLES = frozenset(
         Role.ADMINISTRATEUR,
         Role.DEPARTEMENT,
         Role.ARS,
+        Role.ARS_DD,
         Role.CPAM,
         Role.COLLECTIVITE,
         Role.URPS,
@@ -27,7 +28,9 @@ PROJECT_ROLES = frozenset(
     }
 )
 # Roles that may see sessions of the comité régional de sélection (oasis.committees.services.visible_sessions).
-COMMITTEE_ROLES = frozenset({Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.CPAM, Role.URPS, Role.ORDRE, Role.PREFECTURE})
+COMMITTEE_ROLES = frozenset(
+    {Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.ARS, Role.ARS_DD, Role.CPAM, Role.URPS, Role.ORDRE, Role.PREFECTURE}
+)
 
 
 @dataclass(frozen=True)

@@ -57,4 +57,6 @@ def test_forgotten_password_then_notifications(live_server, page, smtp, artifact
     with page.expect_navigation():
         page.get_by_role("link", name="Projet de Lussac : commentaire de la mairie").click()
     assert page.url.endswith("/projets/")
-    assert page.locator("#notifications-non-lues").get_attribute("aria-label") == "Notifications : aucune non lue"
+    assert (
+        page.locator("#notifications-non-lues").get_attribute("aria-label") == "0 notification non lue"
+    )  # the name holds the visible count

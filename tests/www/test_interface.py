@@ -105,8 +105,3 @@ def test_the_accessibility_statement_is_linked_from_every_page(client):
     assert 'href="/accessibilite/"' in html
     statement = client.get("/accessibilite/").content.decode()
     assert "Déclaration d'accessibilité" in statement and "partiellement conforme" in statement
-
-
-def test_the_api_documentation_is_declared_in_french(client):
-    html = client.get("/api/docs").content.decode()
-    assert '<html lang="fr">' in html and "Retour à OASIS" in html

@@ -14,7 +14,22 @@ from django.db import transaction
 from oasis.accounts.enums import Role
 from oasis.accounts.models import Profile
 from oasis.audit.services import record
+from oasis.territories.fields import resolve_territory
 from oasis.territories.services import TerritoryNotFound, get_territory
+
+ROLES_HELP = "; ".join(f"{role.value} : {role.label}" for role in Role)
+
+UNKNOWN_NAME = {"departement": "Département inconnu : « {text} »", "region": "Région inconnue : « {text} »"}
+
+
+def _by_name(niveau: str, text: str) -> str:
+    """The code of the département or région named (« Vienne », « Nouvelle-Aquitaine ») or coded (« 86 »)."""
+    try:
+        return resolve_territory(text, (niveau,)).code
+    except TerritoryNotFound as error:
+        if "plusieurs" in str(error):  # the candidates, to choose from
+            raise
+        raise TerritoryNotFound(UNKNOWN_NAME[niveau].format(text=text)) from error
 
 
 class Command(BaseCommand):
@@ -22,9 +37,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)
-        parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--departement", help="code du département (chargé de mission)")
-        parser.add_argument("--region", help="code de la région (ARS, CPAM, URPS, Ordre, Préfecture)")
+        parser.add_argument("--role", required=True, choices=Role.values, help=f"le rôle ({ROLES_HELP})")
+        parser.add_argument(
+            "--departement",
+            help="nom ou code du département (chargé de mission du Département, ARS — délégation départementale)",
+        )
+        parser.add_argument(
+            "--region",
+            help="nom ou code de la région (ARS, CPAM, URPS, Ordre, Préfecture); déduite du département pour une délégation",
+        )
         parser.add_argument("--commune", help="code INSEE (élu ou agent d'une commune)")
         parser.add_argument("--epci", help="SIREN (élu ou agent d'un EPCI)")
         parser.add_argument("--organisation", default="")
@@ -37,7 +58,10 @@ class Command(BaseCommand):
         for niveau_rattachement in ("region", "departement", "commune", "epci"):
             if options[niveau_rattachement]:
                 try:
-                    get_territory(niveau_rattachement, options[niveau_rattachement])
+                    if niveau_rattachement in ("region", "departement"):  # by name (« Vienne ») or code (« 86 »)
+                        options[niveau_rattachement] = _by_name(niveau_rattachement, options[niveau_rattachement])
+                    else:
+                        get_territory(niveau_rattachement, options[niveau_rattachement])
                 except TerritoryNotFound as error:
                     raise CommandError(f"--{niveau_rattachement} : {error}") from error
         password = input() if options["password_stdin"] else getpass.getpass("Mot de passe : ")
