@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from django.db.models import Q
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from oasis.connectors.enums import PerimeterScale
 from oasis.connectors.models import Aide
