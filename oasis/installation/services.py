@@ -25,6 +25,7 @@ from oasis.connectors.enums import PerimeterScale
 from oasis.connectors.models import Aide
 from oasis.core.geo import haversine_km
 from oasis.core.traveltime import road_minutes
+from oasis.datasets.fingerprint import kept
 from oasis.formatting import date_longue, euros, fr_number
 from oasis.installation.models import DepartementContact
 from oasis.projects.models import Project
@@ -227,78 +228,117 @@ def _centre(territory: Territory) -> Commune:
     return centre
 
 
-def _travel(
-    origin: Commune, longitude: Iterable[float | None], latitude: Iterable[float | None], categories: Iterable[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Great-circle km and estimated road minutes from a commune to points (the APL engine's estimate)."""
+@dataclass(frozen=True)
+class _Estimate:
+    """The APL engine's road-time estimate (``EstimateProvider``): detour and speed per urban category."""
+
+    detour: float
+    speeds: dict[str, float]
+    default_speed: float
+
+    def speed(self, category: str) -> float:
+        return self.speeds.get(category, self.default_speed)
+
+
+def _estimate() -> _Estimate:
     from oasis.accessibility.params import load_parameters
     from oasis.accessibility.traveltime import EstimateProvider
 
-    estimate = EstimateProvider(load_parameters().travel)
+    def build() -> _Estimate:
+        provider = EstimateProvider(load_parameters().travel)
+        return _Estimate(provider.detour, provider.speeds, provider.default_speed)
+
+    return kept("installation:estimation-trajets", build)
+
+
+def _travel(
+    origin: Commune, longitude: Iterable[float | None], latitude: Iterable[float | None], speeds: Iterable[float]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Great-circle km and estimated road minutes from a commune to points (the APL engine's estimate)."""
+    estimate = _estimate()
     lon, lat = np.asarray(list(longitude), dtype=float), np.asarray(list(latitude), dtype=float)
-    speeds = np.array([estimate.speeds.get(c, estimate.default_speed) for c in categories], dtype=float)
     km = haversine_km(origin.longitude, origin.latitude, lon, lat)
-    origin_speed = estimate.speeds.get(origin.categorie_aav, estimate.default_speed)
-    return km, road_minutes(km, origin_speed, speeds, estimate.detour)
+    speed = np.asarray(list(speeds), dtype=float)
+    return km, road_minutes(km, estimate.speed(origin.categorie_aav), speed, estimate.detour)
 
 
-def _structures(centre: Commune) -> tuple[list[Nearby], str]:
-    """The nearest maisons and centres de santé: named from the newest FINESS import, else counted by the BPE."""
+@dataclass(frozen=True)
+class _Points:
+    """Every maison and centre de santé of France with its place, read once per data version."""
+
+    rows: list[tuple[str, str, str, str]]
+    """(name, category, commune, address)"""
+    longitude: NDArray[np.float64]
+    latitude: NDArray[np.float64]
+    speed: NDArray[np.float64]
+    source: str
+
+
+def _structure_points() -> _Points:
+    """Named from the newest FINESS import, else counted per commune by the newest BPE."""
+    estimate = _estimate()
     reference = latest_finess()
     if reference is not None:
-        rows = list(
+        finess = list(
             FinessStructure.objects.filter(
                 reference=reference, categorie__in=list(STRUCTURE_EQUIPEMENT), longitude__isnull=False
             ).select_related("commune")
         )
-        if rows:
-            km, minutes = _travel(
-                centre,
-                [r.longitude for r in rows],
-                [r.latitude for r in rows],
-                [r.commune.categorie_aav if r.commune else "" for r in rows],
+        if finess:
+            return _Points(
+                [
+                    (r.nom, r.get_categorie_display(), r.commune.nom if r.commune else r.code_commune_publie, r.adresse)
+                    for r in finess
+                ],
+                np.array([r.longitude for r in finess], dtype=float),
+                np.array([r.latitude for r in finess], dtype=float),
+                np.array([estimate.speed(r.commune.categorie_aav if r.commune else "") for r in finess], dtype=float),
+                f"FINESS, {reference.millesime} ; {TRAVEL_SOURCE}",
             )
-            order = np.argsort(minutes)[:NEAREST]
-            return [
-                Nearby(
-                    nom=rows[i].nom,
-                    categorie=rows[i].get_categorie_display(),
-                    commune=rows[i].commune.nom if rows[i].commune else rows[i].code_commune_publie,
-                    distance_km=float(km[i]),
-                    minutes=float(minutes[i]),
-                    adresse=rows[i].adresse,
-                )
-                for i in order
-            ], f"FINESS, {reference.millesime} ; {TRAVEL_SOURCE}"
     latest = max(bpe_millesimes(), default=None)
-    if latest is None:
-        return [], ""
-    counts = list(
-        SupplyCount.objects.filter(millesime=latest, equipement__in=STRUCTURES, nombre__gt=0).values_list(
-            "equipement", "nombre", "commune__nom", "commune__longitude", "commune__latitude", "commune__categorie_aav"
+    counts = (
+        list(
+            SupplyCount.objects.filter(millesime=latest, equipement__in=STRUCTURES, nombre__gt=0).values_list(
+                "equipement", "nombre", "commune__nom", "commune__longitude", "commune__latitude", "commune__categorie_aav"
+            )
         )
+        if latest is not None
+        else []
     )
-    if not counts:
-        return [], ""
-    km, minutes = _travel(centre, [c[3] for c in counts], [c[4] for c in counts], [c[5] for c in counts])
     labels = {
         "maison-de-sante": ("Maison de santé", "Maisons de santé"),
         "centre-de-sante": ("Centre de santé", "Centres de santé"),
     }
-    result = []
-    for i in np.argsort(minutes)[:NEAREST]:
-        kind, number, name = counts[i][0], counts[i][1], counts[i][2]
+    rows = []
+    for kind, number, name, *_ in counts:
         singular, plural = labels[kind]
-        result.append(
-            Nearby(
-                nom=f"{singular}, {name}" if number == 1 else f"{number} {plural.lower()}, {name}",
-                categorie=singular,
-                commune=name,
-                distance_km=float(km[i]),
-                minutes=float(minutes[i]),
-            )
+        rows.append((f"{singular}, {name}" if number == 1 else f"{number} {plural.lower()}, {name}", singular, name, ""))
+    return _Points(
+        rows,
+        np.array([c[3] for c in counts], dtype=float),
+        np.array([c[4] for c in counts], dtype=float),
+        np.array([estimate.speed(c[5]) for c in counts], dtype=float),
+        f"INSEE, BPE {latest} (nombre par commune, sans les noms : FINESS non importé) ; {TRAVEL_SOURCE}" if counts else "",
+    )
+
+
+def _structures(centre: Commune) -> tuple[list[Nearby], str]:
+    """The nearest maisons and centres de santé, by estimated road time from the commune."""
+    points = kept("installation:structures", _structure_points)
+    if not points.rows:
+        return [], ""
+    km, minutes = _travel(centre, points.longitude, points.latitude, points.speed)
+    return [
+        Nearby(
+            nom=points.rows[i][0],
+            categorie=points.rows[i][1],
+            commune=points.rows[i][2],
+            distance_km=float(km[i]),
+            minutes=float(minutes[i]),
+            adresse=points.rows[i][3],
         )
-    return result, f"INSEE, BPE {latest} (nombre par commune, sans les noms : FINESS non importé) ; {TRAVEL_SOURCE}"
+        for i in np.argsort(minutes, kind="stable")[:NEAREST]
+    ], points.source
 
 
 def _openings(territory: Territory, centre: Commune, profession: str) -> list[Opening]:
@@ -316,7 +356,10 @@ def _openings(territory: Territory, centre: Commune, profession: str) -> list[Op
     places = [v.commune for v in vacancies] + [p.commune_principale for p, _ in projects]
     if not places:
         return []
-    _, minutes = _travel(centre, [c.longitude for c in places], [c.latitude for c in places], [c.categorie_aav for c in places])
+    estimate = _estimate()
+    _, minutes = _travel(
+        centre, [c.longitude for c in places], [c.latitude for c in places], [estimate.speed(c.categorie_aav) for c in places]
+    )
     openings = []
     for i, vacancy in enumerate(vacancies):
         if vacancy.commune_id in inside or minutes[i] <= NEAR_MINUTES:
@@ -493,10 +536,16 @@ def report(territory: Territory, profession: str) -> PlaceReport:
     contact = contact_of(centre.departement_id)
     departement_nom = centre.departement.nom
     apl_profession = APL_PROFESSION.get(profession)
-    counts = territory_counts(territory, apl_profession) if territory.niveau != "commune" and apl_profession else None
+
+    def figures() -> tuple[Counts | None, tuple[list[AplPoint], str, str], tuple[list[Nearby], str]]:
+        """What depends on the national data only, kept per data version (the aids and openings are read live)."""
+        counts = territory_counts(territory, apl_profession) if territory.niveau != "commune" and apl_profession else None
+        return counts, _apl(territory, profession), _structures(centre)
+
+    counts, (apl, apl_source, apl_unite), (structures, structures_source) = kept(
+        f"installation:lieu:{territory.ref}:{profession}", figures
+    )
     zoning, aids, not_applicable = _aids(centre, profession, departement_nom, contact, counts)
-    apl, apl_source, apl_unite = _apl(territory, profession)
-    structures, structures_source = _structures(centre)
     return PlaceReport(
         territory=territory,
         centre=centre,
