@@ -21,6 +21,14 @@
       }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 });
     });
   }
+  if (form) {
+    // The address to share carries only the places typed: empty comparison fields are left out.
+    form.addEventListener("submit", function () {
+      form.querySelectorAll('input[name="lieu"]').forEach(function (input) {
+        if (!input.value.trim()) input.disabled = true;
+      });
+    });
+  }
   var copy = document.getElementById("copier-lien");
   if (copy && navigator.clipboard) {
     copy.addEventListener("click", function () {
