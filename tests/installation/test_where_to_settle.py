@@ -235,3 +235,12 @@ def test_the_departement_enters_its_contact_once_and_it_shows_on_its_public_page
     assert "Claire Dupont" not in la_rochelle and "pas encore indiqué de contact" in la_rochelle
     signup = client.get("/installation/me-faire-connaitre/?departement=86").content.decode()
     assert "Claire Dupont" in signup
+
+
+def test_the_contact_shows_on_the_departement_and_commune_pages_and_officers_find_its_form(client, cast):  # noqa: F811
+    DepartementContact.objects.create(departement_id="86", nom="Claire Dupont", email="c@vienne.test")
+    assert "Claire Dupont" in client.get("/territoires/commune/86137/").content.decode()
+    assert "Claire Dupont" in client.get("/territoires/departement/86/").content.decode()
+    assert "Claire Dupont" not in client.get("/territoires/departement/17/").content.decode()
+    client.force_login(cast["vienne"])
+    assert 'href="/recrutement/contact-installation/"' in client.get("/recrutement/").content.decode()
