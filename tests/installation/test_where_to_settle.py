@@ -20,7 +20,7 @@ from oasis.recruitment.models import PortalSignup
 from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from oasis.references.models import OfficialAplUnit
 from oasis.verdicts.services import national_thresholds
-from tests.recruitment.conftest import cast, fast_password_hashing, make_scheme  # noqa: F401
+from tests.recruitment.conftest import cast, fast_password_hashing, make_scheme, project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,42 @@ def test_the_contact_shows_on_the_departement_and_commune_pages_and_officers_fin
     assert "Claire Dupont" not in client.get("/territoires/departement/17/").content.decode()
     client.force_login(cast["vienne"])
     assert 'href="/recrutement/contact-installation/"' in client.get("/recrutement/").content.decode()
+
+
+def test_projects_seeking_the_profession_are_listed_in_their_place_only(client, cast, project):  # noqa: F811
+    from oasis.projects.services import add_member
+
+    add_member(cast["vienne"], project, "generaliste", "recherche")
+    add_member(cast["vienne"], project, "infirmier", "recherche")
+    _, vienne = page(client, "Vienne")
+    listed = section(vienne, "lieu-1-postes")
+    assert "Maison de santé de Lussac-les-Châteaux" in listed and "cherche Infirmier, Médecin généraliste" in listed
+    _, loudun = page(client, "Loudun")  # Lussac-les-Châteaux is over 45 minutes from Loudun
+    assert "Lussac" not in section(loudun, "lieu-1-postes")
+    _, kine = page(client, "Vienne", profession="masseur-kinesitherapeute")
+    assert "Lussac" not in section(kine, "lieu-1-postes")
+
+
+def test_the_apl_trend_runs_over_the_imported_vintages(client, cast):  # noqa: F811
+    from oasis.references.models import ReferenceImport
+
+    newest = OfficialAplUnit.objects.get(profession="generaliste", commune_id=LOUDUN)
+    older = ReferenceImport.objects.create(
+        kind="drees-apl", fichier="apl_2019.xlsx", sha256="0" * 64, source="DREES", millesime="2019"
+    )
+    OfficialAplUnit.objects.create(
+        reference=older,
+        profession="generaliste",
+        annee=2019,
+        commune_id=LOUDUN,
+        apl=newest.apl + 0.5,
+        apl_moins_65=newest.apl_moins_65,
+        pop_standardisee=newest.pop_standardisee,
+        pop_totale=newest.pop_totale,
+    )
+    _, html = page(client, "Loudun")
+    apl = section(html, "lieu-1-apl")
+    rows = re.findall(r'<th scope="row">(\d{4})</th>', apl)
+    assert rows == ["2019", str(newest.annee)]
+    assert "Évolution depuis 2019 : <strong>-0,50</strong>" in html
+    assert ">sous-dense<" in section(html, "lieu-1-verdict")  # the verdict still rests on the newest vintage
