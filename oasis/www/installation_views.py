@@ -124,7 +124,9 @@ def departement_contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save_contact(request.user, departement, {k: v or "" for k, v in form.cleaned_data.items()})
         return confirmed(
-            request, "Contact enregistré : il s'affiche sur les pages publiques du département.", redirect(request.path)
+            request,
+            "Contact enregistré : il s'affiche sur les pages publiques du département.",
+            redirect(request.get_full_path()),
         )
     return render(
         request,

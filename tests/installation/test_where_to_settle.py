@@ -283,3 +283,19 @@ def test_the_apl_trend_runs_over_the_imported_vintages(client, cast):  # noqa: F
     assert rows == ["2019", str(newest.annee)]
     assert "Évolution depuis 2019 : <strong>-0,50</strong>" in html
     assert ">sous-dense<" in section(html, "lieu-1-verdict")  # the verdict still rests on the newest vintage
+
+
+def test_each_departement_sets_only_its_own_contact(client, cast):  # noqa: F811
+    form_url = "/recrutement/contact-installation/"
+    data = {"nom": "Jean Martin", "fonction": "Chargé de mission", "email": "j@cm17.test"}
+    client.force_login(cast["charente_maritime"])
+    client.post(form_url + "?departement=86", data)  # the parameter is an administrator's only
+    assert list(DepartementContact.objects.values_list("departement_id", flat=True)) == ["17"]
+    for role in ("ars_na", "cpam_na", "medecin"):
+        client.force_login(cast[role])
+        assert client.post(form_url, data).status_code == 403, role
+    client.force_login(cast["admin"])
+    saved = client.post(form_url + "?departement=86", {**data, "nom": "Claire Dupont"})
+    assert saved.status_code == 302 and saved["Location"] == form_url + "?departement=86"
+    assert DepartementContact.objects.get(departement_id="86").nom == "Claire Dupont"
+    assert DepartementContact.objects.get(departement_id="17").nom == "Jean Martin"
