@@ -161,6 +161,18 @@ def test_one_place_has_no_comparison_table(client, cast):  # noqa: F811
 
 
 def test_the_pdf_is_one_page_for_three_places(client, cast, zone_scheme):  # noqa: F811
+    for number in range(1, 5):  # as many aids as the Vienne's places have: four national, and these
+        Aide.objects.create(
+            identifiant=number,
+            slug=f"aide-{number}",
+            nom=f"Aide régionale à l'installation des jeunes médecins n° {number}",
+            url=f"https://aides-territoires.beta.gouv.fr/aides/{number}/",
+            financeurs=["Région Nouvelle-Aquitaine"],
+            perimetre="Nouvelle-Aquitaine",
+            perimetre_echelle="region",
+            perimetre_code="75",
+            pour_professionnels=True,
+        )
     response = client.get(
         URL + "fiche.pdf", [("profession", "generaliste"), ("lieu", "Loudun"), ("lieu", "Poitiers"), ("lieu", "Vienne")]
     )
