@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oasis.connectors",
     "oasis.projects",
     "oasis.recruitment",
+    "oasis.installation",
     "oasis.notifications",
     "oasis.committees",
     "oasis.jobs",

@@ -69,13 +69,17 @@ def test_lists_do_not_query_per_row(client, cast, project, student, url, grow): 
 @pytest.mark.parametrize(
     ("url", "count"),
     [
-        # Kept once built (per data version): the territory, the data version (3 queries), the commune's parent.
-        ("/territoires/commune/86140/", 5),
-        ("/territoires/departement/86/", 4),
+        # Kept once built (per data version): the territory, the data version (3 queries), the commune's parent;
+        # read live: the Département's contact for professionals.
+        ("/territoires/commune/86140/", 6),
+        ("/territoires/departement/86/", 5),
         ("/", 3),
         # Kept once built (per data version): the data version (3 queries) and the EPCI.
         ("/territoires/epci/200069854/etat-des-lieux/", 4),
         ("/api/carte/communes/86", 22),
+        # Où m'installer ?: the place, the data version (3), the Département's contact and name, the verdict (3), the
+        # schemes (2), the open aids, the place's units, the vacancies, the projects seeking professionals.
+        ("/installation/ou-m-installer/?profession=generaliste&lieu=Loudun+%2886137%29", 15),
     ],
 )
 def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
@@ -88,7 +92,7 @@ def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
     ("url", "count"),
     [
         ("/territoires/epci/200069854/etat-des-lieux/", 206),
-        ("/territoires/departement/86/", 27),
+        ("/territoires/departement/86/", 28),
         ("/", 6),
     ],
 )

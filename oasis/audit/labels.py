@@ -68,6 +68,8 @@ ACTION_LABELS: dict[str, str] = {
     "poste.statut": "Statut d'un poste",
     "dispositif.creation": "Création d'un dispositif d'aide",
     "dispositif.modification": "Modification d'un dispositif d'aide",
+    "contact_installation.creation": "Contact installation du Département renseigné",
+    "contact_installation.modification": "Contact installation du Département modifié",
     "campagne.creation": "Création d'une campagne",
     "campagne.export": "Export des destinataires d'une campagne",
 }

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 from oasis.accounts.addresses import client_address
 from oasis.connectors.models import Aide
 from oasis.diagnostics.services import cached_diagnosis
+from oasis.installation.services import contact_of
 from oasis.recruitment import portal
 from oasis.recruitment.candidates import CandidateData
 from oasis.recruitment.enums import Profession
 from oasis.recruitment.forms import PortalSignupForm
 from oasis.recruitment.schemes import aids_at
-from oasis.territories.services import get_territory
+from oasis.territories.services import Territory, TerritoryNotFound, get_territory, parse_territory_ref
 
 
 def portal_home(request: HttpRequest) -> HttpResponse:
@@ -52,6 +53,7 @@ def portal_vacancy(request: HttpRequest, pk: int) -> HttpResponse:
         "aids": aids,
         "published_aids": Aide.objects.for_professionals().open().covering(vacancy.commune).order_by("date_limite", "nom"),
         "diagnosis": cached_diagnosis(place),
+        "contact": contact_of(vacancy.departement_id),
     }
     return render(request, "www/portal/vacancy.html", context)
 
@@ -60,6 +62,9 @@ def portal_signup(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("poste") or request.GET.get("poste") or ""
     vacancy = portal.public_vacancies().filter(pk=int(wanted)).first() if wanted.isdigit() else None
     initial: dict[str, Any] = {"departement": request.GET.get("departement", "").upper() or None}
+    if request.GET.get("profession") in Profession.values:
+        initial["profession"] = request.GET["profession"]
+    place = _place_of(request.POST.get("lieu") or request.GET.get("lieu") or "")
     if vacancy is not None:
         initial = {"departement": vacancy.departement_id, "profession": vacancy.profession}
     form = PortalSignupForm(request.POST or None, initial=initial)
@@ -75,7 +80,8 @@ def portal_signup(request: HttpRequest) -> HttpResponse:
             telephone=data["telephone"],
             annee_etudes=data["annee_etudes"],
             etablissement=data["etablissement"],
-            territoires_preferes=[f"dep:{data['departement'].pk}"],
+            territoires_preferes=[f"dep:{data['departement'].pk}"]
+            + ([place.ref] if place is not None and place.ref != f"dep:{data['departement'].pk}" else []),
             modes=data["modes"],
             disponible_le=data["disponible_le"],
             consentement_communication=data["consentement_communication"],
@@ -94,7 +100,25 @@ def portal_signup(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "www/portal/signup_sent.html", {"email": data["email"]})
     status = 400 if (form.errors or error) else 200
-    return render(request, "www/portal/signup.html", {"form": form, "vacancy": vacancy, "error": error}, status=status)
+    departement = (form.data.get("departement") or initial.get("departement") or "").upper()
+    context = {
+        "form": form,
+        "vacancy": vacancy,
+        "error": error,
+        "place": place,
+        "contact": contact_of(departement) if departement else None,
+    }
+    return render(request, "www/portal/signup.html", context, status=status)
+
+
+def _place_of(ref: str) -> Territory | None:
+    """The place chosen on « Où m'installer ? » (``com:86137``, ``epci:…``, ``dep:86``), kept as a wished territory."""
+    if ref.partition(":")[0] not in ("com", "epci", "dep"):
+        return None
+    try:
+        return parse_territory_ref(ref)
+    except TerritoryNotFound:
+        return None
 
 
 def portal_confirm(request: HttpRequest, token: str) -> HttpResponse:

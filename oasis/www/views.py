@@ -11,6 +11,8 @@ from oasis.accessibility.runs import current_run
 from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import BundleLoad, Dataset
 from oasis.diagnostics.services import apl_for
+from oasis.installation.models import DepartementContact
+from oasis.installation.services import contact_of
 from oasis.references.models import ReferenceImport
 from oasis.references.services import latest_rpps_import, rpps_counts, territory_official_apl
 from oasis.supply.enums import Equipement
@@ -56,8 +58,23 @@ def territory(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     return render(
         request,
         "www/territory.html",
-        {**data, "place": place, "page": page, "commune": place.obj if isinstance(place.obj, Commune) else None},
+        {
+            **data,
+            "place": place,
+            "page": page,
+            "commune": place.obj if isinstance(place.obj, Commune) else None,
+            "contact": _contact(place),
+        },
     )
+
+
+def _contact(place: Territory) -> DepartementContact | None:
+    """The Département's contact for professionals, on the pages of the département and of its communes."""
+    if place.niveau == "departement":
+        return contact_of(place.code)
+    if isinstance(place.obj, Commune):
+        return contact_of(place.obj.departement_id)
+    return None
 
 
 def _territory_figures(place: Territory) -> dict[str, object]:
