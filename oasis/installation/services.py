@@ -26,12 +26,12 @@ from oasis.connectors.models import Aide
 from oasis.core.geo import haversine_km
 from oasis.core.traveltime import road_minutes
 from oasis.datasets.fingerprint import kept
-from oasis.formatting import date_longue, euros, fr_number
+from oasis.formatting import date_longue, fr_number
 from oasis.installation.models import DepartementContact
 from oasis.projects.models import Project
 from oasis.recruitment import schemes as scheme_service
 from oasis.recruitment.enums import APL_PROFESSION, Profession
-from oasis.recruitment.models import AidScheme, Vacancy
+from oasis.recruitment.models import Vacancy
 from oasis.recruitment.portal import public_vacancies, seeking_projects
 from oasis.references.enums import STRUCTURE_EQUIPEMENT
 from oasis.references.models import FinessStructure
@@ -59,27 +59,13 @@ TRAVEL_SOURCE = "temps de trajet estimés par le modèle de l'APL d'OASIS (vol d
 
 
 def schemes_at(commune: Commune, profession: str) -> tuple[Verdict | None, list[scheme_service.PlaceAid]]:
-    """The schemes of OASIS (national and the Département's) for a profession at a commune, eligible or not, and why.
-
-    The one place this page asks ``oasis.recruitment.schemes``: switch here when that service learns validity dates
-    and territories. Closed schemes (``actif`` false) are never returned.
-    """
-    zoning, local = scheme_service.aids_at(commune, profession)
-    national = [
-        _eligibility(scheme, zoning)
-        for scheme in AidScheme.objects.filter(actif=True, departement__isnull=True)
-        if profession in scheme.professions
-    ]
-    return zoning, national + local
-
-
-def _eligibility(scheme: AidScheme, zoning: Verdict | None) -> scheme_service.PlaceAid:
-    if not scheme.zone_sous_dense:
-        return scheme_service.PlaceAid(scheme, True, scheme_service.AID_ANY_ZONE)
-    label = zoning.zone_libelle if zoning else scheme_service.ZONING_UNKNOWN
-    if zoning and zoning.sous_dense:
-        return scheme_service.PlaceAid(scheme, True, scheme_service.AID_ZONE_MET.format(zoning=label))
-    return scheme_service.PlaceAid(scheme, False, scheme_service.AID_ZONE_REQUIRED.format(zoning=label))
+    """The schemes of OASIS (national and the Département's) open today for a profession at a commune, eligible or
+    not, and why (their territories, the zoning): the one place this page asks ``oasis.recruitment.schemes``. Closed
+    or not yet open schemes are never returned."""
+    zoning = scheme_service.zoning_at(commune, profession)
+    schemes = scheme_service.open_schemes().filter(Q(departement__isnull=True) | Q(departement_id=commune.departement_id))
+    items = [scheme_service.place_aid(scheme, commune, zoning) for scheme in schemes if profession in scheme.professions]
+    return zoning, items
 
 
 # --- What the page shows -------------------------------------------------------------------------------------------
@@ -383,15 +369,6 @@ def _openings(territory: Territory, centre: Commune, profession: str) -> list[Op
     return sorted(openings, key=lambda o: (o.minutes if o.minutes is not None else 1e9, o.titre))
 
 
-def _scheme_amount(scheme: AidScheme) -> str:
-    parts = []
-    if scheme.montant_mensuel:
-        parts.append(f"{euros(scheme.montant_mensuel)} par mois")
-    if scheme.plafond:
-        parts.append(f"jusqu'à {euros(scheme.plafond)} au total")
-    return ", ".join(parts) or "selon le contrat (voir les conditions)"
-
-
 def _scheme_aid(item: scheme_service.PlaceAid, departement_nom: str, contact: DepartementContact | None) -> Aid:
     scheme = item.scheme
     if scheme.departement_id is None:
@@ -412,14 +389,10 @@ def _scheme_aid(item: scheme_service.PlaceAid, departement_nom: str, contact: De
         echelon=echelon,
         nom=scheme.nom,
         financeur=scheme.financeur,
-        montant=_scheme_amount(scheme),
-        engagement=(
-            f"exercer {fr_number(scheme.duree_engagement_mois)} mois sur le territoire"
-            if scheme.duree_engagement_mois
-            else "voir les conditions"
-        ),
+        montant=scheme_service.amount_text(scheme),
+        engagement=scheme_service.commitment_text(scheme),
         conditions=(years + scheme.conditions).strip(),
-        validite="en vigueur",
+        validite=scheme.validity(timezone.localdate()).label,
         contact=who,
         url=scheme.source if scheme.source.startswith("http") else "",
         applicable=item.eligible,
@@ -496,7 +469,7 @@ def _aids(
                 counts.communes_sous_denses > 0,
                 f"dans les communes sous-denses du territoire ({counts.communes_sous_denses} sur {counts.communes})",
             )
-            if item.scheme.zone_sous_dense
+            if item.scheme.zone_sous_dense and not item.scheme.territoires
             else item
             for item in items
         ]

@@ -103,7 +103,7 @@ class PlaceAid:
         return commitment_text(self.scheme)
 
 
-def _place_aid(scheme: AidScheme, commune: Commune, zoning: Verdict | None) -> PlaceAid:
+def place_aid(scheme: AidScheme, commune: Commune, zoning: Verdict | None) -> PlaceAid:
     reasons = []
     if scheme.territoires:
         names = territory_names(scheme.territoires)
@@ -119,7 +119,7 @@ def _place_aid(scheme: AidScheme, commune: Commune, zoning: Verdict | None) -> P
     return PlaceAid(scheme, True, " ; ".join(reasons))
 
 
-def _zoning(commune: Commune, profession: str) -> Verdict | None:
+def zoning_at(commune: Commune, profession: str) -> Verdict | None:
     apl_profession = APL_PROFESSION.get(profession)
     return verdict(commune.pk, apl_profession) if apl_profession else None
 
@@ -127,9 +127,9 @@ def _zoning(commune: Commune, profession: str) -> Verdict | None:
 def aids_at(commune: Commune, profession: str, on: date | None = None) -> tuple[Verdict | None, list[PlaceAid]]:
     """The Département's schemes open on ``on`` for a profession at a place: eligible or not, and why (its
     territories, the zoning of ``oasis.verdicts``)."""
-    zoning = _zoning(commune, profession)
+    zoning = zoning_at(commune, profession)
     rows = [
-        _place_aid(scheme, commune, zoning)
+        place_aid(scheme, commune, zoning)
         for scheme in open_schemes(on).filter(departement_id=commune.departement_id)
         if profession in scheme.professions
     ]
@@ -161,13 +161,13 @@ def applicable_aids(commune: Commune, profession: str, on: date | None = None) -
     ones and those of the commune's Département, within their territories and zone; closed or not yet open schemes are
     left out. National schemes first, then the Département's, by name."""
     day = _today(on)
-    zoning = _zoning(commune, profession)
+    zoning = zoning_at(commune, profession)
     found = []
     schemes = open_schemes(day).filter(Q(departement__isnull=True) | Q(departement_id=commune.departement_id))
     for scheme in schemes:
         if profession not in scheme.professions:
             continue
-        place = _place_aid(scheme, commune, zoning)
+        place = place_aid(scheme, commune, zoning)
         if not place.eligible:
             continue
         found.append(

@@ -77,9 +77,15 @@ def test_a_sous_dense_commune_shows_its_verdict_structures_vacancies_and_every_a
     assert "Civray" not in openings  # over 45 minutes away, in another EPCI
     assert "Infirmier" not in openings
     aids = section(html, "lieu-1-aides")
-    assert "Prime d&#x27;installation en zone sous-dense (Vienne)" in aids and "jusqu&#x27;à 15\u202f000 € au total" in aids, aids
+    assert (
+        "Prime d&#x27;installation en zone sous-dense (Vienne)" in aids
+        and "<strong>Montant :</strong> jusqu&#x27;à 15\u202f000 € ·" in aids
+    ), aids
     assert "Contrat d&#x27;engagement de service public (CESP)" in aids  # a national contract
     assert "Aides du Département" in aids and "Aides nationales" in aids
+    # The 2016 contracts closed on 31 December 2025 (their replacement is shown instead), on both lists of the page.
+    assert "(CAIM)" not in html and "(COSCOM)" not in html
+    assert "Majoration du forfait médecin traitant" in aids
 
 
 def test_a_non_sous_dense_commune_lists_the_zone_aid_as_not_applicable(client, cast, zone_scheme):  # noqa: F811
