@@ -30,6 +30,8 @@ ACTION_LABELS: dict[str, str] = {
     "projet.projet_de_sante.soumission": "Soumission d'une version du projet de santé",
     "cahier_des_charges.modification": "Cahier des charges régional enregistré",
     "cahier_des_charges.suppression": "Retour au cahier des charges par défaut",
+    "fir.regles": "Règles du FIR régional enregistrées",
+    "projet.fir.pieces": "Pièces du dossier FIR",
     "projet.contact.ajout": "Ajout d'un contact",
     "projet.contact.retrait": "Retrait d'un contact",
     "projet.action.ajout": "Ajout d'une action d'accompagnement",
