@@ -35,3 +35,8 @@ def test_an_empty_vivier_and_reversed_thresholds():
     assert national_gp_classes([2.49, 2.5], 2.5, 2.5).tolist() == [NATIONAL_SELECTION, OUTSIDE_VIVIER]
     with pytest.raises(ValueError, match="seuils incohérents"):
         national_gp_classes([1.0], 4.0, 2.5)
+
+
+def test_a_missing_apl_given_as_none_has_no_class():
+    # « A missing or non-finite APL has no class », whether it comes as NaN or as None (a database's NULL).
+    assert national_gp_classes([None, 2.0, 4.5], 2.5, 4.0).tolist() == [NO_CLASS, NATIONAL_SELECTION, OUTSIDE_VIVIER]

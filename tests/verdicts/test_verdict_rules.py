@@ -280,10 +280,13 @@ def test_no_national_rule_on_the_apl_of_other_professions(national):
     reference = ReferenceImport.objects.create(
         kind=ReferenceKind.DREES_APL, fichier="apl.xlsx", sha256="3" * 64, source="DREES", millesime="2022"
     )
-    OfficialAplUnit.objects.create(reference=reference, profession=KINE, annee=2022, commune_id=LOUDUN, apl_moins_65=1.0)
+    OfficialAplUnit.objects.create(reference=reference, profession=KINE, annee=2022, commune_id=LOUDUN, apl_moins_65=5.0)
     item = verdict(LOUDUN, KINE)
     assert (item.source, item.zone) == ("estimation", None)
     assert item.libelle.startswith(f"Estimation OASIS ({NO_ORDER}) : ")
+    # Nor does the kinés' APL of the same year touch the GPs' verdict (Loudun: 2,35, sélection nationale).
+    gp = verdict(LOUDUN)
+    assert (gp.zone, gp.valeur) == ("selection-nationale", pytest.approx(2.346, abs=0.001))
 
 
 # --- The estimate ----------------------------------------------------------------------------------------------------
