@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from oasis.audit.models import AuditEvent
 from oasis.projects import cahiers, fir, funding
 from oasis.projects.conformity import evaluate
-from oasis.projects.models import FundingTool
+from oasis.projects.models import AciBareme, FundingTool
 from oasis.projects.services import NewProject, NotAllowed, add_member, create_project
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,11 @@ def test_the_aci_page_of_a_centre_de_sante(client, cast, other_project):
     html = client.get(reverse("project_aci", args=[other_project.pk])).content.decode()
     assert "accord national" in html and "Professionnels de santé salariés" in html
     assert "Formation des jeunes" in html
+    # The seeded table is partly transposed from the MSP's: the page says so until an administrator checks it.
+    assert "Barème en partie provisoire" in html and "ne sont pas simulés" in html
+    AciBareme.objects.filter(kind="centre-de-sante").update(source="Accord national, avenant 5 (barème vérifié)")
+    html = client.get(reverse("project_aci", args=[other_project.pk])).content.decode()
+    assert "Barème en partie provisoire" not in html
 
 
 # --- Funding by kind and by région ----------------------------------------------------------------------------------
