@@ -189,6 +189,7 @@ def _reseed_data_migrations() -> None:
 
     if not CahierDesCharges.objects.exists():
         import_module("oasis.projects.migrations.0003_default_cahier_des_charges").seed(apps, None)
+        import_module("oasis.projects.migrations.0014_biologiste_telemedecine").seed(apps, None)
     if not FundingTool.objects.exists() or not AciBareme.objects.exists():
         import_module("oasis.projects.migrations.0005_funding_catalogue_aci_bareme").seed(apps, None)
     from oasis.recruitment.models import AidScheme

@@ -61,6 +61,7 @@ class MemberProfession(models.TextChoices):
     CHIRURGIEN_DENTISTE = "chirurgien-dentiste", "Chirurgien-dentiste"
     SAGE_FEMME = "sage-femme", "Sage-femme"
     PHARMACIEN = "pharmacien", "Pharmacien"
+    BIOLOGISTE = "biologiste", "Biologiste (laboratoire de biologie médicale)"
     INFIRMIER = "infirmier", "Infirmier"
     MASSEUR_KINESITHERAPEUTE = "masseur-kinesitherapeute", "Masseur-kinésithérapeute"
     ORTHOPHONISTE = "orthophoniste", "Orthophoniste"

@@ -152,8 +152,9 @@ class CahierForm(forms.Form):
     salaries_moins_que_associes = forms.BooleanField(label="Moins de salariés que d'associés (règle des SISA)", required=False)
     items = forms.CharField(
         label="Exigences du projet de santé",
-        help_text="Une par ligne : « Catégorie | Libellé ». Une exigence garde les réponses des projets tant que son "
-        "libellé ne change pas.",
+        help_text="Une par ligne : « Catégorie | Libellé », suivi de « | facultatif » pour une exigence listée sans être "
+        "exigée. Une exigence garde les réponses des projets tant que son libellé ne change pas. Une exigence dont le "
+        "libellé commence par « Télémédecine » rend obligatoire la rubrique Télémédecine du projet de santé.",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     lu = _read()
