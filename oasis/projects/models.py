@@ -446,3 +446,28 @@ class DossierStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_etat_display()} le {self.le:%d/%m/%Y}"
+
+
+class OperatingBudget(models.Model):
+    """The yearly running costs the professionals share (SISA charges, rent, secretariat, others) beside the ACI
+    income, and each member's number of parts in the sharing (``parts``: team member pk → parts). Edited by the
+    porteurs and the Département (oasis.projects.budget), every save audited."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="operating_budget")
+    charges_sisa = models.DecimalField("charges de la SISA", max_digits=12, decimal_places=2, default=0)
+    loyer = models.DecimalField("loyer et charges locatives", max_digits=12, decimal_places=2, default=0)
+    secretariat = models.DecimalField("secrétariat et accueil", max_digits=12, decimal_places=2, default=0)
+    autres_charges = models.DecimalField("autres charges", max_digits=12, decimal_places=2, default=0)
+    autres_libelle = models.CharField("nature des autres charges", max_length=200, blank=True)
+    aci_annuel = models.DecimalField("rémunération ACI annuelle", max_digits=12, decimal_places=2, default=0)
+    aci_source = models.CharField("origine du montant ACI", max_length=300, blank=True)
+    parts = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "budget de fonctionnement"
+        verbose_name_plural = "budgets de fonctionnement"
+
+    def __str__(self) -> str:
+        return f"Budget de fonctionnement — {self.project}"

@@ -6,6 +6,7 @@ from oasis.accounts.views import OasisLoginView
 from oasis.www import (
     accompaniment_views,
     account_views,
+    budget_views,
     cahier_views,
     committee_views,
     diagnostic_views,
@@ -131,6 +132,9 @@ urlpatterns = [
         name="funding_line_remove",
     ),
     path("projets/<int:pk>/aci/", accompaniment_views.project_aci, name="project_aci"),
+    path("projets/<int:pk>/budget/", budget_views.project_budget, name="project_budget"),
+    path("projets/<int:pk>/budget/enregistrer/", budget_views.project_budget_save, name="project_budget_save"),
+    path("projets/<int:pk>/budget/budget.csv", budget_views.project_budget_csv, name="project_budget_csv"),
     path("projets/<int:pk>/documents/demandes/", accompaniment_views.document_request, name="document_request"),
     path(
         "projets/<int:pk>/documents/demandes/<int:request_id>/retrait/",

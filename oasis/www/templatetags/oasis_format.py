@@ -55,6 +55,7 @@ PROJECT_TABS = (
     ("partners", "Partenaires et actions", "project_partners"),
     ("funding", "Plan de financement", "project_funding"),
     ("aci", "Simulateur ACI", "project_aci"),
+    ("budget", "Budget de fonctionnement", "project_budget"),
     ("documents", "Documents", "project_documents"),
 )
 
