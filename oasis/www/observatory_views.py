@@ -20,6 +20,7 @@ from oasis.observatory.services import (
     series_with_published,
     structures_by_commune,
 )
+from oasis.projects import opening
 from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
@@ -82,6 +83,8 @@ def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR"
             "earlier": earlier,
             "objective": objective_progress(niveau, code, rows),
             "others": other_figures(niveau, code),
+            "validated_count": opening.count(niveau, code),
+            "validated": opening.visible(request.user, niveau, code),
             "explanation": explanation(code) if niveau == "region" else None,
             "children": children,
             "children_label": children_label,

@@ -35,6 +35,7 @@ urlpatterns = [
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.csv", diagnostic_views.diagnostic_csv, name="diagnostic_csv"),
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.xlsx", diagnostic_views.diagnostic_xlsx, name="diagnostic_xlsx"),
     path("carte/", map_views.map_page, name="map"),
+    path("carte/projets-valides.json", map_views.validated_projects, name="map_validated_projects"),
     path("implantation/", planning_views.planning, name="planning"),
     path("implantation/sites.csv", planning_views.planning_csv, name="planning_csv"),
     path("taches/<uuid:pk>/", jobs_views.job_detail, name="job_detail"),
