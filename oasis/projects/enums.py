@@ -164,3 +164,13 @@ class DossierState(models.TextChoices):
     ACCEPTE = "accepte", "Accepté"
     REFUSE = "refuse", "Refusé"
     SANS_SUITE = "sans_suite", "Classé sans suite"
+
+
+class ReferenceKind(models.TextChoices):
+    """The reference texts the source documents cite (seeds 000, 001)."""
+
+    SCHEMA_SOLIDARITES = "schema-solidarites", "Schéma départemental des solidarités"
+    PLAN_SANTE = "plan-sante", "Plan santé du Département"
+    SDAASP = "sdaasp", "Schéma départemental d'amélioration de l'accessibilité des services au public (SDAASP)"
+    CAHIER_ARS = "cahier-ars", "Cahier des charges de l'ARS"
+    AUTRE = "autre", "Autre texte de référence"

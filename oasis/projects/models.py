@@ -19,6 +19,7 @@ from oasis.projects.enums import (
     PartnerKind,
     ProjectKind,
     ProjetDeSanteStatus,
+    ReferenceKind,
     Stage,
     TerritoryCondition,
     ZoneCondition,
@@ -471,3 +472,35 @@ class OperatingBudget(models.Model):
 
     def __str__(self) -> str:
         return f"Budget de fonctionnement — {self.project}"
+
+
+def _reference_path(text: ReferenceText, filename: str) -> str:
+    return f"bibliotheque/{text.departement_id}/{text.sha256[:16]}"
+
+
+class ReferenceText(models.Model):
+    """A reference text of a Département's library (schéma des solidarités, plan santé, SDAASP, the ARS cahier des
+    charges…), uploaded once by its officers and linked from the projects it concerns; ``public`` lists it for
+    everyone (oasis.projects.library)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="reference_texts")
+    kind = models.CharField("type", max_length=30, choices=ReferenceKind.choices)
+    titre = models.CharField(max_length=200)
+    adopte_le = models.DateField("adopté ou publié le", null=True, blank=True)
+    public = models.BooleanField("public", default=False, help_text="listé et téléchargeable par tous")
+    fichier = models.FileField(upload_to=_reference_path, max_length=300)
+    nom_original = models.CharField(max_length=255)
+    taille = models.PositiveBigIntegerField(help_text="octets")
+    type_mime = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    projects = models.ManyToManyField(Project, related_name="reference_texts", blank=True, verbose_name="projets liés")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "texte de référence"
+        verbose_name_plural = "textes de référence"
+        ordering = ["departement", "kind", "titre"]
+
+    def __str__(self) -> str:
+        return self.titre

@@ -22,7 +22,7 @@ from oasis.accounts.enums import Role
 from oasis.concurrency import EditConflict
 from oasis.connectors.enums import Connector
 from oasis.connectors.runs import last_success
-from oasis.projects import carriers, dashboard, documents, funding, perms
+from oasis.projects import carriers, dashboard, documents, funding, library, perms
 from oasis.projects.enums import ActionKind, Stage
 from oasis.projects.forms import (
     AciForm,
@@ -459,6 +459,10 @@ def _documents_page(
             "requests": project.document_requests.select_related("requested_by", "document"),
             "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
             "max_size": settings.OASIS_DOCUMENT_MAX_BYTES,
+            "reference_texts": library.linked(request.user, project),
+            "library_texts": (
+                library.readable(request.user, project.departement_id) if perms.can_edit(request.user, project) else []
+            ),
             "error": error,
         },
         status=400 if error else 200,
