@@ -174,3 +174,8 @@ class ReferenceKind(models.TextChoices):
     SDAASP = "sdaasp", "Schéma départemental d'amélioration de l'accessibilité des services au public (SDAASP)"
     CAHIER_ARS = "cahier-ars", "Cahier des charges de l'ARS"
     AUTRE = "autre", "Autre texte de référence"
+
+
+class SupportRequestStatus(models.TextChoices):
+    OUVERTE = "ouverte", "À traiter"
+    PROJET = "projet", "Devenue un projet"

@@ -21,6 +21,7 @@ from oasis.projects.enums import (
     ProjetDeSanteStatus,
     ReferenceKind,
     Stage,
+    SupportRequestStatus,
     TerritoryCondition,
     ZoneCondition,
 )
@@ -504,3 +505,30 @@ class ReferenceText(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+
+class SupportRequest(models.Model):
+    """A commune's or an EPCI's request for support (« prise de contact »), opened from its account; the Département
+    sees it in its list and turns it into a project (oasis.projects.support_requests)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="support_requests")
+    collectivite_niveau = models.CharField(max_length=10, choices=[("commune", "Commune"), ("epci", "EPCI")])
+    collectivite_code = models.CharField(max_length=9)
+    collectivite_nom = models.CharField(max_length=200)
+    objet = models.CharField(max_length=300)
+    message = models.TextField(blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    status = models.CharField(max_length=10, choices=SupportRequestStatus.choices, default=SupportRequestStatus.OUVERTE)
+    project = models.OneToOneField(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="support_request")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'accompagnement"
+        verbose_name_plural = "demandes d'accompagnement"
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.collectivite_nom} — {self.objet}"

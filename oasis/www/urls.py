@@ -25,6 +25,7 @@ from oasis.www import (
     recruitment_scheme_views,
     recruitment_vacancy_views,
     recruitment_views,
+    support_request_views,
     views,
 )
 
@@ -36,6 +37,10 @@ urlpatterns = [
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.csv", diagnostic_views.diagnostic_csv, name="diagnostic_csv"),
     path("territoires/<str:niveau>/<str:code>/etat-des-lieux.xlsx", diagnostic_views.diagnostic_xlsx, name="diagnostic_xlsx"),
     path("carte/", map_views.map_page, name="map"),
+    path("demandes/", support_request_views.support_requests, name="support_requests"),
+    path("demandes/nouvelle/", support_request_views.support_request_open, name="support_request_open"),
+    path("demandes/<int:pk>/", support_request_views.support_request, name="support_request"),
+    path("demandes/<int:pk>/projet/", support_request_views.support_request_project, name="support_request_project"),
     path("departements/<str:code>/bibliotheque/", library_views.library_page, name="library"),
     path("departements/<str:code>/bibliotheque/ajouter/", library_views.library_upload, name="library_upload"),
     path("bibliotheque/<int:pk>/telecharger/", library_views.library_download, name="library_download"),
