@@ -532,3 +532,27 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collectivite_nom} — {self.objet}"
+
+
+class TerritoryAction(models.Model):
+    """An action of the Département that concerns a territory or several projects, not one project only:
+    coordination with the ARS or the CPAM, communication, prevention… (oasis.projects.territory_actions)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="territory_actions")
+    kind = models.CharField("type", max_length=30, choices=ActionKind.choices)
+    date = models.DateField()
+    objet = models.CharField(max_length=300)
+    territoire = models.CharField("territoire concerné", max_length=200, blank=True, help_text="par exemple : Nord-Vienne")
+    participants = models.TextField(blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True)
+    projects = models.ManyToManyField(Project, related_name="territory_actions", blank=True, verbose_name="projets concernés")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "action de territoire"
+        verbose_name_plural = "actions de territoire"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.objet}"

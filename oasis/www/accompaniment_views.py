@@ -22,7 +22,7 @@ from oasis.accounts.enums import Role
 from oasis.concurrency import EditConflict
 from oasis.connectors.enums import Connector
 from oasis.connectors.runs import last_success
-from oasis.projects import carriers, dashboard, documents, funding, library, perms
+from oasis.projects import carriers, dashboard, documents, funding, library, perms, territory_actions
 from oasis.projects.enums import ActionKind, Stage
 from oasis.projects.forms import (
     AciForm,
@@ -111,6 +111,7 @@ def _partners_page(request: HttpRequest, project: Project, error: str = "", **fo
             "contact_form": ContactForm(),
             "action_form": forms.get("action_form", ActionForm(initial={"date": date.today()})),
             "action_kinds": ActionKind.choices,
+            "territory_actions": territory_actions.for_project(request.user, project),
             "error": error,
         },
         status=400 if error else 200,

@@ -26,6 +26,7 @@ from oasis.www import (
     recruitment_vacancy_views,
     recruitment_views,
     support_request_views,
+    territory_action_views,
     views,
 )
 
@@ -42,6 +43,11 @@ urlpatterns = [
     path("demandes/<int:pk>/", support_request_views.support_request, name="support_request"),
     path("demandes/<int:pk>/projet/", support_request_views.support_request_project, name="support_request_project"),
     path("departements/<str:code>/bibliotheque/", library_views.library_page, name="library"),
+    path("departements/<str:code>/actions/", territory_action_views.territory_action_list, name="territory_actions"),
+    path("departements/<str:code>/actions/ajouter/", territory_action_views.territory_action_add, name="territory_action_add"),
+    path(
+        "actions-territoire/<int:pk>/supprimer/", territory_action_views.territory_action_remove, name="territory_action_remove"
+    ),
     path("departements/<str:code>/bibliotheque/ajouter/", library_views.library_upload, name="library_upload"),
     path("bibliotheque/<int:pk>/telecharger/", library_views.library_download, name="library_download"),
     path("bibliotheque/<int:pk>/diffusion/", library_views.library_public, name="library_public"),
