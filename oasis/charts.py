@@ -17,6 +17,16 @@ class Series:
     points: Sequence[tuple[date, float | None]]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A single published figure drawn as a point on its own (never joined to a series), with its text as published."""
+
+    label: str  # « Maisons de santé publiées (ARS Occitanie) »
+    when: date
+    value: float
+    text: str  # « moins de 10 »
+
+
 def _nice_maximum(value: float) -> float:
     if value <= 0:
         return 1.0
@@ -31,11 +41,12 @@ def _fr(value: float) -> str:
     return f"{value:,.0f}".replace(",", "\u202f")
 
 
-def line_chart(title: str, series: Sequence[Series], width: int = 720, height: int = 300) -> str:
-    """A line chart of dated values; returns an ``<svg>`` element with a title and a description for screen readers."""
+def line_chart(title: str, series: Sequence[Series], width: int = 720, height: int = 300, marks: Sequence[Mark] = ()) -> str:
+    """A line chart of dated values; returns an ``<svg>`` element with a title and a description for screen readers.
+    ``marks`` are published points drawn apart (a hollow diamond and their text), not as a series."""
     left, right, top, bottom = 56, 16, 24, 56
-    dates = sorted({when for s in series for when, value in s.points if value is not None})
-    values = [value for s in series for _, value in s.points if value is not None]
+    dates = sorted({when for s in series for when, value in s.points if value is not None} | {m.when for m in marks})
+    values = [value for s in series for _, value in s.points if value is not None] + [m.value for m in marks]
     if not dates or not values:
         label = escape(title)
         return f'<svg role="img" aria-label="{label}" width="{width}" height="40"><text x="0" y="20">Pas de données</text></svg>'
@@ -55,7 +66,10 @@ def line_chart(title: str, series: Sequence[Series], width: int = 720, height: i
         f'<title id="chart-title">{escape(title)}</title>',
         '<desc id="chart-desc">'
         + escape(
-            "; ".join(f"{s.label} : " + ", ".join(f"{d:%d/%m/%Y} {v:g}" for d, v in s.points if v is not None) for s in series)
+            "; ".join(
+                [f"{s.label} : " + ", ".join(f"{d:%d/%m/%Y} {v:g}" for d, v in s.points if v is not None) for s in series]
+                + [f"{m.label} : {m.when.year} {m.text} (point publié isolé)" for m in marks]
+            )
         )
         + "</desc>",
     ]
@@ -77,6 +91,16 @@ def line_chart(title: str, series: Sequence[Series], width: int = 720, height: i
         legend_x = left + position * 220
         parts.append(f'<rect x="{legend_x}" y="{height - 22}" width="14" height="4" fill="{color}"/>')
         parts.append(f'<text x="{legend_x + 20}" y="{height - 16}" font-size="12">{escape(s.label)}</text>')
+    for mark in marks:
+        cx, cy = x(mark.when), y(mark.value)
+        parts.append(
+            f'<path class="chart-mark" d="M{cx:.1f},{cy - 7:.1f} L{cx + 7:.1f},{cy:.1f} L{cx:.1f},{cy + 7:.1f} '
+            f'L{cx - 7:.1f},{cy:.1f} Z" fill="#fff" stroke="#161616" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{cx + 10:.1f}" y="{cy - 8:.1f}" font-size="12" fill="#161616">'
+            f"{escape(mark.text)} ({mark.when.year}, {escape(mark.label)})</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -198,6 +198,7 @@ def _reseed_data_migrations() -> None:
         or FundingTool.objects.filter(code="fir-etude", region_code="").exists()
     ):
         import_module("oasis.projects.migrations.0014_structure_kinds_regional_fir").seed(apps, None)
+    import_module("oasis.projects.migrations.0017_biologiste_telemedecine").seed(apps, None)  # idempotent
     from oasis.recruitment.models import AidScheme
 
     if not AidScheme.objects.filter(kind="nationale").exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -141,4 +142,134 @@ def structures_by_commune(departement: str | None = None) -> list[tuple[str, str
     return [
         (code, p["nom"], p["lon"], p["lat"], p.get(Equipement.MAISON_DE_SANTE, 0), p.get(Equipement.CENTRE_DE_SANTE, 0))
         for code, p in sorted(places.items())
+    ]
+
+
+@dataclass(frozen=True)
+class KindProgress:
+    """One kind of structure against the objective: its count at the start and its last count up to the deadline."""
+
+    libelle: str
+    depart: int
+    depart_date: date
+    dernier: int
+    dernier_date: date
+
+    @property
+    def facteur(self) -> float:
+        return self.dernier / self.depart if self.depart else 0.0
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    libelle: str
+    citation: str
+    source: str
+    echeance: date
+    facteur_vise: int
+    kinds: list[KindProgress]
+    ensemble_depart: int  # maisons + centres at the start of the objective
+    ensemble_cible: int
+    ensemble: int | None  # maisons + centres at the last date both are known, up to the deadline
+    ensemble_date: date | None
+
+    @property
+    def part_du_chemin(self) -> int | None:
+        """How far along, in percent, from the start count to the target (100 = objective met)."""
+        if self.ensemble is None or self.ensemble_cible == self.ensemble_depart:
+            return None
+        return round(100 * (self.ensemble - self.ensemble_depart) / (self.ensemble_cible - self.ensemble_depart))
+
+    @property
+    def atteint(self) -> bool:
+        return self.ensemble is not None and self.ensemble >= self.ensemble_cible
+
+
+def objective_progress(niveau: str, code: str, rows: list[SeriesRow]) -> ObjectiveProgress | None:
+    """The published objective for this territory (national 2017: double maisons and centres de santé by 2022),
+    measured on the series: each kind's first count of the start year and its last count up to the deadline."""
+    entry = next((e for e in _published().get("objectifs", []) if e["niveau"] == niveau and e["code"] == code), None)
+    if entry is None:
+        return None
+    deadline = date.fromisoformat(entry["echeance"])
+    kinds = []
+    getters: tuple[tuple[str, Callable[[SeriesRow], int | None]], ...] = (
+        ("Maisons de santé", lambda row: row.maisons_de_sante),
+        ("Centres de santé", lambda row: row.centres_de_sante),
+    )
+    for libelle, value in getters:
+        known = [(row.date, v) for row in rows if (v := value(row)) is not None and row.date <= deadline]
+        start = next(((when, v) for when, v in known if when.year == entry["annee_depart"]), None)
+        if start is None or not known:
+            return None
+        kinds.append(KindProgress(libelle, start[1], start[0], known[-1][1], known[-1][0]))
+    both = [
+        (row.date, row.maisons_de_sante + row.centres_de_sante)
+        for row in rows
+        if row.maisons_de_sante is not None and row.centres_de_sante is not None and row.date <= deadline
+    ]
+    depart = sum(kind.depart for kind in kinds)
+    return ObjectiveProgress(
+        libelle=entry["libelle"],
+        citation=entry["citation"],
+        source=entry["source"],
+        echeance=deadline,
+        facteur_vise=int(entry["facteur"]),
+        kinds=kinds,
+        ensemble_depart=depart,
+        ensemble_cible=depart * int(entry["facteur"]),
+        ensemble=both[-1][1] if both else None,
+        ensemble_date=both[-1][0] if both else None,
+    )
+
+
+@dataclass(frozen=True)
+class EarlierPoint:
+    """A figure a source document gives before the series starts: one published point, never joined to the series."""
+
+    libelle: str
+    valeur: int
+    texte: str  # as published: « moins de 10 »
+    date: date
+    annee: int
+    citation: str
+    source: str
+    definition: str
+
+
+def earlier_points(niveau: str, code: str) -> list[EarlierPoint]:
+    return [
+        EarlierPoint(
+            libelle=e["libelle"],
+            valeur=int(e["valeur"]),
+            texte=e["texte"],
+            date=date.fromisoformat(e["date"]),
+            annee=int(e["annee"]),
+            citation=e["citation"],
+            source=e["source"],
+            definition=e["definition"],
+        )
+        for e in _published().get("points_anterieurs", [])
+        if e["niveau"] == niveau and e["code"] == code
+    ]
+
+
+@dataclass(frozen=True)
+class OtherFigure:
+    """A figure the documents publish that no series of OASIS measures (e.g. the medical assistants)."""
+
+    cle: str
+    libelle: str
+    valeur: int
+    approximation: str  # « près de », « plus de »
+    periode: str
+    citation: str
+    source: str
+
+
+def other_figures(niveau: str, code: str) -> list[OtherFigure]:
+    return [
+        OtherFigure(e["cle"], e["libelle"], int(e["valeur"]), e["approximation"], e["periode"], e["citation"], e["source"])
+        for e in _published().get("autres_chiffres", [])
+        if e["niveau"] == niveau and e["code"] == code
     ]

@@ -22,12 +22,24 @@ from oasis.territories.models import Region
 MAX_MINIMUM = 20
 MAX_ITEMS = 60
 ITEM_SEPARATOR = "|"
+OPTIONAL_MARK = "facultatif"
+TELEMEDECINE = "telemedecine"
+"""The code of the telemedicine requirement (téléconsultation, téléexpertise): a région asks for it by listing it
+without « facultatif »; the projet de santé's telemedicine section is then required (``telemedicine_required``)."""
 
 NOT_THE_REGIONS_ARS = "Seule l'ARS de la région fixe son cahier des charges."
 UNKNOWN_REGION = "Région inconnue : {code}."
 SOURCE_REQUIRED = "Indiquez la source : le texte de l'ARS (intitulé, date, adresse) dont viennent ces règles."
 MINIMUM_OUT_OF_BOUNDS = "Nombre minimum de {label} : entre 0 et {limit} (lu : {value})."
-BAD_LINE = "Ligne {number} des exigences : écrivez « Catégorie " + ITEM_SEPARATOR + " Libellé » (lu : « {line} »)."
+BAD_LINE = (
+    "Ligne {number} des exigences : écrivez « Catégorie "
+    + ITEM_SEPARATOR
+    + " Libellé », suivi au besoin de « "
+    + ITEM_SEPARATOR
+    + " "
+    + OPTIONAL_MARK
+    + " » (lu : « {line} »)."
+)
 DUPLICATE_LINE = "Ligne {number} des exigences : « {libelle} » figure déjà dans la liste."
 NO_ITEMS = "Indiquez au moins une exigence du projet de santé."
 TOO_MANY_ITEMS = "{count} exigences : {limit} au plus."
@@ -77,26 +89,38 @@ def applied(region_code: str, project_kind: str) -> CahierDesCharges | None:
 
 
 def items_as_text(cahier: CahierDesCharges) -> str:
-    return "\n".join(f"{item['categorie']} {ITEM_SEPARATOR} {item['libelle']}" for item in cahier.items)
+    return "\n".join(
+        f"{item['categorie']} {ITEM_SEPARATOR} {item['libelle']}"
+        + (f" {ITEM_SEPARATOR} {OPTIONAL_MARK}" if item.get("facultatif") else "")
+        for item in cahier.items
+    )
 
 
-def parse_items(text: str, previous: list[dict[str, str]]) -> list[dict[str, str]]:
-    """« Catégorie | Libellé » lines to items. A requirement keeps its code while its wording stays the same, so the
-    answers already recorded on projects stay attached to it; a new wording gets a new code."""
+def parse_items(text: str, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """« Catégorie | Libellé » lines to items, « | facultatif » at the end for a requirement the région lists without
+    requiring it (shown, never counted as missing). A requirement keeps its code while its wording stays the same, so
+    the answers already recorded on projects stay attached to it; a new wording gets a new code. A wording that starts
+    with « Télémédecine » is the telemedicine requirement (``TELEMEDECINE``)."""
     codes = {item["libelle"]: item["code"] for item in previous}
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        categorie, separator, libelle = (part.strip() for part in line.partition(ITEM_SEPARATOR))
-        if not separator or not categorie or not libelle:
+        parts = [part.strip() for part in line.split(ITEM_SEPARATOR)]
+        optional = len(parts) == 3 and parts[2].lower() == OPTIONAL_MARK
+        if len(parts) not in (2, 3) or (len(parts) == 3 and not optional) or not parts[0] or not parts[1]:
             raise ValueError(BAD_LINE.format(number=number, line=line.strip()))
-        code = codes.get(libelle) or slugify(libelle)[:60]
+        categorie, libelle = parts[0], parts[1]
+        slug = slugify(libelle)
+        code = codes.get(libelle) or (TELEMEDECINE if slug.startswith(TELEMEDECINE) else slug[:60])
         if not code or code in seen:
             raise ValueError(DUPLICATE_LINE.format(number=number, libelle=libelle))
         seen.add(code)
-        items.append({"code": code, "categorie": categorie[:100], "libelle": libelle[:300]})
+        item: dict[str, Any] = {"code": code, "categorie": categorie[:100], "libelle": libelle[:300]}
+        if optional:
+            item["facultatif"] = True
+        items.append(item)
     if not items:
         raise ValueError(NO_ITEMS)
     if len(items) > MAX_ITEMS:
@@ -191,7 +215,14 @@ def remove_regional(user: Any, region_code: str, kind: str = ProjectKind.MSP) ->
         cahier.delete()
 
 
-def _default_items(kind: str) -> list[dict[str, str]]:
+def telemedicine_required(cahier: CahierDesCharges | None) -> bool:
+    """Whether this cahier asks for telemedicine (listed and not « facultatif »)."""
+    if cahier is None:
+        return False
+    return any(item["code"] == TELEMEDECINE and not item.get("facultatif") for item in cahier.items)
+
+
+def _default_items(kind: str) -> list[dict[str, Any]]:
     default = national_default(kind)
     return list(default.items) if default is not None else []
 

@@ -17,6 +17,7 @@ class Check:
     libelle: str
     met: bool
     detail: str = ""
+    optional: bool = False  # listed by the région without being required (« facultatif »): never counted missing
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,11 @@ class Conformity:
 
     @property
     def missing(self) -> list[Check]:
-        return [check for check in self.checks if not check.met]
+        return [check for check in self.checks if not check.met and not check.optional]
+
+    @property
+    def required(self) -> list[Check]:
+        return [check for check in self.checks if not check.optional]
 
     @property
     def conforme(self) -> bool:
@@ -100,6 +105,7 @@ def evaluate(project: Project) -> Conformity | None:
                 item["libelle"],
                 bool(answer and answer.met),
                 answer.comment if answer else "",
+                optional=bool(item.get("facultatif")),
             )
         )
     return Conformity(cahier, checks)

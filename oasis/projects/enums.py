@@ -61,6 +61,7 @@ class MemberProfession(models.TextChoices):
     CHIRURGIEN_DENTISTE = "chirurgien-dentiste", "Chirurgien-dentiste"
     SAGE_FEMME = "sage-femme", "Sage-femme"
     PHARMACIEN = "pharmacien", "Pharmacien"
+    BIOLOGISTE = "biologiste", "Biologiste (laboratoire de biologie médicale)"
     INFIRMIER = "infirmier", "Infirmier"
     MASSEUR_KINESITHERAPEUTE = "masseur-kinesitherapeute", "Masseur-kinésithérapeute"
     ORTHOPHONISTE = "orthophoniste", "Orthophoniste"
@@ -163,3 +164,18 @@ class DossierState(models.TextChoices):
     ACCEPTE = "accepte", "Accepté"
     REFUSE = "refuse", "Refusé"
     SANS_SUITE = "sans_suite", "Classé sans suite"
+
+
+class ReferenceKind(models.TextChoices):
+    """The reference texts the source documents cite (seeds 000, 001)."""
+
+    SCHEMA_SOLIDARITES = "schema-solidarites", "Schéma départemental des solidarités"
+    PLAN_SANTE = "plan-sante", "Plan santé du Département"
+    SDAASP = "sdaasp", "Schéma départemental d'amélioration de l'accessibilité des services au public (SDAASP)"
+    CAHIER_ARS = "cahier-ars", "Cahier des charges de l'ARS"
+    AUTRE = "autre", "Autre texte de référence"
+
+
+class SupportRequestStatus(models.TextChoices):
+    OUVERTE = "ouverte", "À traiter"
+    PROJET = "projet", "Devenue un projet"

@@ -154,8 +154,9 @@ class CahierForm(forms.Form):
     salaries_moins_que_associes = forms.BooleanField(label="Moins de salariés que d'associés (règle des SISA)", required=False)
     items = forms.CharField(
         label="Exigences du projet de santé",
-        help_text="Une par ligne : « Catégorie | Libellé ». Une exigence garde les réponses des projets tant que son "
-        "libellé ne change pas.",
+        help_text="Une par ligne : « Catégorie | Libellé », suivi de « | facultatif » pour une exigence listée sans être "
+        "exigée. Une exigence garde les réponses des projets tant que son libellé ne change pas. Une exigence dont le "
+        "libellé commence par « Télémédecine » rend obligatoire la rubrique Télémédecine du projet de santé.",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     lu = _read()
@@ -256,3 +257,32 @@ class FirForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     lu = _read()
+
+
+class BudgetForm(forms.Form):
+    """The operating budget: yearly amounts, then one « parts » field per team member (``part-<pk>``)."""
+
+    charges_sisa = _amount("Charges de la SISA (€ par an)")
+    loyer = _amount("Loyer et charges locatives (€ par an)")
+    secretariat = _amount("Secrétariat et accueil (€ par an)")
+    autres_charges = _amount("Autres charges (€ par an)")
+    autres_libelle = forms.CharField(label="Nature des autres charges", max_length=200, required=False)
+    aci_annuel = _amount("Rémunération ACI annuelle (€)")
+    aci_source = forms.CharField(
+        label="Origine du montant ACI",
+        max_length=300,
+        required=False,
+        help_text="Par exemple : simulateur ACI d'OASIS, ou le montant versé par la CPAM l'an dernier.",
+    )
+    lu = _read()
+
+    def __init__(self, *args: Any, members: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[f"part-{member.pk}"] = forms.IntegerField(
+                label=f"Parts : {member.label or member.get_profession_display()}", min_value=0, max_value=100, required=False
+            )
+
+    def parts(self) -> dict[str, int]:
+        return {str(m.pk): self.cleaned_data.get(f"part-{m.pk}") or 0 for m in self.members}

@@ -19,7 +19,9 @@ from oasis.projects.enums import (
     PartnerKind,
     ProjectKind,
     ProjetDeSanteStatus,
+    ReferenceKind,
     Stage,
+    SupportRequestStatus,
     TerritoryCondition,
     ZoneCondition,
 )
@@ -525,6 +527,63 @@ class FirRules(models.Model):
         return self.titre
 
 
+class OperatingBudget(models.Model):
+    """The yearly running costs the professionals share (SISA charges, rent, secretariat, others) beside the ACI
+    income, and each member's number of parts in the sharing (``parts``: team member pk → parts). Edited by the
+    porteurs and the Département (oasis.projects.budget), every save audited."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="operating_budget")
+    charges_sisa = models.DecimalField("charges de la SISA", max_digits=12, decimal_places=2, default=0)
+    loyer = models.DecimalField("loyer et charges locatives", max_digits=12, decimal_places=2, default=0)
+    secretariat = models.DecimalField("secrétariat et accueil", max_digits=12, decimal_places=2, default=0)
+    autres_charges = models.DecimalField("autres charges", max_digits=12, decimal_places=2, default=0)
+    autres_libelle = models.CharField("nature des autres charges", max_length=200, blank=True)
+    aci_annuel = models.DecimalField("rémunération ACI annuelle", max_digits=12, decimal_places=2, default=0)
+    aci_source = models.CharField("origine du montant ACI", max_length=300, blank=True)
+    parts = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "budget de fonctionnement"
+        verbose_name_plural = "budgets de fonctionnement"
+
+    def __str__(self) -> str:
+        return f"Budget de fonctionnement — {self.project}"
+
+
+def _reference_path(text: ReferenceText, filename: str) -> str:
+    return f"bibliotheque/{text.departement_id}/{text.sha256[:16]}"
+
+
+class ReferenceText(models.Model):
+    """A reference text of a Département's library (schéma des solidarités, plan santé, SDAASP, the ARS cahier des
+    charges…), uploaded once by its officers and linked from the projects it concerns; ``public`` lists it for
+    everyone (oasis.projects.library)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="reference_texts")
+    kind = models.CharField("type", max_length=30, choices=ReferenceKind.choices)
+    titre = models.CharField(max_length=200)
+    adopte_le = models.DateField("adopté ou publié le", null=True, blank=True)
+    public = models.BooleanField("public", default=False, help_text="listé et téléchargeable par tous")
+    fichier = models.FileField(upload_to=_reference_path, max_length=300)
+    nom_original = models.CharField(max_length=255)
+    taille = models.PositiveBigIntegerField(help_text="octets")
+    type_mime = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    projects = models.ManyToManyField(Project, related_name="reference_texts", blank=True, verbose_name="projets liés")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "texte de référence"
+        verbose_name_plural = "textes de référence"
+        ordering = ["departement", "kind", "titre"]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
 class FirPieceAnswer(models.Model):
     """Whether a project's FIR file holds one of the pieces its région asks for."""
 
@@ -538,3 +597,54 @@ class FirPieceAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.code} : {self.met}"
+
+
+class SupportRequest(models.Model):
+    """A commune's or an EPCI's request for support (« prise de contact »), opened from its account; the Département
+    sees it in its list and turns it into a project (oasis.projects.support_requests)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="support_requests")
+    collectivite_niveau = models.CharField(max_length=10, choices=[("commune", "Commune"), ("epci", "EPCI")])
+    collectivite_code = models.CharField(max_length=9)
+    collectivite_nom = models.CharField(max_length=200)
+    objet = models.CharField(max_length=300)
+    message = models.TextField(blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    status = models.CharField(max_length=10, choices=SupportRequestStatus.choices, default=SupportRequestStatus.OUVERTE)
+    project = models.OneToOneField(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="support_request")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'accompagnement"
+        verbose_name_plural = "demandes d'accompagnement"
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.collectivite_nom} — {self.objet}"
+
+
+class TerritoryAction(models.Model):
+    """An action of the Département that concerns a territory or several projects, not one project only:
+    coordination with the ARS or the CPAM, communication, prevention… (oasis.projects.territory_actions)."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="territory_actions")
+    kind = models.CharField("type", max_length=30, choices=ActionKind.choices)
+    date = models.DateField()
+    objet = models.CharField(max_length=300)
+    territoire = models.CharField("territoire concerné", max_length=200, blank=True, help_text="par exemple : Nord-Vienne")
+    participants = models.TextField(blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True)
+    projects = models.ManyToManyField(Project, related_name="territory_actions", blank=True, verbose_name="projets concernés")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "action de territoire"
+        verbose_name_plural = "actions de territoire"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.objet}"

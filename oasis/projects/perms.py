@@ -109,6 +109,12 @@ def can_write_projet_de_sante(user: Any, project: Project) -> bool:
     return role_of(user) in (*INSTRUCTING, Role.PORTEUR) and can_view(user, project)
 
 
+def can_edit_budget(user: Any, project: Project) -> bool:
+    """The operating budget is shared by the professionals: their porteurs and the Département (and administrators)
+    write it; everyone who sees the project reads it."""
+    return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT, Role.PORTEUR) and can_view(user, project)
+
+
 def can_see_restricted(user: Any, project: Project) -> bool:
     """Documents kept to the Département (and administrators)."""
     return role_of(user) in (Role.ADMINISTRATEUR, Role.DEPARTEMENT) and can_view(user, project)

@@ -22,6 +22,8 @@ from oasis.concurrency import Row, digest, display_name, last_writer, moment, si
 from oasis.diagnostics.services import Diagnosis
 from oasis.formatting import date_longue, fr_number
 from oasis.projects import notifications, perms
+from oasis.projects.cahiers import telemedicine_required
+from oasis.projects.conformity import cahier_for
 from oasis.projects.enums import ProjetDeSanteStatus
 from oasis.projects.models import Project, ProjetDeSante
 from oasis.projects.services import NotAllowed
@@ -74,6 +76,13 @@ SECTIONS = (
     ),
     Section("prevention", "Prévention et éducation thérapeutique", "Programmes de prévention, actions de santé publique, ETP."),
     Section("etudiants", "Accueil d'étudiants", "Maîtres de stage, stages proposés, logement des stagiaires.", required=False),
+    Section(
+        "telemedecine",
+        "Télémédecine",
+        "Téléconsultation et téléexpertise : équipement, professionnels requérants et requis, patients concernés, "
+        "protocoles. Obligatoire quand le cahier des charges de la région le demande.",
+        required=False,
+    ),
     Section(
         "systeme_information",
         "Système d'information",
@@ -203,9 +212,20 @@ def save_draft(user: Any, project: Project, sections: Mapping[str, str], read: M
     return draft
 
 
+def required_keys(project: Project) -> set[str]:
+    """The sections required for this project: those always required, and telemedicine when the cahier des charges of
+    the project's région asks for it."""
+    keys = {section.key for section in SECTIONS if section.required}
+    if telemedicine_required(cahier_for(project)):
+        keys.add("telemedecine")
+    return keys
+
+
 def missing_sections(version: ProjetDeSante) -> list[str]:
     """Titles of the required sections left empty."""
-    return [section.titre for section in SECTIONS if section.required and not version.sections.get(section.key, "").strip()]
+    required = required_keys(version.project)
+    texts = version.sections
+    return [section.titre for section in SECTIONS if section.key in required and not texts.get(section.key, "").strip()]
 
 
 def submit(user: Any, project: Project) -> ProjetDeSante:

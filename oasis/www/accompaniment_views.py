@@ -25,7 +25,7 @@ from oasis.concurrency import EditConflict
 from oasis.connectors.enums import Connector
 from oasis.connectors.runs import last_success
 from oasis.pdf import PdfUnavailable, html_to_pdf
-from oasis.projects import carriers, dashboard, documents, fir, funding, perms
+from oasis.projects import carriers, dashboard, documents, fir, funding, library, perms, territory_actions
 from oasis.projects.enums import ActionKind, ProjectKind, Stage
 from oasis.projects.forms import (
     AciForm,
@@ -114,6 +114,7 @@ def _partners_page(request: HttpRequest, project: Project, error: str = "", **fo
             "contact_form": ContactForm(),
             "action_form": forms.get("action_form", ActionForm(initial={"date": date.today()})),
             "action_kinds": ActionKind.choices,
+            "territory_actions": territory_actions.for_project(request.user, project),
             "error": error,
         },
         status=400 if error else 200,
@@ -475,6 +476,10 @@ def _documents_page(
             "requests": project.document_requests.select_related("requested_by", "document"),
             "accepted": ", ".join(sorted(ext.lstrip(".") for ext in documents.ACCEPTED)),
             "max_size": settings.OASIS_DOCUMENT_MAX_BYTES,
+            "reference_texts": library.linked(request.user, project),
+            "library_texts": (
+                library.readable(request.user, project.departement_id) if perms.can_edit(request.user, project) else []
+            ),
             "error": error,
         },
         status=400 if error else 200,

@@ -8,9 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
-from oasis.charts import Series, line_chart
+from oasis.charts import Mark, Series, line_chart
 from oasis.datasets.models import Dataset
-from oasis.observatory.services import explanation, latest_by_place, series_with_published, structures_by_commune
+from oasis.observatory.services import (
+    EarlierPoint,
+    earlier_points,
+    explanation,
+    latest_by_place,
+    objective_progress,
+    other_figures,
+    series_with_published,
+    structures_by_commune,
+)
+from oasis.projects import opening
 from oasis.references.services import finess_series
 from oasis.supply.services import SeriesRow
 from oasis.territories.models import Departement, Region
@@ -32,7 +42,7 @@ def _place(niveau: str, code: str) -> tuple[str, str, str]:
     return niveau, found.pk, found.nom
 
 
-def _chart(name: str, rows: list[SeriesRow], register: list[tuple[date, int, int]]) -> str:
+def _chart(name: str, rows: list[SeriesRow], register: list[tuple[date, int, int]], earlier: list[EarlierPoint]) -> str:
     series = [
         Series("Maisons de santé (baromètre)", [(row.date, row.maisons_de_sante) for row in rows]),
         Series("Centres de santé (baromètre)", [(row.date, row.centres_de_sante) for row in rows]),
@@ -40,13 +50,15 @@ def _chart(name: str, rows: list[SeriesRow], register: list[tuple[date, int, int
     if register:
         series.append(Series("Maisons de santé (FINESS)", [(when, msp) for when, msp, _cds in register]))
         series.append(Series("Centres de santé (FINESS)", [(when, cds) for when, _msp, cds in register]))
-    return line_chart(f"Maisons et centres de santé, {name}", series)
+    marks = [Mark(f"chiffre publié, {point.source}", point.date, point.valeur, point.texte) for point in earlier]
+    return line_chart(f"Maisons et centres de santé, {name}", series, marks=marks)
 
 
 def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR") -> HttpResponse:
     niveau, code, name = _place(niveau, code)
     rows, published = series_with_published(niveau, code)
     register, register_source = finess_series(niveau, code)
+    earlier = earlier_points(niveau, code)
     if niveau == "national":
         children, children_label = latest_by_place("region"), "Régions"
     elif niveau == "region":
@@ -64,10 +76,15 @@ def observatory(request: HttpRequest, niveau: str = "national", code: str = "FR"
             "code": code,
             "name": name,
             "rows": rows,
-            "chart": mark_safe(_chart(name, rows, register)),  # built by oasis.charts, every text escaped
+            "chart": mark_safe(_chart(name, rows, register, earlier)),  # built by oasis.charts, every text escaped
             "register": register,
             "register_source": register_source,
             "published": published,
+            "earlier": earlier,
+            "objective": objective_progress(niveau, code, rows),
+            "others": other_figures(niveau, code),
+            "validated_count": opening.count(niveau, code),
+            "validated": opening.visible(request.user, niveau, code),
             "explanation": explanation(code) if niveau == "region" else None,
             "children": children,
             "children_label": children_label,

@@ -76,6 +76,7 @@ def _page(
             "team": project.team.all(),
             "served_codes": ",".join(project.territory_codes()),
             "max_chars": pds.MAX_SECTION_CHARS,
+            "required_keys": pds.required_keys(project),
             "error": error,
         },
         status=409 if conflicts else 400 if error else 200,

@@ -110,6 +110,7 @@ def _role_pages(role: str, world: dict) -> list[str]:
         f"/projets/{p}/financement/",
         f"/projets/{p}/aci/",
         f"/projets/{p}/fir/",
+        f"/projets/{p}/budget/",
         f"/projets/{p}/documents/",
         f"/projets/{p}/projet-de-sante/",
         f"/projets/{p}/projet-de-sante/v1/",

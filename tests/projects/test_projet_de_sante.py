@@ -45,9 +45,11 @@ def test_a_draft_is_saved_as_often_as_needed_then_submitted_complete(project, po
     assert [event.details["rubriques"] for event in saves] == [["territoire"], ["horaires"]]
     with pytest.raises(ValueError) as refused:
         pds.submit(porteur, project)
-    required_empty = [section.titre for section in pds.SECTIONS if section.key not in ("territoire", "horaires", "etudiants")]
+    required_empty = [
+        section.titre for section in pds.SECTIONS if section.required and section.key not in ("territoire", "horaires")
+    ]
     assert str(refused.value) == pds.INCOMPLETE.format(titles=", ".join(required_empty))  # not the optional students
-    without_students = {key: text for key, text in COMPLETE.items() if key != "etudiants"}
+    without_students = {key: text for key, text in COMPLETE.items() if key not in ("etudiants", "telemedecine")}
     pds.save_draft(porteur, project, without_students)
     submitted = pds.submit(porteur, project)
     assert submitted.status == ProjetDeSanteStatus.SOUMIS and submitted.submitted_by == porteur

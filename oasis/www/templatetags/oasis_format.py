@@ -58,6 +58,7 @@ PROJECT_TABS = (
     ("funding", "Plan de financement", "project_funding"),
     ("aci", "Simulateur ACI", "project_aci"),
     ("fir", "Dossier FIR", "project_fir"),
+    ("budget", "Budget de fonctionnement", "project_budget"),
     ("documents", "Documents", "project_documents"),
 )
 

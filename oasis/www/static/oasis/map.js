@@ -131,11 +131,33 @@
           .bindTooltip(s.nom + " — " + s.categorie + (s.ouverture ? ", ouverte le " + s.ouverture : "") + " (FINESS " + s.finess + ")")
           .addTo(structuresLayer);
       });
+      loadValidated(code);
       if (!structuresBox.checked) map.removeLayer(structuresLayer);
       if (zoomTo) map.fitBounds(zoomTo); else map.fitBounds(communesLayer.getBounds());
       legend(); provenance();
       status.textContent = data.features.length + " communes affichées (" + code + ").";
       container.setAttribute("data-ready", "communes-" + code);
+    });
+  }
+  // Projects validated by the committee, not yet open: the count for everyone, the projects for those who follow them.
+  var validatedNote = document.getElementById("validated-note");
+  function loadValidated(code) {
+    return fetch("/carte/projets-valides.json?departement=" + encodeURIComponent(code), { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      if (!data || loadedDepartement !== code) return;
+      data.projets.forEach(function (p) {
+        L.circleMarker([p.point[1], p.point[0]], { radius: 8, color: "#18753c", weight: 3, dashArray: "3 3", fillColor: "#b8fec9", fillOpacity: 0.9, className: "projet-valide" })
+          .bindTooltip("Projet validé, pas encore ouvert : " + p.nom + " (" + p.commune + "), validé le " + p.valide_le)
+          .addTo(structuresLayer);
+      });
+      if (validatedNote) {
+        validatedNote.textContent = data.total
+          ? data.total + " projet(s) validé(s) par le comité, pas encore ouvert(s), dans ce département" +
+            (data.projets.length < data.total ? " (" + data.projets.length + " que vous suivez, sur la carte)." : ".")
+          : "Aucun projet validé en attente d'ouverture dans ce département.";
+      }
+      container.setAttribute("data-validated", String(data.projets.length));
     });
   }
   function goTo(niveau, code) {
