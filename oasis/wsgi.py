@@ -1,5 +1,6 @@
 """WSGI entry point."""
 
+import contextlib
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -16,14 +17,16 @@ def _warm() -> None:
     scipy behind them: seconds), the main templates are compiled. No database: a connection must not cross a fork."""
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
-    from django.urls import get_resolver
+    from django.urls import Resolver404, get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 - imports the URL configuration and every view
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports the URL configuration and every view
+    resolver.reverse_dict  # noqa: B018 - compiles every pattern, for reverse() and {% url %}
+    with contextlib.suppress(Resolver404):
+        resolver.resolve("/territoires/commune/86194/etat-des-lieux/")
     for name in ("www/home.html", "www/territory.html", "www/diagnostic.html", "www/map.html"):
-        try:
+        with contextlib.suppress(TemplateDoesNotExist):
             get_template(name)
-        except TemplateDoesNotExist:
-            pass
 
 
 _warm()

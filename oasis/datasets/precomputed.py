@@ -63,7 +63,7 @@ def read(key: str, version: str) -> Any:
         return MISSING
     try:
         with path.open("rb") as stream:
-            return pickle.load(stream)  # noqa: S301 - files written by OASIS itself, in its own folder (mode 0700)
+            return pickle.load(stream)  # files written by OASIS itself, in its own folder (mode 0700)
     except FileNotFoundError:
         return MISSING
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):

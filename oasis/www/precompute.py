@@ -4,8 +4,8 @@
 something) computes the APL runs of every profession, the home page's figures, the page and the état des lieux of every
 région and département, and the national answers of ``/api/apl`` (estimate and official APL) and of the map.
 Each is kept through ``kept`` in the files every server process reads (oasis/datasets/precomputed.py): after a
-restart, a request only reads. EPCI (on demand: ``--niveaux``) and communes (35,000) are computed on their first request, then kept
-the same way.
+restart, a request only reads. EPCI (on demand: ``--niveaux``) and communes (35,000) are computed on their first
+request, then kept the same way.
 """
 
 from __future__ import annotations
