@@ -37,8 +37,12 @@ def steps(levels: tuple[str, ...] = LEVELS) -> Iterator[Step]:
     from oasis.territories.models import Departement, Epci, Region
 
     professions = [profession.value for profession in PROFESSIONS]
+
+    def run_of(slug: str) -> Callable[[], object]:
+        return lambda: current_run(slug)
+
     for slug in professions:
-        yield Step(f"APL estimée : {slug}", lambda slug=slug: current_run(slug))
+        yield Step(f"APL estimée : {slug}", run_of(slug))
     # The pages themselves, through Django's test client: what is kept is exactly what the view keeps.
     client = Client(HTTP_HOST="localhost")
 
@@ -57,9 +61,16 @@ def steps(levels: tuple[str, ...] = LEVELS) -> Iterator[Step]:
         yield Step(f"API APL France : {slug}", get(f"/api/apl?profession={slug}"))
         for year in official_years(slug)[:1]:
             yield Step(f"API APL officielle {year} : {slug}", get(f"/api/apl?profession={slug}&source=officielle"))
-    models = {"region": Region, "departement": Departement, "epci": Epci}
+
+    def codes(level: str) -> list[str]:
+        if level == "region":
+            return list(Region.objects.order_by("pk").values_list("pk", flat=True))
+        if level == "departement":
+            return list(Departement.objects.order_by("pk").values_list("pk", flat=True))
+        return list(Epci.objects.order_by("pk").values_list("pk", flat=True))
+
     for level in levels:
-        for code in models[level].objects.order_by("pk").values_list("pk", flat=True):
+        for code in codes(level):
             yield Step(f"{level} {code}", get(f"/territoires/{level}/{code}/"))
             yield Step(f"{level} {code} : état des lieux", get(f"/territoires/{level}/{code}/etat-des-lieux/"))
 
