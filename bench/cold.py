@@ -44,7 +44,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def first_request(path: str) -> tuple[float, int, int]:
+def first_request(path: str, cookie: str = "") -> tuple[float, int, int]:
     """Start gunicorn, wait until it listens (without asking any page), time the first GET of ``path``."""
     port = free_port()
     environment = os.environ | {"OASIS_ECOUTE": f"127.0.0.1:{port}", "OASIS_PROCESSUS_WEB": "1"}
@@ -62,7 +62,8 @@ def first_request(path: str) -> tuple[float, int, int]:
                     raise RuntimeError("gunicorn n'a pas démarré") from None
                 time.sleep(0.1)
         time.sleep(1.0)  # the worker forks after the master listens
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"})
+        headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=120) as response:
             size = len(response.read())

@@ -1,8 +1,9 @@
 """What the pages and the API would otherwise compute on their first request after an import, computed beforehand.
 
-``oasis precalculer`` (run by ``oasis data load``, ``oasis data import`` and ``oasis data update`` once they changed
-something) computes the APL runs of every profession, the home page's figures, the page and the état des lieux of every
-région and département, and the national answers of ``/api/apl`` (estimate and official APL) and of the map.
+``oasis precalculer`` (run by ``oasis data load``, ``oasis data import`` and ``oasis data update``) computes the APL
+runs of every profession, the home page's figures, the page and the état des lieux of every région and département,
+the GP answers of ``/api/apl`` per département, the national answers of ``/api/apl`` (estimate and official APL) and
+of the map.
 Each is kept through ``kept`` in the files every server process reads (oasis/datasets/precomputed.py): after a
 restart, a request only reads. EPCI (on demand: ``--niveaux``) and communes (35,000) are computed on their first
 request, then kept the same way.
@@ -73,6 +74,8 @@ def steps(levels: tuple[str, ...] = LEVELS) -> Iterator[Step]:
         for code in codes(level):
             yield Step(f"{level} {code}", get(f"/territoires/{level}/{code}/"))
             yield Step(f"{level} {code} : état des lieux", get(f"/territoires/{level}/{code}/etat-des-lieux/"))
+            if level == "departement":
+                yield Step(f"API APL {code}", get(f"/api/apl?profession=generaliste&territoire=dep:{code}"))
 
 
 def precompute(levels: tuple[str, ...] = DEFAULT_LEVELS, on_step: Callable[[int, int, str], None] | None = None) -> int:
