@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("OASIS_CHECKOUT", Path(__file__).resolve().parent.parent))  # another checkout: before/after
 PAGES = [
     "/",
     "/territoires/region/75/",
