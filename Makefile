@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references bench-web mutation clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references bench-web bench-cold mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-siting: install-dev
 ## make bench-web: 50 concurrent visitors (locust) on the production server (gunicorn) and on oasis serve
 bench-web: install-dev
 	$(BIN)/python bench/load.py
+
+## make bench-cold: first request of each main page on a server just restarted (the OASIS_HOME of `make run`)
+bench-cold: install-dev
+	$(BIN)/python bench/cold.py
+	$(BIN)/python bench/vacancy_cold.py
 
 bench-pages: install-dev system-deps
 	$(BIN)/python bench/pages.py

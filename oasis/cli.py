@@ -20,6 +20,8 @@ ALIASES = {
     ("aides", "synchroniser"): "sync_aides",
     ("demarches", "synchroniser"): "sync_demarches",
 }
+# Commands after which ``oasis precalculer`` runs (unless OASIS_PRECALCULS_DIR is empty).
+PRECOMPUTE_AFTER = ("load_bundle", "import_reference", "update_references", "import_practitioners")
 SINGLE_ALIASES = {"apl": "compute_apl", "scenario": "simulate_apl"}  # oasis diagnostic is its own name
 
 
@@ -42,6 +44,15 @@ def main(argv: list[str] | None = None) -> None:
 
     arguments = translate(list(sys.argv[1:] if argv is None else argv))
     execute_from_command_line(["oasis", *arguments])
+    if arguments[:1] and arguments[0] in PRECOMPUTE_AFTER and "--dry-run" not in arguments:
+        # New data: what pages and API show is computed now, not by their first visitors (oasis precalculer).
+        from django.conf import settings
+
+        if settings.OASIS_PRECALCULS_DIR is not None:
+            quiet = [argument for argument in arguments if argument in ("-v0", "--verbosity=0")]
+            if "--verbosity" in arguments and arguments[arguments.index("--verbosity") + 1 :][:1] == ["0"]:
+                quiet = ["--verbosity", "0"]
+            execute_from_command_line(["oasis", "precalculer", *quiet])
 
 
 if __name__ == "__main__":

@@ -143,6 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Per-process memory cache: figures that change only when data are imported (keys carry the data version).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Figures precomputed after each import (`oasis precalculer`), kept as files that every process of the server reads:
+# a request only reads them. Empty: none kept (each process computes and keeps its own, as the tests do).
+_precalculs = env_str("OASIS_PRECALCULS_DIR", str(OASIS_HOME / "precalculs"))
+OASIS_PRECALCULS_DIR = Path(_precalculs).resolve() if _precalculs else None
 
 # Heavy work (siting, région-wide PDFs) runs as jobs in the database queue, executed by `oasis worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,5 +1,6 @@
 """WSGI entry point."""
 
+import contextlib
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -8,3 +9,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oasis.settings")
 # Files OASIS creates (database, documents) are readable by its own account only.
 os.umask(0o077)
 application = get_wsgi_application()
+
+
+def _warm() -> None:
+    """What every process would otherwise do on its first request, done once here: gunicorn imports this module
+    before it forks its workers (``preload_app``), which then share it. The URLs import every view (and numpy,
+    scipy behind them: seconds), the main templates are compiled. No database: a connection must not cross a fork."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.urls import Resolver404, get_resolver
+
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports the URL configuration and every view
+    resolver.reverse_dict  # noqa: B018 - compiles every pattern, for reverse() and {% url %}
+    with contextlib.suppress(Resolver404):
+        resolver.resolve("/territoires/commune/86194/etat-des-lieux/")
+    for name in ("www/home.html", "www/territory.html", "www/diagnostic.html", "www/map.html"):
+        with contextlib.suppress(TemplateDoesNotExist):
+            get_template(name)
+
+
+_warm()

@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_SAMPLE = ROOT / "tests" / "data" / "raw"
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 SHARED_RAW_DATA = Path(os.environ.get("OASIS_RAW_DATA", ROOT.parent / "shared" / "data"))
+# Tests share one data version across tests that change the data: no precomputed files kept between them (servers the
+# tests start inherit it; tests/datasets/test_precomputed.py gives its own folder).
+os.environ["OASIS_PRECALCULS_DIR"] = ""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_precomputed_files() -> None:
+    from django.conf import settings
+
+    settings.OASIS_PRECALCULS_DIR = None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

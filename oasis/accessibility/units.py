@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import BundleLoad
 from oasis.territories.models import Commune
 
@@ -51,7 +52,8 @@ def load_units() -> Units:
     with _lock:
         if latest not in _cache:
             _cache.clear()
-            _cache[latest] = _read_units(latest)
+            # Read from the files every process shares when another process (or oasis precalculer) read them already.
+            _cache[latest] = kept(f"unites:{latest}", lambda: _read_units(latest))
         return _cache[latest]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -16,10 +17,10 @@ from oasis.accessibility.computation import compute
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.models import Scenario
 from oasis.accessibility.rows import territory_rows, territory_summary
-from oasis.accessibility.runs import run_apl
+from oasis.accessibility.runs import current_run
 from oasis.accessibility.whatif import what_if
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
-from oasis.datasets.fingerprint import kept
+from oasis.datasets.fingerprint import etag, kept, version
 from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl
 from oasis.supply.enums import Equipement
 from oasis.territories.services import Territory, TerritoryNotFound, parse_territory_ref
@@ -59,27 +60,49 @@ def apl(
     variante: str = "ensemble",
     source: str = "modele",
     annee: int | None = None,
-) -> AplOfficielle | HttpResponse:
+) -> HttpResponse:
     _check(profession, variante)
     if source not in SOURCES:
         raise BadRequest(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     territory = parse_territory_ref(territoire) if territoire else None
-    if source == "officielle":
-        return _official(profession, territory, annee)
-    # The same answer until the data change: kept as JSON bytes (France: 5.7 MB), gzipped when the client accepts it.
     where = f"{territory.niveau}:{territory.code}" if territory else "france"
-    plain, compressed = kept(f"api-apl:{profession}:{variante}:{where}", lambda: _model_json(profession, variante, territory))
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(compressed, content_type="application/json")
-        response["Content-Encoding"] = "gzip"
+    if source == "officielle":
+        year = _official_year(profession, annee)
+        key = f"api-apl-officielle:{profession}:{year}:{where}"
+        return _kept_json(request, key, lambda: _official_json(profession, territory, year))
+    # The same answer until the data change: kept as JSON bytes (France: 5.7 MB), gzipped when the client accepts it.
+    key = f"api-apl:{profession}:{variante}:{where}"
+    return _kept_json(request, key, lambda: _model_json(profession, variante, territory))
+
+
+def _kept_json(request: HttpRequest, key: str, build: Callable[[], tuple[bytes, bytes]]) -> HttpResponse:
+    """The answer kept for ``key`` (precomputed by ``oasis precalculer``, else computed once for every process), with
+    an ETag: a client that sends it back in ``If-None-Match`` gets 304 and no body while the data stay the same."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    current = version()
+    tag = etag(key, current)[:-1] + ('-gzip"' if gzipped else '"')  # one validator per body: gzipped or not
+    if tag in [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
     else:
-        response = HttpResponse(plain, content_type="application/json")
+        plain, compressed = kept(key, build, current=current)
+        if gzipped:
+            response = HttpResponse(compressed, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(plain, content_type="application/json")
+    response["ETag"] = tag
+    response["Cache-Control"] = "no-cache"  # kept by the client, asked again with If-None-Match
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 
+def _json_bytes(answer: Apl | AplOfficielle) -> tuple[bytes, bytes]:
+    plain = answer.model_dump_json().encode()
+    return plain, gzip.compress(plain, compresslevel=6)
+
+
 def _model_json(profession: str, variante: str, territory: Territory | None) -> tuple[bytes, bytes]:
-    run = run_apl(profession, variante)
+    run = current_run(profession, variante)
     rows = territory_rows(run, territory)
     answer = Apl(
         calcul=run.content_hash,
@@ -96,20 +119,27 @@ def _model_json(profession: str, variante: str, territory: Territory | None) -> 
             for row in rows
         ],
     )
-    plain = answer.model_dump_json().encode()
-    return plain, gzip.compress(plain, compresslevel=6)
+    return _json_bytes(answer)
 
 
 SOURCES = ("modele", "officielle")
 
 
-def _official(profession: str, territory: Territory | None, annee: int | None) -> AplOfficielle:
+def _official_year(profession: str, annee: int | None) -> int:
     years = official_years(profession)
     if not years:
         raise BadRequest(f"Aucune APL officielle importée pour « {profession} » (à importer par l'administrateur d'OASIS).")
     if annee is not None and annee not in years:
         raise BadRequest(f"APL officielle {annee} non importée pour « {profession} ». Années : {', '.join(map(str, years))}.")
-    year = annee or years[0]
+    return annee or years[0]
+
+
+def _official_json(profession: str, territory: Territory | None, year: int) -> tuple[bytes, bytes]:
+    return _json_bytes(_official(profession, territory, year))
+
+
+def _official(profession: str, territory: Territory | None, year: int) -> AplOfficielle:
+    years = official_years(profession)
     summary = territory_official_apl(territory, profession, year)
     rows = published_rows(territory, profession, year)
     return AplOfficielle(

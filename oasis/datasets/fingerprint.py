@@ -5,6 +5,7 @@ Results computed on another version are not reused: a key carries the version of
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Max
 
 import oasis
+from oasis.datasets import precomputed
 
 T = TypeVar("T")
 KEPT_SECONDS = 24 * 3600
@@ -33,11 +35,22 @@ def version() -> str:
     return f"{data_version()}|{oasis.__version__}"
 
 
-def kept(key: str, build: Callable[[], T], seconds: int = KEPT_SECONDS) -> T:
-    """``build()``, kept in the process cache while the data and OASIS stay the same (3 queries to check)."""
-    versioned = f"{key}:{version()}"
+def kept(key: str, build: Callable[[], T], seconds: int = KEPT_SECONDS, current: str | None = None) -> T:
+    """``build()``, kept while the data and OASIS stay the same (3 queries to check): in the process cache, and in the
+    files every process reads (precomputed.py), so that what one process or ``oasis precalculer`` computed, another
+    reads instead of computing it again. ``current``: ``version()`` when the caller has just read it."""
+    current = current or version()
+    versioned = f"{key}:{current}"
     value = cache.get(versioned, _MISSING)
     if value is _MISSING:
-        value = build()
+        value = precomputed.read(key, current)
+        if value is precomputed.MISSING:
+            value = build()
+            precomputed.write(key, current, value)
         cache.set(versioned, value, seconds)
     return value  # type: ignore[no-any-return]
+
+
+def etag(key: str, current: str) -> str:
+    """A strong validator of what ``kept(key, …)`` answers on the data version ``current``: both, hashed."""
+    return '"' + hashlib.sha256(f"{key}:{current}".encode()).hexdigest()[:32] + '"'

@@ -19,7 +19,7 @@ from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.traveltime import nearest_distance_km
-from oasis.datasets.fingerprint import kept
+from oasis.datasets.fingerprint import kept, version
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
 from oasis.references.models import FinessStructure, ZonageCommune
@@ -136,16 +136,21 @@ def _nearest_arrays(profession: str, units: Units, millesime: int) -> tuple[np.n
     key = (profession, f"{units.fingerprint}-{millesime}")
     with _nearest_lock:
         if key not in _nearest:
-            present = np.zeros(units.n, dtype=bool)
-            for code in SupplyCount.objects.filter(equipement=profession, millesime=millesime, nombre__gt=0).values_list(
-                "commune_id", flat=True
-            ):
-                present[units.index[code]] = True
-            km = nearest_distance_km(units.longitude, units.latitude, present)
-            provider = EstimateProvider(load_parameters().travel)
-            minutes = 60.0 * provider.detour * km / provider.speed_kmh(units)
-            _nearest[key] = (km, minutes)
+            _nearest[key] = kept(f"plus-proche:{profession}:{millesime}", lambda: _nearest_build(profession, units, millesime))
         return _nearest[key]
+
+
+def _nearest_build(profession: str, units: Units, millesime: int) -> tuple[np.ndarray, np.ndarray]:
+    """Computed once for a data version, then read from the files every process shares (``kept``)."""
+    present = np.zeros(units.n, dtype=bool)
+    for code in SupplyCount.objects.filter(equipement=profession, millesime=millesime, nombre__gt=0).values_list(
+        "commune_id", flat=True
+    ):
+        present[units.index[code]] = True
+    km = nearest_distance_km(units.longitude, units.latitude, present)
+    provider = EstimateProvider(load_parameters().travel)
+    minutes = 60.0 * provider.detour * km / provider.speed_kmh(units)
+    return km, minutes
 
 
 def _comparison_places(territory: Territory) -> list[tuple[str, str, str]]:
@@ -170,6 +175,24 @@ def apl_for(run: AplRun, territory: Territory) -> tuple[float | None, float, flo
     return summary["apl_moyen"], summary["population"], summary["population_sous_dotee"]
 
 
+def _place_density(profession: str, millesime: int, niveau: str, code: str, current: str) -> float | None:
+    """A compared place's density (the département, région or France of every commune in it): computed once."""
+    return kept(
+        f"densite:{profession}:{millesime}:{niveau}:{code}",
+        lambda: _density(profession, millesime, niveau, code),
+        current=current,
+    )
+
+
+def _place_official_apl(profession: str, niveau: str, code: str, current: str) -> OfficialAplSummary | None:
+    """A compared place's official APL: computed once for every territory compared with it."""
+    return kept(
+        f"apl-officielle-lieu:{profession}:{niveau}:{code}",
+        lambda: territory_official_apl(None if niveau == "national" else get_territory(niveau, code), profession),
+        current=current,
+    )
+
+
 def _density(profession: str, millesime: int, niveau: str, code: str) -> float | None:
     if niveau == "national":
         count = SupplyCount.objects.filter(equipement=profession, millesime=millesime).aggregate(t=Sum("nombre"))["t"]
@@ -187,6 +210,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     """Everything the report shows, with the run and dataset behind each figure."""
     units = load_units()
     millesime = bpe_millesimes()[0]
+    current = version()
     figures = demography(territory)
     unit_codes = list(territory.units().values_list("code_insee", flat=True))
     positions = np.array([units.index[code] for code in unit_codes], dtype=np.int64)
@@ -214,10 +238,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         nombre = int(counts.get(equipement.value, 0))
         official = territory_official_apl(territory, equipement.value)
         official_places = (
-            [
-                territory_official_apl(None if niveau == "national" else get_territory(niveau, code), equipement.value)
-                for _l, niveau, code in places
-            ]
+            [_place_official_apl(equipement.value, niveau, code, current) for _l, niveau, code in places]
             if official is not None
             else []
         )
@@ -236,7 +257,11 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 ages_connus=bool(ages),
                 part_60_ans_et_plus=(sum(1 for age in ages if age >= 60) / len(ages)) if ages else None,
                 comparisons=[
-                    Comparison(label, _apl_for_place(run, niveau, code), _density(equipement.value, millesime, niveau, code))
+                    Comparison(
+                        label,
+                        _apl_for_place(run, niveau, code),
+                        _place_density(equipement.value, millesime, niveau, code, current),
+                    )
                     for label, niveau, code in places
                 ],
                 run=run,

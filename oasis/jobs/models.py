@@ -60,3 +60,18 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * min(max(self.progress, 0.0), 1.0))
+
+
+class Verrou(models.Model):
+    """One row per limit counted (a requester's jobs, an address's or an e-mail's sign-ups): taken by a write before
+    counting, so that two simultaneous requests count one after the other (locks.py)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "verrou de limite"
+        verbose_name_plural = "verrous de limite"
+
+    def __str__(self) -> str:
+        return self.key

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from django.utils import timezone
 
+from oasis.jobs.locks import counted
 from oasis.jobs.models import Job
 
 MAX_ACTIVE_PER_USER = 3
@@ -86,14 +87,21 @@ def submit(
     existing = find(kind, params, version)
     if existing is not None:
         return existing
-    _check_limits(user, address)
-    job = Job.objects.create(
-        kind=kind,
-        libelle=libelle,
-        params=params,
-        key=job_key(kind, params, version),
-        requested_by=user if user is not None and user.is_authenticated else None,
-        address=None if user is not None and user.is_authenticated else (address or None),
-    )
+    signed_in = user is not None and user.is_authenticated
+    # Counted and created one request at a time (simultaneous requests would each count the others' jobs as absent).
+    limits = [f"jobs:utilisateur:{user.pk}"] if signed_in and user is not None else ["jobs:anonymes"]
+    with counted(*limits, f"jobs:question:{job_key(kind, params, version)}"):
+        existing = find(kind, params, version)  # asked by a simultaneous request meanwhile: one job for both
+        if existing is not None:
+            return existing
+        _check_limits(user, address)
+        job = Job.objects.create(
+            kind=kind,
+            libelle=libelle,
+            params=params,
+            key=job_key(kind, params, version),
+            requested_by=user if signed_in and isinstance(user, User) else None,
+            address=None if signed_in else (address or None),
+        )
     task.enqueue(str(job.pk))
     return job

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from oasis.audit.services import record
+from oasis.jobs.locks import counted
 from oasis.notifications.enums import Event
 from oasis.notifications.services import SUBJECT_PREFIX, Message, absolute_url, mail_subject, notify
 from oasis.projects.enums import FINAL, PAUSED, MemberStatus
@@ -81,18 +82,19 @@ def request_signup(
     _check_departement(departement)
     if data.profession not in Profession.values or data.situation not in Situation.values:
         raise ValueError("Profession ou situation inconnue.")
-    hour_ago = timezone.now() - timedelta(hours=1)
-    if (
-        address
-        and PortalSignup.objects.filter(address=address, created_at__gte=hour_ago).count() >= MAX_SIGNUPS_PER_ADDRESS_PER_HOUR
-    ):
-        raise ValueError(TOO_MANY)
     email = data.email.strip().lower()
-    if PortalSignup.objects.filter(email=email, confirmed_at__isnull=True).count() >= MAX_PENDING_PER_EMAIL:
-        raise ValueError(TOO_MANY_PENDING)
     probe = Candidate(departement_id=departement)
     _apply_data(probe, data)  # checks the territories and the commune as the Département's form does
-    with transaction.atomic():
+    # Counted and recorded one request at a time: simultaneous sign-ups would each count the others as absent.
+    with counted(f"portail:courriel:{email}", *([f"portail:adresse:{address}"] if address else [])):
+        hour_ago = timezone.now() - timedelta(hours=1)
+        if (
+            address
+            and PortalSignup.objects.filter(address=address, created_at__gte=hour_ago).count() >= MAX_SIGNUPS_PER_ADDRESS_PER_HOUR
+        ):
+            raise ValueError(TOO_MANY)
+        if PortalSignup.objects.filter(email=email, confirmed_at__isnull=True).count() >= MAX_PENDING_PER_EMAIL:
+            raise ValueError(TOO_MANY_PENDING)
         signup = PortalSignup.objects.create(
             departement_id=departement,
             vacancy=vacancy,

@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from oasis.datasets.fingerprint import kept
 from oasis.territories.models import Commune, CommuneType, Departement, Epci, Region
 from oasis.territories.text import search_key
 
@@ -278,6 +279,11 @@ def search(query: str, limit: int = 20, niveaux: Collection[str] | None = None) 
 
 
 def _populations_by_level() -> dict[str, dict[str, int]]:
+    """Population of every région, département and EPCI (for ranking), computed once per data version."""
+    return kept("populations-par-niveau", _sum_populations_by_level)
+
+
+def _sum_populations_by_level() -> dict[str, dict[str, int]]:
     communes = Commune.objects.communes()
     return {
         "region": dict(communes.values_list("region_id").annotate(total=Sum("population")).values_list("region_id", "total")),

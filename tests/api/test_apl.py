@@ -84,3 +84,21 @@ def test_the_answer_is_kept_until_the_data_change_and_gzipped_on_request(client)
     with CaptureQueriesContext(connection) as rebuilt:
         assert client.get("/api/apl", params).json()["communes"] == plain.json()["communes"]
     assert len(rebuilt) > 10  # a new data version: built again
+
+
+def test_a_client_that_sends_the_etag_back_gets_304_until_the_data_change(client):
+    from oasis.datasets.models import BundleLoad
+
+    for params in ({"profession": "generaliste", "territoire": "dep:86"}, {"profession": "generaliste", "source": "officielle"}):
+        first = client.get("/api/apl", params)
+        tag = first["ETag"]
+        assert first.status_code == 200 and tag.startswith('"') and first["Cache-Control"] == "no-cache"
+        again = client.get("/api/apl", params, HTTP_IF_NONE_MATCH=tag)
+        assert again.status_code == 304 and again.content == b"" and again["ETag"] == tag
+        zipped = client.get("/api/apl", params, HTTP_ACCEPT_ENCODING="gzip")
+        assert zipped["ETag"] != tag  # another body, another validator
+        assert client.get("/api/apl", params, HTTP_IF_NONE_MATCH='"autre"').status_code == 200
+        other = client.get("/api/apl", {**params, "territoire": "dep:79"}, HTTP_IF_NONE_MATCH=tag)
+        assert other.status_code == 200 and other["ETag"] != tag
+    BundleLoad.objects.create(bundle_sha256="0" * 64, source="test", duration_seconds=0)
+    assert client.get("/api/apl", params, HTTP_IF_NONE_MATCH=tag).status_code == 200  # new data: a new answer

@@ -1,0 +1,49 @@
+"""A limit that holds under concurrency: count, then insert, with nobody counting the same limit in between.
+
+``with counted(name):`` opens a transaction whose first statement writes the limit's lock row: PostgreSQL locks that
+row until the transaction ends, SQLite takes its one writer lock (the first statement of the transaction, so the
+counts that follow read what the previous holder committed). Threads of one process also take a lock per name first
+(SQLite's in-memory database of the tests locks tables without waiting).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils import timezone
+
+from oasis.jobs.models import Verrou
+
+_guard = threading.Lock()
+_locks: dict[str, threading.Lock] = {}
+
+
+def _thread_lock(key: str) -> threading.Lock:
+    with _guard:
+        if len(_locks) > 10_000:
+            _locks.clear()
+        return _locks.setdefault(key, threading.Lock())
+
+
+@contextmanager
+def counted(*names: str) -> Iterator[None]:
+    """A transaction in which the limits named (e.g. ``"jobs:adresse:1.2.3.4"``) are counted and written by one
+    request at a time, across threads and processes."""
+    keys = sorted({hashlib.sha256(name.encode()).hexdigest() for name in names})  # one order: no deadlock
+    for key in keys:
+        Verrou.objects.get_or_create(key=key)
+    locks = [_thread_lock(key) for key in keys]
+    for lock in locks:
+        lock.acquire()
+    try:
+        with transaction.atomic():
+            for key in keys:
+                Verrou.objects.filter(key=key).update(taken_at=timezone.now())
+            yield
+    finally:
+        for lock in reversed(locks):
+            lock.release()
