@@ -245,7 +245,9 @@ def _set_under_65(code: str, value: float | None, year: int = 2022) -> None:
 )
 def test_what_the_official_path_says_at_each_threshold(national, value, said):
     _set_under_65(LOUDUN, value)
-    assert verdict(LOUDUN).libelle == f"{said} — en attendant l'arrêté de l'ARS"
+    item = verdict(LOUDUN)
+    assert item.libelle == f"{said} — en attendant l'arrêté de l'ARS"
+    assert (item.code_insee, item.profession, item.source, item.millesime) == (LOUDUN, "generaliste", "apl-drees", "2022")
 
 
 @pytest.mark.parametrize("value", [None, float("nan"), float("inf")])
