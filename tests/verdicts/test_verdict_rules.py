@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from oasis.accessibility.models import AplRun
 from oasis.accessibility.runs import current_run
@@ -379,9 +381,15 @@ def test_a_long_list_asked_in_chunks_gives_the_same_verdicts(national, monkeypat
     codes += [POITIERS, LOUDUN, "99999"]
     whole = verdicts(codes)
     monkeypatch.setattr(services, "CHUNK", 2)
-    chunked = verdicts(codes)
+    with CaptureQueriesContext(connection) as by_two:
+        chunked = verdicts(codes)
     assert chunked == whole and list(chunked) == codes
     assert {item.source for item in chunked.values()} == {"arrete-ars", "apl-drees", "estimation"}
+    # Chunks of two take fewer queries than chunks of one: each chunk is one query per source.
+    monkeypatch.setattr(services, "CHUNK", 1)
+    with CaptureQueriesContext(connection) as by_one:
+        assert verdicts(codes) == whole
+    assert len(by_one) > len(by_two)
 
 
 def test_france_s_verdicts_take_each_source_in_turn(national):
