@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from oasis.accessibility.models import AplRun
 from oasis.accessibility.runs import current_run
@@ -245,7 +247,9 @@ def _set_under_65(code: str, value: float | None, year: int = 2022) -> None:
 )
 def test_what_the_official_path_says_at_each_threshold(national, value, said):
     _set_under_65(LOUDUN, value)
-    assert verdict(LOUDUN).libelle == f"{said} — en attendant l'arrêté de l'ARS"
+    item = verdict(LOUDUN)
+    assert item.libelle == f"{said} — en attendant l'arrêté de l'ARS"
+    assert (item.code_insee, item.profession, item.source, item.millesime) == (LOUDUN, "generaliste", "apl-drees", "2022")
 
 
 @pytest.mark.parametrize("value", [None, float("nan"), float("inf")])
@@ -377,9 +381,15 @@ def test_a_long_list_asked_in_chunks_gives_the_same_verdicts(national, monkeypat
     codes += [POITIERS, LOUDUN, "99999"]
     whole = verdicts(codes)
     monkeypatch.setattr(services, "CHUNK", 2)
-    chunked = verdicts(codes)
+    with CaptureQueriesContext(connection) as by_two:
+        chunked = verdicts(codes)
     assert chunked == whole and list(chunked) == codes
     assert {item.source for item in chunked.values()} == {"arrete-ars", "apl-drees", "estimation"}
+    # Chunks of two take fewer queries than chunks of one: each chunk is one query per source.
+    monkeypatch.setattr(services, "CHUNK", 1)
+    with CaptureQueriesContext(connection) as by_one:
+        assert verdicts(codes) == whole
+    assert len(by_one) > len(by_two)
 
 
 def test_france_s_verdicts_take_each_source_in_turn(national):
