@@ -18,7 +18,6 @@ from oasis.accessibility.rows import CommuneApl, territory_rows, territory_summa
 from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
-from oasis.core.traveltime import nearest_distance_km
 from oasis.datasets.fingerprint import kept
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
@@ -141,10 +140,7 @@ def _nearest_arrays(profession: str, units: Units, millesime: int) -> tuple[np.n
                 "commune_id", flat=True
             ):
                 present[units.index[code]] = True
-            km = nearest_distance_km(units.longitude, units.latitude, present)
-            provider = EstimateProvider(load_parameters().travel)
-            minutes = 60.0 * provider.detour * km / provider.speed_kmh(units)
-            _nearest[key] = (km, minutes)
+            _nearest[key] = EstimateProvider(load_parameters().travel).nearest_minutes(units, present)
         return _nearest[key]
 
 
