@@ -186,7 +186,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     figures = demography(territory)
     unit_codes = list(territory.units().values_list("code_insee", flat=True))
     positions = np.array([units.index[code] for code in unit_codes], dtype=np.int64)
-    population_units = np.nan_to_num(units.pop_totale[positions])
+    population_units = units.population[positions]  # inhabitants, as the territory page counts them
     counts = {
         row["equipement"]: row["total"]
         for row in SupplyCount.objects.filter(commune__in=territory.units(), millesime=millesime)
@@ -196,7 +196,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     places = _comparison_places(territory)
     professions: list[ProfessionDiagnosis] = []
     notes: list[str] = []
-    population_drees = dict(territory.units().values_list("code_insee", "pop_totale_drees"))
+    inhabitants = dict(territory.units().values_list("code_insee", "population"))
     for equipement in PROFESSIONS:
         run = current_run(equipement.value, "ensemble")
         apl, population, under = apl_for(run, territory)
@@ -238,7 +238,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 run=run,
                 officiel=official,
                 officiel_comparaisons=official_places,
-                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), population_drees),
+                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), inhabitants),
             )
         )
     if not any(p.ages_connus for p in professions):
@@ -299,7 +299,7 @@ def _least_served(gp_rows: list[CommuneApl], official: dict[str, tuple[float | N
             row.nom,
             official.get(row.code_insee, (None, None))[0],
             row.apl,
-            row.pop_totale,
+            row.population,
             found[row.code_insee],
         )
         for row in chosen
@@ -310,8 +310,7 @@ def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:
     """Communes and population per zone of the active ARS zoning for GPs, and the orders it comes from."""
     rows = ZonageCommune.objects.filter(actif=True, profession=Equipement.GENERALISTE, commune__in=territory.units())
     counts = {
-        row["zone"]: row
-        for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__pop_totale_drees"))
+        row["zone"]: row for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__population"))
     }
     # Oldest order first, an undated one last (a set of communes may straddle two régions, each with its order).
     dates = sorted(

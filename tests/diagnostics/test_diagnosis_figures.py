@@ -39,7 +39,7 @@ def test_distance_time_and_share_beyond_20_minutes_for_orthophonistes(creuse):
     travel = _travel_parameters()
     units = list(
         Commune.objects.units().values_list(
-            "code_insee", "longitude", "latitude", "departement_id", "categorie_aav", "pop_totale_drees"
+            "code_insee", "longitude", "latitude", "departement_id", "categorie_aav", "population"
         )
     )
     present = set(
@@ -70,7 +70,7 @@ def test_distance_time_and_share_beyond_20_minutes_for_orthophonistes(creuse):
 
 def test_share_of_the_population_in_under_served_communes(creuse):
     gp = creuse.professions[0]
-    rows = AplResult.objects.filter(run=gp.run, commune__departement_id="23").values_list("apl", "commune__pop_totale_drees")
+    rows = AplResult.objects.filter(run=gp.run, commune__departement_id="23").values_list("apl", "commune__population")
     population = sum(p or 0 for _a, p in rows)
     under = sum(p or 0 for apl, p in rows if apl is not None and apl < 2.5)
     assert gp.population_sous_dotee == pytest.approx(under)
