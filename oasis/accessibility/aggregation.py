@@ -19,13 +19,13 @@ AGGREGATION_LEVELS = ("region", "departement", "epci", "bassin_de_vie")
 class GroupApl:
     code: str
     apl_moyen: float | None
-    pop_totale: float
+    population: float  # INSEE population municipale, as every page counts inhabitants
     pop_sous_dotee: float
 
 
 def aggregate(computation: Computation, level: str) -> list[GroupApl]:
     """APL of every région, département, EPCI or bassin de vie: mean weighted by the profession's demand
-    (standardised population for GPs), population of the under-served communes in total population."""
+    (standardised population for GPs), population (INSEE population municipale) of the under-served communes."""
     if level not in AGGREGATION_LEVELS:
         raise ValueError(f"Niveau d'agrégation inconnu : « {level} » ({', '.join(AGGREGATION_LEVELS)}).")
     labels = np.array(getattr(computation.units, level))
@@ -34,7 +34,7 @@ def aggregate(computation: Computation, level: str) -> list[GroupApl]:
     valid = ~np.isnan(computation.apl)
     group = np.where(valid, group, -1)
     weights = demand_per_unit(computation.parameters, computation.units)
-    population = np.nan_to_num(computation.units.pop_totale)
+    population = computation.units.population  # inhabitants, as every page counts them
     means = weighted_mean_by_group(np.nan_to_num(computation.apl), weights, group, len(codes))
     if computation.parameters.seuil_sous_dense is not None:
         under = population_below(computation.apl, population, computation.parameters.seuil_sous_dense, group, len(codes))

@@ -21,7 +21,7 @@ from oasis.accessibility.traveltime import EstimateProvider, TravelTimeProvider
 from oasis.accessibility.units import Units, load_units
 from oasis.core.apl import AplModel, classify
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: inhabitants counted in the INSEE population municipale, one road model
 
 
 """Part of every run's content hash: bump it when a change of code changes the figures."""
@@ -74,7 +74,7 @@ def compute(
     valid = units.has_demand_data
     apl[~valid] = np.nan
     weights = np.where(valid, demand_per_unit(profession_parameters, units), 0.0)
-    population = np.nan_to_num(units.pop_totale)
+    population = units.population  # inhabitants, as every page counts them
     mean = float(np.sum(np.nan_to_num(apl) * weights) / weights.sum())
     summary: dict[str, Any] = {
         "apl_moyen_national": mean,
@@ -120,6 +120,7 @@ def compute(
         "fichier": all_parameters.path.name,
         "version": all_parameters.version,
         "profession": profession_parameters.raw,
+        "moteur": ENGINE_VERSION,
     }
     return Computation(profession_parameters, variante, units, supply, model, apl, classes, summary, inputs, parameters_used)
 

@@ -50,9 +50,9 @@ def to_csv(rows: list[CommuneApl]) -> str:
 def groups_to_csv(groups: list[GroupApl]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("code", "apl_moyen", "pop_totale", "pop_sous_dotee"))
+    writer.writerow(("code", "apl_moyen", "population", "pop_sous_dotee"))
     for group in groups:
-        writer.writerow((group.code, _number(group.apl_moyen, 6), _number(group.pop_totale, 0), _number(group.pop_sous_dotee, 0)))
+        writer.writerow((group.code, _number(group.apl_moyen, 6), _number(group.population, 0), _number(group.pop_sous_dotee, 0)))
     return buffer.getvalue()
 
 

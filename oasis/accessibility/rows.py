@@ -18,12 +18,13 @@ class CommuneApl:
     code_insee: str
     nom: str
     apl: float | None
-    pop_totale: float | None
+    pop_totale: float | None  # the DREES total population (2021), a demand input of the APL
     pop_standardisee: float | None
     sous_dense_estimation: bool | None
     classe: int | None
     longitude: float
     latitude: float
+    population: int = 0  # INSEE population municipale: the inhabitants every page counts
 
 
 def is_under_served(run: AplRun, apl: float | None, classe: int | None) -> bool | None:
@@ -42,25 +43,35 @@ def territory_rows(run: AplRun, territory: Territory | None = None) -> list[Comm
     units = territory.units() if territory is not None else Commune.objects.units()
     stored = AplResult.objects.filter(run=run) if territory is None else AplResult.objects.filter(run=run, commune__in=units)
     results = {commune_id: (apl, classe) for commune_id, apl, classe in stored.values_list("commune_id", "apl", "classe")}
-    fields = ("code_insee", "nom", "pop_totale_drees", "pop_standardisee", "longitude", "latitude")
+    fields = ("code_insee", "nom", "pop_totale_drees", "pop_standardisee", "longitude", "latitude", "population")
     where = "france" if territory is None else f"{territory.niveau}:{territory.code}"
     communes = kept(f"communes-apl:{where}", lambda: list(units.order_by("code_insee").values_list(*fields)))
     rows = []
-    for code, nom, pop_totale, pop_standardisee, longitude, latitude in communes:
+    for code, nom, pop_totale, pop_standardisee, longitude, latitude, population in communes:
         apl, classe = results.get(code, (None, None))
         rows.append(
             CommuneApl(
-                code, nom, apl, pop_totale, pop_standardisee, is_under_served(run, apl, classe), classe, longitude, latitude
+                code,
+                nom,
+                apl,
+                pop_totale,
+                pop_standardisee,
+                is_under_served(run, apl, classe),
+                classe,
+                longitude,
+                latitude,
+                population,
             )
         )
     return rows
 
 
 def territory_summary(run: AplRun, rows: list[CommuneApl]) -> dict[str, Any]:
-    """Mean APL weighted by standardised population; population (total) of the under-served units."""
+    """Mean APL weighted by standardised population; inhabitants (INSEE population municipale) of the under-served
+    units and of all."""
     values = np.array([np.nan if row.apl is None else row.apl for row in rows])
     weights = np.array([row.pop_standardisee or 0.0 for row in rows])
-    population = np.array([row.pop_totale or 0.0 for row in rows])
+    population = np.array([float(row.population) for row in rows])
     valid = ~np.isnan(values)
     mean = weighted_mean_by_group(values[valid], weights[valid], np.zeros(int(valid.sum()), dtype=np.int64), 1)[0]
     under = np.array([bool(row.sous_dense_estimation) for row in rows])

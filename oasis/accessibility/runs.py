@@ -8,7 +8,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 
 from oasis.accessibility.aggregation import AGGREGATION_LEVELS, aggregate
-from oasis.accessibility.computation import Computation, compute, default_provider
+from oasis.accessibility.computation import ENGINE_VERSION, Computation, compute, default_provider
 from oasis.accessibility.enums import Variante
 from oasis.accessibility.inputs import (
     active_import,
@@ -69,13 +69,13 @@ def _store_run(computation: Computation, profession: str, variante: str, duratio
                 niveau=level,
                 code=group.code,
                 apl_moyen=group.apl_moyen,
-                population=group.pop_totale,
+                population=group.population,
                 population_sous_dotee=group.pop_sous_dotee,
             )
             for level in AGGREGATION_LEVELS
             for group in aggregate(computation, level)
         ]
-        population = np.nan_to_num(computation.units.pop_totale)[~np.isnan(computation.apl)]
+        population = computation.units.population[~np.isnan(computation.apl)]
         aggregates.append(
             AplAggregate(
                 run=run,
@@ -118,6 +118,7 @@ def current_run(profession: str, variante: str = Variante.ENSEMBLE) -> AplRun:
             same_supply
             and run.entrees.get("temps_de_trajet") == provider.describe()
             and run.parametres.get("profession") == parameters.for_profession(profession).raw
+            and run.parametres.get("moteur") == ENGINE_VERSION  # a run of an older engine counted differently
         ):
             return run
     return run_apl(profession, variante, provider, parameters)

@@ -15,13 +15,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from oasis.accessibility.units import Units
-from oasis.core.traveltime import TravelTimes, estimate_travel_times, neighbour_pairs
+from oasis.core.traveltime import RoadModel, TravelTimes, estimate_travel_times, nearest_target, neighbour_pairs
 from oasis.datasets.csvio import parse_float
 from oasis.datasets.errors import DataFileError
 
@@ -32,6 +33,16 @@ class TravelTimeError(Exception):
     """A travel-time source could not answer; the message says which and why, in French."""
 
 
+class Place(Protocol):
+    """A commune or unit as the models read it (``territories.models.Commune`` is one)."""
+
+    pk: str
+    longitude: float
+    latitude: float
+    area_km2: float | None
+    categorie_aav: str
+
+
 class TravelTimeProvider(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
@@ -39,37 +50,79 @@ class TravelTimeProvider(Protocol):
 
 
 class EstimateProvider:
-    """Great-circle distance × detour, at a speed set by the urban/rural category of each end."""
+    """The road-time model of OASIS (:class:`oasis.core.traveltime.RoadModel`) with the APL parameter file's values:
+    great-circle distance × detour, the first and last kilometres at the speed of each end's urban/rural category
+    (AAV 2020), the rest at the speed between built-up areas.
+
+    Every time or distance between communes in OASIS comes from here: the APL and the siting (``travel_times``),
+    the état des lieux (``nearest_minutes``) and the matching of candidates (``minutes_between``).
+    """
 
     def __init__(self, parameters: dict[str, Any]) -> None:
-        self.detour = float(parameters["coefficient_detour"])
         self.speeds = {str(key): float(value) for key, value in parameters["vitesse_kmh_par_categorie_aav"].items()}
         self.default_speed = float(parameters["vitesse_kmh_defaut"])
-        self.intra_factor = float(parameters["facteur_distance_interne"])
+        self.model = RoadModel(
+            detour_factor=float(parameters["coefficient_detour"]),
+            local_km=float(parameters["distance_locale_km"]),
+            route_speed_kmh=float(parameters["vitesse_kmh_entre_agglomerations"]),
+            intra_distance_factor=float(parameters["facteur_distance_interne"]),
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
             "source": "estimation",
-            "libelle": "estimation à vol d'oiseau × coefficient de détour, vitesse selon la catégorie AAV",
-            "coefficient_detour": self.detour,
+            "libelle": (
+                "estimation à vol d'oiseau × coefficient de détour, vitesse selon la catégorie AAV aux deux bouts, "
+                "vitesse entre agglomérations au-delà"
+            ),
+            "coefficient_detour": self.model.detour_factor,
             "vitesse_kmh_par_categorie_aav": self.speeds,
             "vitesse_kmh_defaut": self.default_speed,
-            "facteur_distance_interne": self.intra_factor,
+            "distance_locale_km": self.model.local_km,
+            "vitesse_kmh_entre_agglomerations": self.model.route_speed_kmh,
+            "facteur_distance_interne": self.model.intra_distance_factor,
         }
 
+    def speed_of(self, categories: Iterable[str]) -> np.ndarray:
+        """The local speed (km/h) of each AAV category, the default one when unknown."""
+        return np.array([self.speeds.get(category or "", self.default_speed) for category in categories], dtype=np.float64)
+
     def speed_kmh(self, units: Units) -> np.ndarray:
-        return np.array([self.speeds.get(category, self.default_speed) for category in units.categorie_aav])
+        return self.speed_of(units.categorie_aav)
 
     def travel_times(self, units: Units, max_minutes: float) -> TravelTimes:
         return estimate_travel_times(
-            units.longitude,
-            units.latitude,
-            units.area_km2,
-            self.speed_kmh(units),
-            max_minutes=max_minutes,
-            detour_factor=self.detour,
-            intra_distance_factor=self.intra_factor,
+            units.longitude, units.latitude, units.area_km2, self.speed_kmh(units), max_minutes=max_minutes, model=self.model
         )
+
+    def minutes_between(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
+        """Minutes from each origin to the destination at the same position (communes or units), as the APL's matrix
+        holds them: a commune's own time is the time within it."""
+        if len(origins) != len(destinations):
+            raise ValueError("origins and destinations must pair up")
+        if not origins:
+            return np.zeros(0)
+        speed_from = self.speed_of(place.categorie_aav for place in origins)
+        speed_to = self.speed_of(place.categorie_aav for place in destinations)
+        between = self.model.between(
+            np.array([place.longitude for place in origins], dtype=np.float64),
+            np.array([place.latitude for place in origins], dtype=np.float64),
+            speed_from,
+            np.array([place.longitude for place in destinations], dtype=np.float64),
+            np.array([place.latitude for place in destinations], dtype=np.float64),
+            speed_to,
+        )
+        same = np.array([a.pk == b.pk for a, b in zip(origins, destinations, strict=True)])
+        area = np.array([np.nan if place.area_km2 is None else place.area_km2 for place in origins], dtype=np.float64)
+        return np.where(same, self.model.intra_minutes(area, speed_from), between)
+
+    def nearest_minutes(self, units: Units, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(km, minutes) from every unit to the nearest unit where ``present`` (0 for a unit that is one of them)."""
+        km, nearest = nearest_target(units.longitude, units.latitude, present)
+        if not present.any():
+            return km, np.full(units.n, np.inf)
+        speed = self.speed_kmh(units)
+        return km, self.model.minutes(km, speed, speed[nearest])
 
 
 class MatrixFileProvider:

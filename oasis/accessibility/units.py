@@ -23,7 +23,8 @@ class Units:
     area_km2: np.ndarray  # NaN when unknown
     categorie_aav: tuple[str, ...]
     pop_standardisee: np.ndarray  # NaN when unknown (Mayotte)
-    pop_totale: np.ndarray  # DREES total population, NaN when unknown
+    pop_totale: np.ndarray  # DREES total population (2021), NaN when unknown: a demand input of the APL, never shown
+    population: np.ndarray  # INSEE population municipale (Commune.population): every count of inhabitants shown
     departement: tuple[str, ...]
     region: tuple[str, ...]
     epci: tuple[str, ...]
@@ -73,6 +74,7 @@ def _read_units(fingerprint: str) -> Units:
             "region_id",
             "epci_id",
             "bassin_de_vie_id",
+            "population",
         )
     )
     if not rows:
@@ -97,6 +99,7 @@ def _read_units(fingerprint: str) -> Units:
         region=tuple(columns[8]),
         epci=tuple(value or "" for value in columns[9]),
         bassin_de_vie=tuple(value or "" for value in columns[10]),
+        population=floats(columns[11]),
         plm=plm,
         fingerprint=fingerprint,
     )

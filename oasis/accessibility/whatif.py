@@ -93,7 +93,7 @@ def what_if(computation: Computation, changes: list[dict[str, Any]]) -> WhatIf:
     change = computation.model.apl_change(delta) * computation.parameters.multiplicateur
     before = computation.apl
     after = before + change
-    population = np.nan_to_num(computation.units.pop_totale)
+    population = computation.units.population  # inhabitants, as every page counts them
     valid = ~np.isnan(before)
     touched = valid & (np.abs(change) > 1e-12)
     summary: dict[str, Any] = {

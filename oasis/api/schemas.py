@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Source(Schema):
@@ -61,10 +61,13 @@ class CommuneApl(Schema):
     code_insee: str
     nom: str
     apl: float | None
-    pop_totale: float | None
+    pop_totale: float | None = Field(description="population totale de la DREES (2021), donnée d'entrée de l'APL")
     pop_standardisee: float | None
     sous_dense_estimation: bool | None
     classe: int | None
+    population: int = Field(
+        description="population municipale 2022 de l'INSEE, en vigueur au 1er janvier 2025 : celle que comptent toutes les pages"
+    )
 
 
 class AplTerritoire(Schema):

@@ -1,4 +1,10 @@
-"""Sparse commune × commune travel times, up to a cutoff.
+"""Sparse commune × commune travel times, up to a cutoff, and the one road-time model of OASIS.
+
+:class:`RoadModel` is the only estimate of a road time between two communes in the application: the APL, the
+siting, the distances of the état des lieux and the matching of candidates all go through it (via
+``oasis.accessibility.traveltime.EstimateProvider``). It is checked on known pairs (Poitiers–Loudun about 50 minutes
+by road, Poitiers–Châtellerault 35–40, a Paris arrondissement to its neighbour a few minutes) within ±25 %
+(``tests/core/test_traveltime.py``).
 
 A :class:`TravelTimes` holds the pairs (origin, destination, minutes) whose time
 does not exceed a cutoff, as three parallel arrays, so that a zero time (same
@@ -15,7 +21,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from oasis.core.geo import EARTH_RADIUS_KM
+from oasis.core.geo import EARTH_RADIUS_KM, haversine_km
 
 # Refusals, asserted by reference in the tests.
 PAIR_SHAPES = "origin, destination and minutes must have the same shape"
@@ -25,6 +31,7 @@ SQUARE_EXPECTED = "a square matrix is expected"
 PLACE_SHAPES = "lon, lat, area_km2 and speed_kmh must all have shape (n,)"
 SPEEDS_POSITIVE = "speeds must be positive"
 DETOUR_AT_LEAST_ONE = "detour_factor must be at least 1"
+LOCAL_NON_NEGATIVE = "local_km and intra_distance_factor must be non-negative"
 WIDEN = "cannot widen the cutoff from {current} to {wanted} minutes"
 
 
@@ -137,16 +144,79 @@ def neighbour_pairs(
     )
 
 
-def road_minutes(
-    great_circle_km: ArrayLike, speed_from_kmh: ArrayLike, speed_to_kmh: ArrayLike, detour_factor: float
-) -> NDArray[np.float64]:
-    """Estimated road minutes for great-circle distances (km): detour × distance, half of it at each end's speed.
+@dataclass(frozen=True)
+class RoadModel:
+    """Road minutes between places from their great-circle distance (no road network needed).
 
-    All array arguments broadcast together; speeds in km/h (> 0).
+    For places i ≠ j at great-circle distance ``g`` (km), with ``v_i``, ``v_j`` the local speeds of the two ends
+    (how urban each is) and ``V`` the speed between built-up areas::
+
+        road_km = detour_factor · g
+        a       = min(local_km, road_km / 2)          # the stretch driven inside each end's built-up area
+        minutes = 60 · (a / v_i + a / v_j + (road_km − 2a) / V)
+
+    A short trip (``road_km ≤ 2 · local_km``) is driven half at each end's speed; a longer one leaves town and
+    covers the rest at ``V``. Within place i (its own time, the diagonal of a matrix), the mean distance from the
+    centre of a disc of the same area to a point in it, ``intra_distance_factor · √(area/π)``, is driven the same
+    way at ``v_i``.
+
+    Attributes
+    ----------
+    detour_factor : float
+        Road distance / great-circle distance (≥ 1).
+    local_km : float
+        Road km driven at the local speed at each end of a trip (≥ 0).
+    route_speed_kmh : float
+        Speed between built-up areas, km/h (> 0).
+    intra_distance_factor : float
+        Mean distance to the centre of a disc, in radii (2/3 for a uniform disc).
     """
-    distance = np.asarray(great_circle_km, dtype=np.float64)
-    inverse = 1.0 / np.asarray(speed_from_kmh, dtype=np.float64) + 1.0 / np.asarray(speed_to_kmh, dtype=np.float64)
-    return np.asarray(60.0 * detour_factor * distance * inverse / 2.0, dtype=np.float64)
+
+    detour_factor: float
+    local_km: float
+    route_speed_kmh: float
+    intra_distance_factor: float = 2.0 / 3.0
+
+    def __post_init__(self) -> None:
+        if self.detour_factor < 1:
+            raise ValueError(DETOUR_AT_LEAST_ONE)
+        if self.route_speed_kmh <= 0:
+            raise ValueError(SPEEDS_POSITIVE)
+        if self.local_km < 0 or self.intra_distance_factor < 0:
+            raise ValueError(LOCAL_NON_NEGATIVE)
+
+    def minutes(self, great_circle_km: ArrayLike, speed_from_kmh: ArrayLike, speed_to_kmh: ArrayLike) -> NDArray[np.float64]:
+        """Minutes between distinct places at ``great_circle_km``; all arguments broadcast together, speeds > 0."""
+        road = self.detour_factor * np.asarray(great_circle_km, dtype=np.float64)
+        local = np.minimum(self.local_km, road / 2.0)
+        hours = (
+            local / np.asarray(speed_from_kmh, dtype=np.float64)
+            + local / np.asarray(speed_to_kmh, dtype=np.float64)
+            + (road - 2.0 * local) / self.route_speed_kmh
+        )
+        return np.asarray(60.0 * hours, dtype=np.float64)
+
+    def between(
+        self,
+        lon_from: ArrayLike,
+        lat_from: ArrayLike,
+        speed_from_kmh: ArrayLike,
+        lon_to: ArrayLike,
+        lat_to: ArrayLike,
+        speed_to_kmh: ArrayLike,
+    ) -> NDArray[np.float64]:
+        """Minutes from points to points (degrees WGS84), pair by pair; broadcast together."""
+        return self.minutes(haversine_km(lon_from, lat_from, lon_to, lat_to), speed_from_kmh, speed_to_kmh)
+
+    def intra_minutes(self, area_km2: ArrayLike, speed_kmh: ArrayLike) -> NDArray[np.float64]:
+        """Minutes within a place of ``area_km2`` (NaN read as 0, a point) at its local speed."""
+        area = np.nan_to_num(np.asarray(area_km2, dtype=np.float64), nan=0.0)
+        road = self.detour_factor * self.intra_distance_factor * np.sqrt(area / np.pi)
+        return np.asarray(60.0 * road / np.asarray(speed_kmh, dtype=np.float64), dtype=np.float64)
+
+    def reach_km(self, max_minutes: float, fastest_local_kmh: float) -> float:
+        """Great-circle km beyond which no trip is within ``max_minutes`` (no stretch is faster than the fastest speed)."""
+        return max_minutes / 60.0 * max(self.route_speed_kmh, fastest_local_kmh) / self.detour_factor
 
 
 def estimate_travel_times(
@@ -156,22 +226,9 @@ def estimate_travel_times(
     speed_kmh: ArrayLike,
     *,
     max_minutes: float,
-    detour_factor: float,
-    intra_distance_factor: float = 2.0 / 3.0,
+    model: RoadModel,
 ) -> TravelTimes:
-    """Estimate road times from great-circle distances (no road network needed).
-
-    Model, for places i ≠ j at great-circle distance ``g`` (km)::
-
-        road_km = detour_factor · g
-        minutes = 60 · road_km · (1/v_i + 1/v_j) / 2
-
-    i.e. half of the trip at the speed of each end (the speed of a place depends
-    on how urban it is). Within place i (its own time, the diagonal), the mean
-    distance from the centre of a disc of the same area to a point in it,
-    ``intra_distance_factor · √(area/π)``, is driven the same way::
-
-        minutes_ii = 60 · detour_factor · intra_distance_factor · √(area_i/π) / v_i
+    """Every pair within ``max_minutes`` by the road model, diagonal (a place's own time) included.
 
     Parameters
     ----------
@@ -180,13 +237,11 @@ def estimate_travel_times(
     area_km2 : array_like, shape (n,)
         Areas, km²; NaN is read as 0 (a point).
     speed_kmh : array_like, shape (n,)
-        Mean road speed around each place, km/h (> 0).
+        Local road speed of each place, km/h (> 0).
     max_minutes : float
         Cutoff, minutes.
-    detour_factor : float
-        Road distance / great-circle distance (≥ 1).
-    intra_distance_factor : float
-        Mean distance to the centre of a disc, in radii (2/3 for a uniform disc).
+    model : RoadModel
+        The road-time model.
 
     Returns
     -------
@@ -202,13 +257,10 @@ def estimate_travel_times(
         raise ValueError(PLACE_SHAPES)
     if np.any(speed <= 0):
         raise ValueError(SPEEDS_POSITIVE)
-    if detour_factor < 1:
-        raise ValueError(DETOUR_AT_LEAST_ONE)
-    reach_km = max_minutes / 60.0 * float(speed.max()) / detour_factor
-    first, second, distance = neighbour_pairs(lon_a, lat_a, reach_km)
-    minutes = road_minutes(distance, speed[first], speed[second], detour_factor)
+    first, second, distance = neighbour_pairs(lon_a, lat_a, model.reach_km(max_minutes, float(speed.max(initial=0.0))))
+    minutes = model.minutes(distance, speed[first], speed[second])
     keep = minutes <= max_minutes
-    intra = 60.0 * detour_factor * intra_distance_factor * np.sqrt(area / np.pi) / speed
+    intra = model.intra_minutes(area, speed)
     diagonal = np.flatnonzero(intra <= max_minutes)
     return TravelTimes(
         origin=np.concatenate((first[keep], diagonal)),
@@ -227,7 +279,12 @@ def to_sparse(times: TravelTimes, values: NDArray[np.float64]) -> sp.csr_matrix:
 
 
 def nearest_distance_km(lon: ArrayLike, lat: ArrayLike, is_target: ArrayLike) -> NDArray[np.float64]:
-    """Great-circle distance from every place to the nearest target place (itself if it is one).
+    """Great-circle distance (km) from every place to the nearest target place (see :func:`nearest_target`)."""
+    return nearest_target(lon, lat, is_target)[0]
+
+
+def nearest_target(lon: ArrayLike, lat: ArrayLike, is_target: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Great-circle distance from every place to the nearest target place (itself if it is one), and which.
 
     Parameters
     ----------
@@ -238,15 +295,15 @@ def nearest_distance_km(lon: ArrayLike, lat: ArrayLike, is_target: ArrayLike) ->
 
     Returns
     -------
-    numpy.ndarray of float64, shape (n,)
-        Distance in km; ``inf`` everywhere when there is no target.
+    (distance_km, index) : numpy.ndarray of float64 and of int64, shape (n,)
+        Distance in km and index of the nearest target; ``inf`` and −1 everywhere when there is no target.
     """
     lon_a = np.asarray(lon, dtype=np.float64)
     lat_a = np.asarray(lat, dtype=np.float64)
     targets = np.asarray(is_target, dtype=bool)
     if not targets.any():
-        return np.full(lon_a.shape[0], np.inf)
+        return np.full(lon_a.shape[0], np.inf), np.full(lon_a.shape[0], -1, dtype=np.int64)
     points = _unit_vectors(lon_a, lat_a)
-    chord, _ = cKDTree(points[targets]).query(points)
+    chord, position = cKDTree(points[targets]).query(points)
     distance: NDArray[np.float64] = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
-    return distance
+    return distance, np.flatnonzero(targets)[np.asarray(position)].astype(np.int64)

@@ -25,7 +25,7 @@ def context(diagnosis: Diagnosis, *, for_pdf: bool = False) -> dict[str, object]
         MapPoint(
             row.longitude,
             row.latitude,
-            row.pop_totale or 0.0,
+            float(row.population),
             official.get(row.code_insee, (None, None))[0] if official else row.apl,
             f"{row.nom} ({row.code_insee})",
             row.code_insee in structures,

@@ -18,7 +18,6 @@ from oasis.accessibility.rows import CommuneApl, territory_rows, territory_summa
 from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
 from oasis.accessibility.units import Units, load_units
-from oasis.core.traveltime import nearest_distance_km
 from oasis.datasets.fingerprint import kept, version
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
@@ -147,10 +146,7 @@ def _nearest_build(profession: str, units: Units, millesime: int) -> tuple[np.nd
         "commune_id", flat=True
     ):
         present[units.index[code]] = True
-    km = nearest_distance_km(units.longitude, units.latitude, present)
-    provider = EstimateProvider(load_parameters().travel)
-    minutes = 60.0 * provider.detour * km / provider.speed_kmh(units)
-    return km, minutes
+    return EstimateProvider(load_parameters().travel).nearest_minutes(units, present)
 
 
 def _comparison_places(territory: Territory) -> list[tuple[str, str, str]]:
@@ -214,7 +210,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     figures = demography(territory)
     unit_codes = list(territory.units().values_list("code_insee", flat=True))
     positions = np.array([units.index[code] for code in unit_codes], dtype=np.int64)
-    population_units = np.nan_to_num(units.pop_totale[positions])
+    population_units = units.population[positions]  # inhabitants, as the territory page counts them
     counts = {
         row["equipement"]: row["total"]
         for row in SupplyCount.objects.filter(commune__in=territory.units(), millesime=millesime)
@@ -224,7 +220,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     places = _comparison_places(territory)
     professions: list[ProfessionDiagnosis] = []
     notes: list[str] = []
-    population_drees = dict(territory.units().values_list("code_insee", "pop_totale_drees"))
+    inhabitants = dict(territory.units().values_list("code_insee", "population"))
     for equipement in PROFESSIONS:
         run = current_run(equipement.value, "ensemble")
         apl, population, under = apl_for(run, territory)
@@ -267,7 +263,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 run=run,
                 officiel=official,
                 officiel_comparaisons=official_places,
-                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), population_drees),
+                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), inhabitants),
             )
         )
     if not any(p.ages_connus for p in professions):
@@ -328,7 +324,7 @@ def _least_served(gp_rows: list[CommuneApl], official: dict[str, tuple[float | N
             row.nom,
             official.get(row.code_insee, (None, None))[0],
             row.apl,
-            row.pop_totale,
+            row.population,
             found[row.code_insee],
         )
         for row in chosen
@@ -339,8 +335,7 @@ def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:
     """Communes and population per zone of the active ARS zoning for GPs, and the orders it comes from."""
     rows = ZonageCommune.objects.filter(actif=True, profession=Equipement.GENERALISTE, commune__in=territory.units())
     counts = {
-        row["zone"]: row
-        for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__pop_totale_drees"))
+        row["zone"]: row for row in rows.values("zone").annotate(communes=Count("commune"), population=Sum("commune__population"))
     }
     # Oldest order first, an undated one last (a set of communes may straddle two régions, each with its order).
     dates = sorted(

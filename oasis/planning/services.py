@@ -22,7 +22,7 @@ from oasis.references.services import finess_care_sites
 from oasis.supply.enums import Equipement
 from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes
-from oasis.territories.services import Territory
+from oasis.territories.services import POPULATION_SOURCE, Territory
 from oasis.verdicts.services import verdicts
 
 DEMANDS = {
@@ -152,7 +152,7 @@ def _weights(kind: str, apl: np.ndarray, units: Units, threshold: float, profess
     valid = ~np.isnan(apl)
     weights: np.ndarray
     if kind == "sous-denses":
-        weights = np.where(under_served_mask(units, profession), np.nan_to_num(units.pop_totale), 0.0)
+        weights = np.where(under_served_mask(units, profession), units.population, 0.0)
     else:
         weights = np.where(valid, np.maximum(threshold - np.nan_to_num(apl), 0.0), 0.0) * pop_std
     return weights
@@ -210,7 +210,7 @@ def plan(options: PlanningOptions) -> PlanningResult:
     demand_index = np.flatnonzero(inside)
     weights_all = _weights(options.demande, computation.apl, units, threshold, options.profession)
     existing, existing_label = _existing_sites(units)
-    population = np.nan_to_num(units.pop_totale)
+    population = units.population  # inhabitants, the figure of the territory page (INSEE population municipale)
     candidate_mask = inside & (population >= options.population_min)
     if options.avec_professionnels:
         candidate_mask &= computation.supply.counts > 0
@@ -338,5 +338,6 @@ def plan(options: PlanningOptions) -> PlanningResult:
             if result.status == "optimal"
             else f"heuristique gloutonne (au moins {GREEDY_BOUND:.0%} de l'optimum)",
             "impact": f"{options.professionnels_par_site} professionnels nouvellement installés par site (méthode DREES)",
+            "population": POPULATION_SOURCE,
         },
     )

@@ -9,9 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from oasis.core.geo import haversine_km
 from oasis.core.matching import COMPONENTS, MatchWeights, score
-from oasis.core.traveltime import road_minutes
 from oasis.recruitment import perms
 from oasis.recruitment.candidates import record_views
 from oasis.recruitment.enums import APL_PROFESSION, Mode, VacancyStatus
@@ -74,27 +72,17 @@ def _place_facts(communes: list[Commune], zoning: dict[str, Verdict]) -> tuple[d
 
 
 def _minutes(pairs: list[tuple[Candidate, Vacancy]]) -> NDArray[np.float64]:
-    """Estimated road minutes from each candidate's reference commune to the post (the APL estimate), NaN if none."""
+    """Road minutes from each candidate's reference commune to the post, by OASIS's one road-time model (the APL's),
+    NaN when the candidate gave no commune."""
     from oasis.accessibility.params import load_parameters
     from oasis.accessibility.traveltime import EstimateProvider
 
-    estimate = EstimateProvider(load_parameters().travel)
     minutes = np.full(len(pairs), np.nan)
     known = [i for i, (candidate, _) in enumerate(pairs) if candidate.commune_reference is not None]
     if known:
+        estimate = EstimateProvider(load_parameters().travel)
         origins = [pairs[i][0].commune_reference for i in known]
-        places = [pairs[i][1].commune for i in known]
-
-        def coordinates(communes: list[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-            return (
-                np.array([c.longitude for c in communes]),
-                np.array([c.latitude for c in communes]),
-                np.array([estimate.speeds.get(c.categorie_aav, estimate.default_speed) for c in communes]),
-            )
-
-        lon_a, lat_a, speed_a = coordinates(origins)
-        lon_b, lat_b, speed_b = coordinates(places)
-        minutes[known] = road_minutes(haversine_km(lon_a, lat_a, lon_b, lat_b), speed_a, speed_b, estimate.detour)
+        minutes[known] = estimate.minutes_between(origins, [pairs[i][1].commune for i in known])  # type: ignore[arg-type]
     return minutes
 
 

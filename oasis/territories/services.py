@@ -299,6 +299,11 @@ def _sum_populations_by_level() -> dict[str, dict[str, int]]:
 # --- description ------------------------------------------------------------------------------------
 
 
+POPULATION_SOURCE = "population municipale 2022 de l'INSEE, en vigueur au 1er janvier 2025, COG 2025"
+"""The one population every page, export and API answer counts inhabitants in (``Commune.population``); the DREES
+populations of 2021 (``pop_totale_drees``, ``pop_standardisee``) are inputs of the APL only."""
+
+
 @dataclass
 class Demography:
     population: int
@@ -306,6 +311,10 @@ class Demography:
     pop_standardisee_incomplete: bool
     area_km2: float | None
     nombre_communes: int
+
+    @property
+    def source(self) -> str:
+        return POPULATION_SOURCE
 
     @property
     def densite_hab_km2(self) -> float | None:

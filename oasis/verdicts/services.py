@@ -347,11 +347,12 @@ def territory_verdicts(territory: Territory | None, profession: str = Equipement
 
 
 def territory_counts(territory: Territory | None, profession: str = Equipement.GENERALISTE) -> Counts:
-    """Population (the DREES's total population of each unit, as the APL counts it) and communes by verdict."""
+    """Inhabitants (INSEE population municipale of each unit, the figure of the territory page) and communes by
+    verdict."""
     from oasis.territories.models import Commune
 
     units = Commune.objects.units() if territory is None else territory.units()
-    population = dict(units.values_list("code_insee", "pop_totale_drees"))
+    population = dict(units.values_list("code_insee", "population"))
     return counts(territory_verdicts(territory, profession), population)
 
 
@@ -381,9 +382,7 @@ def departement_shares(profession: str = Equipement.GENERALISTE) -> dict[str, fl
     def build() -> dict[str, float | None]:
         found = verdicts(None, profession)
         totals: dict[str, list[float]] = {}
-        for code, departement, population in Commune.objects.units().values_list(
-            "code_insee", "departement_id", "pop_totale_drees"
-        ):
+        for code, departement, population in Commune.objects.units().values_list("code_insee", "departement_id", "population"):
             if code in found:
                 total = totals.setdefault(departement, [0.0, 0.0])
                 total[1] += population or 0.0
@@ -415,7 +414,7 @@ def changes(before: dict[str, dict[str, Verdict]], after: dict[str, dict[str, Ve
 
     units = {
         code: (nom, population)
-        for code, nom, population in Commune.objects.units().values_list("code_insee", "nom", "pop_totale_drees")
+        for code, nom, population in Commune.objects.units().values_list("code_insee", "nom", "population")
     }
     found = []
     for profession, now in after.items():

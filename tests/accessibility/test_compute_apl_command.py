@@ -70,7 +70,7 @@ def test_apl_aggregated_by_bassin_de_vie(tmp_path):
     output = tmp_path / "bv.csv"
     call_command("compute_apl", profession="generaliste", par="bassin_de_vie", output=output, stdout=io.StringIO())
     rows = list(csv.DictReader(io.StringIO(output.read_text())))
-    assert list(rows[0]) == ["code", "apl_moyen", "pop_totale", "pop_sous_dotee"]
+    assert list(rows[0]) == ["code", "apl_moyen", "population", "pop_sous_dotee"]
     assert len(rows) > 1600
 
 

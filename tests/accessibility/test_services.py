@@ -11,6 +11,7 @@ from oasis.accessibility.runs import run_apl
 from oasis.accessibility.whatif import run_scenario, what_if
 from oasis.datasets.errors import DataFileError
 from oasis.supply.enums import PROFESSIONS
+from oasis.territories.models import Commune
 from oasis.territories.services import get_territory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
@@ -66,7 +67,9 @@ def test_territory_rows_and_summary_for_the_vienne():
     assert len(rows) == 265
     summary = territory_summary(run, rows)
     assert 1.0 < summary["apl_moyen"] < 6.0
-    assert summary["population_sous_dotee"] == sum(row.pop_totale for row in rows if row.sous_dense_estimation)
+    inhabitants = dict(Commune.objects.filter(departement_id="86").values_list("code_insee", "population"))
+    assert summary["population_sous_dotee"] == sum(inhabitants[row.code_insee] for row in rows if row.sous_dense_estimation)
+    assert summary["population"] == sum(inhabitants.values()) == 438_897
 
 
 def test_installing_gps_never_lowers_any_apl_and_raises_the_commune():
@@ -166,7 +169,10 @@ def test_aggregation_matches_the_territory_summary(level):
     expected = float(np.sum(computation.apl[valid] * weights) / weights.sum())
     assert groups[code].apl_moyen == pytest.approx(expected, rel=1e-12)
     under = valid & (computation.apl < 2.5)
-    assert groups[code].pop_sous_dotee == pytest.approx(np.nan_to_num(computation.units.pop_totale)[under].sum())
+    inhabitants = dict(Commune.objects.units().values_list("code_insee", "population"))
+    population = np.array([float(inhabitants[unit]) for unit in computation.units.codes])
+    assert groups[code].pop_sous_dotee == pytest.approx(population[under].sum())
+    assert groups[code].population == pytest.approx(population[valid].sum())
 
 
 def test_unknown_aggregation_level():

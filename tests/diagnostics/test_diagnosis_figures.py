@@ -39,18 +39,25 @@ def test_distance_time_and_share_beyond_20_minutes_for_orthophonistes(creuse):
     travel = _travel_parameters()
     units = list(
         Commune.objects.units().values_list(
-            "code_insee", "longitude", "latitude", "departement_id", "categorie_aav", "pop_totale_drees"
+            "code_insee", "longitude", "latitude", "departement_id", "categorie_aav", "population"
         )
     )
     present = set(
         SupplyCount.objects.filter(equipement="orthophoniste", millesime=2019, nombre__gt=0).values_list("commune_id", flat=True)
     )
-    targets = np.array([(lon, lat) for code, lon, lat, *_ in units if code in present])
-    inside = [(lon, lat, category, population or 0.0) for _code, lon, lat, dep, category, population in units if dep == "23"]
-    km = np.array([_haversine(lon, lat, targets[:, 0], targets[:, 1]).min() for lon, lat, _c, _p in inside])
     speeds = travel["vitesse_kmh_par_categorie_aav"]
+    targets = np.array(
+        [(lon, lat, speeds.get(c, travel["vitesse_kmh_defaut"])) for code, lon, lat, _d, c, _p in units if code in present]
+    )
+    inside = [(lon, lat, category, population or 0.0) for _code, lon, lat, dep, category, population in units if dep == "23"]
+    nearest = [_haversine(lon, lat, targets[:, 0], targets[:, 1]) for lon, lat, _c, _p in inside]
+    km = np.array([distances.min() for distances in nearest])
+    speed_to = np.array([targets[int(distances.argmin()), 2] for distances in nearest])
     speed = np.array([speeds.get(category, travel["vitesse_kmh_defaut"]) for _lon, _lat, category, _p in inside])
-    minutes = 60 * travel["coefficient_detour"] * km / speed
+    # The road model: 4 km (at most half the road) at each end's speed, the rest between built-up areas.
+    road = travel["coefficient_detour"] * km
+    local = np.minimum(travel["distance_locale_km"], road / 2)
+    minutes = 60 * (local / speed + local / speed_to + (road - 2 * local) / travel["vitesse_kmh_entre_agglomerations"])
     population = np.array([p for *_rest, p in inside])
     row = next(p for p in creuse.professions if p.equipement == "orthophoniste")
     assert row.distance_km == pytest.approx(float(population @ km / population.sum()), rel=1e-6)
@@ -63,7 +70,7 @@ def test_distance_time_and_share_beyond_20_minutes_for_orthophonistes(creuse):
 
 def test_share_of_the_population_in_under_served_communes(creuse):
     gp = creuse.professions[0]
-    rows = AplResult.objects.filter(run=gp.run, commune__departement_id="23").values_list("apl", "commune__pop_totale_drees")
+    rows = AplResult.objects.filter(run=gp.run, commune__departement_id="23").values_list("apl", "commune__population")
     population = sum(p or 0 for _a, p in rows)
     under = sum(p or 0 for apl, p in rows if apl is not None and apl < 2.5)
     assert gp.population_sous_dotee == pytest.approx(under)

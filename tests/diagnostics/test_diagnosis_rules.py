@@ -47,7 +47,7 @@ def test_a_departement_reads_the_runs_stored_aggregate_and_a_commune_its_own_res
     rows = [
         (apl, weight, population, is_under_served(run, apl, classe))
         for apl, weight, population, classe in AplResult.objects.filter(run=run, commune__departement_id="86").values_list(
-            "apl", "commune__pop_standardisee", "commune__pop_totale_drees", "classe"
+            "apl", "commune__pop_standardisee", "commune__population", "classe"
         )
     ]
     weighted = [(apl, weight or 0.0) for apl, weight, _p, _u in rows if apl is not None]
@@ -59,9 +59,9 @@ def test_a_departement_reads_the_runs_stored_aggregate_and_a_commune_its_own_res
     assert services.apl_for(run, vienne) == (9.5, 1000.0, 250.0)
     poitiers = AplResult.objects.get(run=run, commune_id="86194")
     commune = Commune.objects.get(pk="86194")
-    expected_under = commune.pop_totale_drees if is_under_served(run, poitiers.apl, poitiers.classe) else 0.0
+    expected_under = commune.population if is_under_served(run, poitiers.apl, poitiers.classe) else 0.0
     assert services.apl_for(run, get_territory("commune", "86194")) == pytest.approx(
-        (poitiers.apl, commune.pop_totale_drees, expected_under)
+        (poitiers.apl, commune.population, expected_under)
     )
     assert services._apl_for_place(run, "departement", "86") == 9.5
     assert services._apl_for_place(run, "national", "FR") == pytest.approx(run.resume["apl_moyen_national"])
@@ -110,7 +110,7 @@ def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
     rows = "75;2024-03-01;86070;generaliste;ZIP\n75;2024-03-01;86140;generaliste;ZIP\n75;2024-03-01;86194;generaliste;ZAC\n"
     (tmp_path / "z.csv").write_text(header + rows + "75;2024-03-01;86165;infirmier;sous-dote\n", encoding="utf-8")
     run_import("zonage", tmp_path / "z.csv")
-    population = dict(Commune.objects.filter(pk__in=["86070", "86140", "86194"]).values_list("pk", "pop_totale_drees"))
+    population = dict(Commune.objects.filter(pk__in=["86070", "86140", "86194"]).values_list("pk", "population"))
     zones, source = services._zonage(get_territory("departement", "86"))
     assert [(z.zone, z.communes, z.population) for z in zones] == [
         ("ZIP", 2, round(population["86070"] + population["86140"])),
@@ -119,11 +119,11 @@ def test_the_zoning_is_counted_by_zone_with_its_orders(tmp_path):
     assert [z.label for z in zones] == ["Zone d'intervention prioritaire (ZIP)", "Zone d'action complémentaire (ZAC)"]
     assert source == "Zonage de l'ARS, arrêté du 01/03/2024"
     # A newer order of the région replaces it (its rows are no longer active): undated here, with a commune outside
-    # the territory and one whose population is unknown.
+    # the territory and one without inhabitants.
     (tmp_path / "z2.csv").write_text(header + "75;2025-01-01;86165;generaliste;ZAC\n75;2025-01-01;17300;generaliste;ZIP\n")
     run_import("zonage", tmp_path / "z2.csv")
     ReferenceImport.objects.filter(date_reference=date(2025, 1, 1)).update(date_reference=None)
-    Commune.objects.filter(pk="86165").update(pop_totale_drees=None)
+    Commune.objects.filter(pk="86165").update(population=0)
     zones, source = services._zonage(get_territory("departement", "86"))
     assert [(z.zone, z.communes, z.population) for z in zones] == [("ZAC", 1, 0)]
     assert source == "Zonage de l'ARS, arrêté non daté"

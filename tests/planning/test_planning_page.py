@@ -26,6 +26,8 @@ def test_the_plan_is_computed_by_the_worker_then_kept(client):
     run_queued_jobs()
     content = client.get("/implantation/", asked).content.decode()
     assert "3 sites proposés — Vienne" in content and "Trois scénarios côte à côte" in content
+    # The Vienne's population as its territory page gives it (INSEE population municipale 2022), not the DREES's 2021.
+    assert "(sur 438\u202f897, population municipale 2022 de l&#x27;INSEE, en vigueur au 1er janvier 2025, COG 2025)" in content
     data = json.loads(content.split('<script id="planning-data" type="application/json">')[1].split("</script>")[0])
     assert len(data["sites"]) == 3
     assert Job.objects.count() == 1  # computed once, read since

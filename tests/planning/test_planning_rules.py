@@ -59,13 +59,15 @@ def test_unknown_choices_are_named_with_the_known_ones():
 
 @pytest.fixture
 def four_communes(db, national):
-    """Four units: standardised populations 100, 200, NaN (unknown), 400; total populations 110, 210, 310, 410."""
+    """Four units: standardised populations 100, 200, NaN (unknown), 400; inhabitants (INSEE) 110, 210, 310, 0; the
+    DREES's total populations, which no count of inhabitants reads, 111, 211, 311, NaN."""
     units = load_units()
     return dataclasses.replace(
         units,
         codes=units.codes[:4],
         pop_standardisee=np.array([100.0, 200.0, np.nan, 400.0]),
-        pop_totale=np.array([110.0, 210.0, 310.0, np.nan]),
+        pop_totale=np.array([111.0, 211.0, 311.0, np.nan]),
+        population=np.array([110.0, 210.0, 310.0, 0.0]),
     )
 
 
@@ -136,7 +138,8 @@ def test_the_vienne_result_recomputed_from_the_travel_times(db, national):
         covered[times.origin[near]] = True
         return covered & inside
 
-    population = np.nan_to_num(units.pop_totale)
+    inhabitants = dict(Commune.objects.units().values_list("code_insee", "population"))  # the territory page's figure
+    population = np.array([float(inhabitants[code]) for code in units.codes])
     standard = np.nan_to_num(units.pop_standardisee)
     before, after = covered_by(existing), covered_by(existing | chosen)
     assert result.population_couverte_avant == pytest.approx(population[before].sum())
@@ -169,8 +172,8 @@ def test_candidates_at_the_population_minimum_are_kept(db, national):
     territory = get_territory("departement", "86")
     populations = dict(Commune.objects.filter(departement_id="86").values_list("code_insee", "population"))
     units = load_units()
-    total = {code: units.pop_totale[units.index[code]] for code in populations if code in units.index}
-    floor = sorted(value for value in total.values() if not np.isnan(value))[-10]  # ten communes at or above it
+    total = {code: populations[code] for code in populations if code in units.index}
+    floor = sorted(total.values())[-10]  # ten communes at or above it
     result = plan(PlanningOptions(territory=territory, sites=2, population_min=int(floor), methode="glouton"))
     allowed = {code for code, value in total.items() if value >= int(floor)}
     existing = {code for code, *_ in result.existing}

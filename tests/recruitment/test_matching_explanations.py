@@ -41,17 +41,20 @@ LABELS = [
 
 
 def road_minutes(origin: Commune, place: Commune) -> float:
-    """Great-circle km × detour, half of the way at each end's speed (the APL's estimate)."""
+    """Great-circle km × detour, the first and last 4 km (at most half the road each) at each end's speed, the rest
+    at the speed between built-up areas (OASIS's one road model, the APL's)."""
     travel = load_parameters().travel
     lon1, lat1, lon2, lat2 = map(math.radians, (origin.longitude, origin.latitude, place.longitude, place.latitude))
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * 6371.0088 * math.asin(math.sqrt(a))
+    road = travel["coefficient_detour"] * 2 * 6371.0088 * math.asin(math.sqrt(a))
     speeds = travel["vitesse_kmh_par_categorie_aav"]
 
     def speed(commune: Commune) -> float:
         return float(speeds.get(commune.categorie_aav, travel["vitesse_kmh_defaut"]))
 
-    return 60 * travel["coefficient_detour"] * km * (1 / speed(origin) + 1 / speed(place)) / 2
+    local = min(travel["distance_locale_km"], road / 2)
+    route = road - 2 * local
+    return 60 * (local / speed(origin) + local / speed(place) + route / travel["vitesse_kmh_entre_agglomerations"])
 
 
 def components(match: matching.Match) -> dict[str, tuple[float, str]]:

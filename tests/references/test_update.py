@@ -113,7 +113,7 @@ def test_an_update_prints_the_communes_whose_verdict_changed(national, tmp_path)
     )
     out = StringIO()
     call_command("update_references", depuis=tmp_path, stdout=out, stderr=StringIO())
-    population = f"{Commune.objects.get(pk='86137').pop_totale_drees:,.0f}".replace(",", "\u202f")
+    population = f"{Commune.objects.get(pk='86137').population:,}".replace(",", "\u202f")  # the pages' population
     lines = out.getvalue().splitlines()
     # Loudun was « sous-dense » by the official APL (sélection nationale); Antran, already not, is not listed.
     assert f"Verdicts de sous-densité changés : 1 commune(s), {population} habitants (avant → après) :" in lines

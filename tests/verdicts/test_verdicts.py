@@ -157,7 +157,7 @@ def test_other_professions_rest_on_the_order_else_the_estimate(national, tmp_pat
 def test_counts_and_changes(national, tmp_path):
     vienne = get_territory("departement", "86")
     published = published_under_65()
-    population = dict(Commune.objects.units().filter(departement_id="86").values_list("code_insee", "pop_totale_drees"))
+    population = dict(Commune.objects.units().filter(departement_id="86").values_list("code_insee", "population"))
     found = territory_counts(vienne)
     under = [code for code in population if code in published and published[code] < 2.5]
     assert found.communes == 265 and found.communes_sous_denses >= len(under)

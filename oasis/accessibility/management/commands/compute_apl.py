@@ -43,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--par",
             choices=AGGREGATION_LEVELS,
-            help="agréger par région, département, EPCI ou bassin de vie (CSV : code,apl_moyen,pop_totale,pop_sous_dotee)",
+            help="agréger par région, département, EPCI ou bassin de vie (CSV : code,apl_moyen,population,pop_sous_dotee)",
         )
         parser.add_argument(
             "--source",
