@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from oasis.connectors.enums import PerimeterScale
 from oasis.connectors.models import Aide
 from oasis.core.geo import haversine_km
-from oasis.core.traveltime import road_minutes
+from oasis.core.traveltime import RoadModel
 from oasis.datasets.fingerprint import kept
 from oasis.formatting import date_longue, fr_number
 from oasis.installation.models import DepartementContact
@@ -216,9 +216,10 @@ def _centre(territory: Territory) -> Commune:
 
 @dataclass(frozen=True)
 class _Estimate:
-    """The APL engine's road-time estimate (``EstimateProvider``): detour and speed per urban category."""
+    """The application's one road-time model (``EstimateProvider``: ``RoadModel`` and the speed of each urban
+    category), as the APL, the siting and the matching use it."""
 
-    detour: float
+    model: RoadModel
     speeds: dict[str, float]
     default_speed: float
 
@@ -232,9 +233,9 @@ def _estimate() -> _Estimate:
 
     def build() -> _Estimate:
         provider = EstimateProvider(load_parameters().travel)
-        return _Estimate(provider.detour, provider.speeds, provider.default_speed)
+        return _Estimate(provider.model, provider.speeds, provider.default_speed)
 
-    return kept("installation:estimation-trajets", build)
+    return kept("installation:modele-trajets", build)
 
 
 def _travel(
@@ -245,7 +246,7 @@ def _travel(
     lon, lat = np.asarray(list(longitude), dtype=float), np.asarray(list(latitude), dtype=float)
     km = haversine_km(origin.longitude, origin.latitude, lon, lat)
     speed = np.asarray(list(speeds), dtype=float)
-    return km, road_minutes(km, estimate.speed(origin.categorie_aav), speed, estimate.detour)
+    return km, estimate.model.minutes(km, estimate.speed(origin.categorie_aav), speed)
 
 
 @dataclass(frozen=True)
