@@ -43,6 +43,11 @@ UNKNOWN_METHOD = "Méthode inconnue : « {value} » ({known})."
 SITES_OUT_OF_RANGE = "Le nombre de sites doit être compris entre 1 et 50."
 MINUTES_OUT_OF_RANGE = "Le temps de couverture doit être compris entre 5 et 60 minutes."
 PROFESSIONALS_OUT_OF_RANGE = "Le nombre de professionnels par site doit être compris entre 1 et 30."
+TOO_FEW_CANDIDATES = (
+    "{asked} site{s} demandé{s}, mais {territoire} n'a que {free} commune{free_s} candidate{free_s} sans maison ou "
+    "centre de santé (population d'au moins {population_min} habitants{avec}) : demandez moins de sites, élargissez le "
+    "territoire ou baissez la population minimale."
+)
 
 
 @dataclass
@@ -216,6 +221,19 @@ def plan(options: PlanningOptions) -> PlanningResult:
         candidate_mask &= computation.supply.counts > 0
     fixed_mask = existing & inside
     candidate_index = np.flatnonzero(candidate_mask | fixed_mask)
+    free = candidate_index.size - int(fixed_mask.sum())
+    if options.sites > free:
+        raise ValueError(
+            TOO_FEW_CANDIDATES.format(
+                asked=options.sites,
+                s="s" if options.sites > 1 else "",
+                territoire=options.territory.nom if options.territory else "la France",
+                free=free,
+                free_s="s" if free > 1 else "",
+                population_min=options.population_min,
+                avec=", avec des professionnels" if options.avec_professionnels else "",
+            )
+        )
     position = {int(unit): k for k, unit in enumerate(candidate_index)}
     fixed_local = np.array([position[int(u)] for u in np.flatnonzero(fixed_mask)], dtype=np.int64)
     sub = coverage[demand_index, :][:, candidate_index].tocsc()

@@ -166,3 +166,17 @@ def test_a_territory_without_any_structure_starts_from_nobody_covered():
     assert result.existing == []
     assert (result.objective_existing, result.population_couverte_avant) == (0.0, 0.0)
     assert result.population_couverte_apres > 0 and len(result.sites) == 1
+
+
+def test_a_commune_that_already_has_a_maison_de_sante_is_refused_in_french_not_with_a_solver_error():
+    units = load_units()
+    existing, _ = services._existing_sites(units)
+    loudun = units.index["86137"]
+    assert existing[loudun]  # the premise: Loudun has a maison de santé (BPE)
+    options = PlanningOptions(territory=get_territory("commune", "86137"), sites=1, population_min=0)
+    with pytest.raises(ValueError) as refused:
+        plan(options)
+    message = str(refused.value)
+    assert message.startswith("1 site demandé, mais Loudun n'a que 0 commune candidate"), message
+    # A commune without one is planned as before.
+    assert plan(dataclasses.replace(options, territory=get_territory("commune", "86041"))).sites
