@@ -83,7 +83,7 @@ def test_a_porteur_writes_and_submits_the_projet_de_sante(live_server, browser, 
         ("^6. Soins non programmés", "Créneaux réservés chaque jour."),
         ("^7. Coordination", "Réunion mensuelle, coordinatrice à mi-temps."),
         ("^8. Prévention", "Programme d'ETP diabète."),
-        ("^10. Système d'information", "Logiciel labellisé ANS, messagerie sécurisée."),
+        ("^11. Système d'information", "Logiciel labellisé ANS, messagerie sécurisée."),
     ]:
         porteur.get_by_label(re.compile(label)).fill(text)
     submit(porteur, porteur.get_by_role("button", name="Soumettre cette version"))
