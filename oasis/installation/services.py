@@ -370,6 +370,11 @@ def _openings(territory: Territory, centre: Commune, profession: str) -> list[Op
     return sorted(openings, key=lambda o: (o.minutes if o.minutes is not None else 1e9, o.titre))
 
 
+def _or_conditions(text: str) -> str:
+    """A scheme whose amount or commitment is told in its conditions (a national contract): said so, not « — »."""
+    return "voir les conditions" if text == "—" else text
+
+
 def _scheme_aid(item: scheme_service.PlaceAid, departement_nom: str, contact: DepartementContact | None) -> Aid:
     scheme = item.scheme
     if scheme.departement_id is None:
@@ -390,8 +395,8 @@ def _scheme_aid(item: scheme_service.PlaceAid, departement_nom: str, contact: De
         echelon=echelon,
         nom=scheme.nom,
         financeur=scheme.financeur,
-        montant=scheme_service.amount_text(scheme),
-        engagement=scheme_service.commitment_text(scheme),
+        montant=_or_conditions(scheme_service.amount_text(scheme)),
+        engagement=_or_conditions(scheme_service.commitment_text(scheme)),
         conditions=(years + scheme.conditions).strip(),
         validite=scheme.validity(timezone.localdate()).label,
         contact=who,

@@ -86,6 +86,9 @@ def test_a_sous_dense_commune_shows_its_verdict_structures_vacancies_and_every_a
     # The 2016 contracts closed on 31 December 2025 (their replacement is shown instead), on both lists of the page.
     assert "(CAIM)" not in html and "(COSCOM)" not in html
     assert "Majoration du forfait médecin traitant" in aids
+    # A contract whose amount is told in its conditions says so, never « — ».
+    assert "<strong>Montant :</strong> —" not in aids and "<strong>Engagement :</strong> —" not in aids
+    assert "<strong>Montant :</strong> voir les conditions" in aids
 
 
 def test_a_non_sous_dense_commune_lists_the_zone_aid_as_not_applicable(client, cast, zone_scheme):  # noqa: F811
