@@ -202,6 +202,7 @@ def _reseed_data_migrations() -> None:
     if not FundingTool.objects.exists() or not AciBareme.objects.exists():
         import_module("oasis.projects.migrations.0005_funding_catalogue_aci_bareme").seed(apps, None)
         import_module("oasis.projects.migrations.0015_national_tool_dates").dated(apps, None)
+        import_module("oasis.projects.migrations.0022_detr_population_rule").by_population(apps, None)
     if (
         not CahierDesCharges.objects.filter(kind="centre-de-sante").exists()
         or not AciBareme.objects.filter(kind="centre-de-sante").exists()

@@ -138,6 +138,7 @@ class TerritoryCondition(models.TextChoices):
     TOUT = "tout", "Rural ou urbain"
     RURAL = "rural", "Rural uniquement"
     URBAIN = "urbain", "Urbain uniquement"
+    DETR = "detr", "Communes et EPCI éligibles à la DETR (selon leur population)"
 
 
 class DocumentKind(models.TextChoices):

@@ -11,7 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from oasis.audit.services import history, record
@@ -67,6 +67,8 @@ class ProjectSituation:
     sous_dense: bool | None
     zonage: Verdict
     region_code: str = ""
+    population_commune: int | None = None  # the main commune's (INSEE population municipale)
+    population_epci: int | None = None  # its EPCI's
 
     @property
     def zonage_officiel(self) -> bool:
@@ -78,6 +80,22 @@ class ProjectSituation:
 
 
 VIVIER_PENDING = f"commune du vivier : {VIVIER_OUTCOMES}"
+# The DETR's beneficiaries (CGCT art. L2334-33; thresholds of metropolitan France): communes of 2 000 inhabitants at
+# most; communes of 2 001 to 20 000 whose potentiel financier per inhabitant is under 1.3 times their stratum's mean
+# (a figure OASIS does not hold: to confirm); EPCI à fiscalité propre of 75 000 inhabitants at most (above, under
+# conditions: to confirm). Populations: INSEE population municipale of the territory page.
+DETR_COMMUNE_SMALL = 2_000
+DETR_COMMUNE_MAX = 20_000
+DETR_EPCI_MAX = 75_000
+DETR_COMMUNE_PENDING = (
+    "commune de {population} habitants : éligible à la DETR si son potentiel financier par habitant est inférieur à "
+    "1,3 fois la moyenne des communes de 2\u202f001 à 20\u202f000 habitants (à vérifier auprès de la préfecture)"
+)
+DETR_COMMUNE_TOO_LARGE = "commune de {population} habitants (DETR : 20\u202f000 habitants au plus)"
+DETR_EPCI_PENDING = (
+    "EPCI de {population} habitants : éligible à la DETR sous conditions au-delà de 75\u202f000 "
+    "(à vérifier auprès de la préfecture)"
+)
 
 
 @dataclass
@@ -91,10 +109,13 @@ class Eligibility:
     def open(self) -> bool:
         return self.validite is None or self.validite.open
 
+    pending: list[str] = field(default_factory=list)
+
     @property
     def a_confirmer(self) -> bool:
-        """Only the ARS's choice in the vivier is missing: mobilisable if it classes the commune."""
-        return self.reasons == [VIVIER_PENDING]
+        """Only a decision OASIS cannot know is missing (the ARS's choice in the vivier, the DETR's potentiel
+        financier): mobilisable if it goes the project's way."""
+        return bool(self.reasons) and self.reasons == self.pending
 
 
 def situation(project: Project) -> ProjectSituation:
@@ -102,6 +123,9 @@ def situation(project: Project) -> ProjectSituation:
     else official DREES APL, else OASIS's estimate, said as such: ``oasis.verdicts``)."""
     commune = project.commune_principale
     zonage = verdict(commune.pk, Equipement.GENERALISTE)
+    population_epci = None
+    if commune.epci_id:
+        population_epci = Commune.objects.communes().filter(epci_id=commune.epci_id).aggregate(total=Sum("population"))["total"]
     return ProjectSituation(
         carrier=project.carrier,
         kind=project.kind,
@@ -109,7 +133,23 @@ def situation(project: Project) -> ProjectSituation:
         rurale=commune.est_rurale,
         sous_dense=zonage.sous_dense,
         zonage=zonage,
+        population_commune=commune.population,
+        population_epci=population_epci,
     )
+
+
+def _detr(facts: ProjectSituation) -> tuple[list[str], list[str]]:
+    """(refusals, what remains to confirm) of the DETR's population rule for the project's carrier."""
+    if facts.carrier == Carrier.EPCI:
+        if facts.population_epci is not None and facts.population_epci > DETR_EPCI_MAX:
+            return [], [DETR_EPCI_PENDING.format(population=fr_number(facts.population_epci))]
+        return [], []
+    population = facts.population_commune
+    if population is None or population <= DETR_COMMUNE_SMALL:
+        return [], []
+    if population <= DETR_COMMUNE_MAX:
+        return [], [DETR_COMMUNE_PENDING.format(population=fr_number(population))]
+    return [DETR_COMMUNE_TOO_LARGE.format(population=fr_number(population))], []
 
 
 def eligibility(tool: FundingTool, facts: ProjectSituation, on: date | None = None) -> Eligibility:
@@ -135,12 +175,17 @@ def eligibility(tool: FundingTool, facts: ProjectSituation, on: date | None = No
         reasons.append("commune urbaine (réservé aux communes rurales)")
     if tool.territoire == TerritoryCondition.URBAIN and facts.rurale:
         reasons.append("commune rurale (réservé aux communes urbaines)")
+    pending = [VIVIER_PENDING] if VIVIER_PENDING in reasons else []
+    if tool.territoire == TerritoryCondition.DETR:
+        refused, to_confirm = _detr(facts)
+        reasons += refused + to_confirm
+        pending += to_confirm
     # The deadline is the tool's last day (``ouvert_jusqu_au``); an aid said expired without one is still refused.
     if validite.open and tool.ouvert_jusqu_au is None and tool.aide is not None and tool.aide.statut == AideStatus.EXPIREE:
         reasons.append(f"date limite de dépôt passée ({date_longue(tool.aide.date_limite)})")
     if tool.aide is not None and tool.aide.statut == AideStatus.RETIREE:
         reasons.append("aide retirée d'Aides-territoires")
-    return Eligibility(tool, not reasons, reasons, validite)
+    return Eligibility(tool, not reasons, reasons, validite, pending)
 
 
 def applies_at(tool: FundingTool, commune: Commune) -> bool:

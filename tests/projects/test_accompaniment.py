@@ -213,10 +213,12 @@ def test_mobilisable_tools_for_a_rural_under_served_commune_carried_by_the_commu
     # Lussac-les-Châteaux: hors attraction des villes; official APL of the 65 and under 3,20 (2022): the vivier.
     assert facts.rurale and facts.sous_dense is None and facts.vivier
     eligible = {row.tool.code for row in rows if row.eligible}
-    assert {"detr", "dsil", "departement", "feader", "commune-epci"} <= eligible
+    assert {"dsil", "departement", "feader", "commune-epci"} <= eligible
     refused = {row.tool.code: row.reasons for row in rows if not row.eligible}
-    # Île-de-France's FIR is not offered in the Vienne; the ACI of either kind is not this MSP's commune's.
-    assert set(refused) == {"aci", "aci-cds"}
+    # Île-de-France's FIR is not offered in the Vienne; the ACI of either kind is not this MSP's commune's; the DETR
+    # of a commune of 2 263 inhabitants depends on its potentiel financier, which OASIS does not hold.
+    assert set(refused) == {"aci", "aci-cds", "detr"}
+    assert next(row for row in rows if row.tool.code == "detr").a_confirmer
 
 
 def test_an_urban_association_project_gets_other_tools(cast):
@@ -242,7 +244,7 @@ def test_funding_page_shows_the_plan_and_the_tools(client, cast, project):
     assert response.status_code == 302
     assert FundingLine.objects.get().demande == Decimal("300000.50")
     page = client.get(reverse("project_funding", args=[project.pk])).content.decode()
-    assert 'data-outil="detr" data-eligible="oui"' in page
+    assert 'data-outil="detr" data-eligible="a-confirmer"' in page and "potentiel financier" in page
     assert "Sous-densité selon l'APL officielle de la DREES : APL officielle DREES 2022 : 3,20 (65 ans et moins)" in page
     assert "vivier" in page and "estimation" not in page.split('id="source-zonage"')[1][:300]
     refused = client.post(reverse("funding_line_add", args=[project.pk]), {"tool": "detr", "demande": "-3"})
