@@ -19,6 +19,16 @@ from oasis.recruitment.models import PortalSignup
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def real_concurrent_database():
+    """SQLite's in-memory test database (shared cache) locks whole tables and refuses a second connection at once
+    (« database table is locked ») instead of waiting as a database file or PostgreSQL does: what it would test is
+    that artefact, not the limits. The suite's PostgreSQL run, and SQLite on a file (``OASIS_SQLITE_TEST_PATH``),
+    run these tests."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("base SQLite en mémoire : les accès simultanés s'y refusent au lieu d'attendre")
+
+
 def together(count: int, request: Callable[[int], int]) -> list[int]:
     """Run ``request(i)`` for i in 0..count-1 at once, each in its own thread (and database connection)."""
     start = threading.Barrier(count)

@@ -34,12 +34,12 @@ def counted(*names: str) -> Iterator[None]:
     """A transaction in which the limits named (e.g. ``"jobs:adresse:1.2.3.4"``) are counted and written by one
     request at a time, across threads and processes."""
     keys = sorted({hashlib.sha256(name.encode()).hexdigest() for name in names})  # one order: no deadlock
-    for key in keys:
-        Verrou.objects.get_or_create(key=key)
     locks = [_thread_lock(key) for key in keys]
     for lock in locks:
         lock.acquire()
     try:
+        for key in keys:  # under the threads' locks too: an in-memory SQLite refuses a second writer at once
+            Verrou.objects.get_or_create(key=key)
         with transaction.atomic():
             for key in keys:
                 Verrou.objects.filter(key=key).update(taken_at=timezone.now())

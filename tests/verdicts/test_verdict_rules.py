@@ -424,7 +424,7 @@ def test_each_departement_s_share_sous_dense(national):
     vienne = verdicts(
         Commune.objects.units().filter(departement_id="86").values_list("code_insee", flat=True)  # type: ignore[arg-type]
     )
-    population = dict(Commune.objects.units().filter(departement_id="86").values_list("code_insee", "pop_totale_drees"))
+    population = dict(Commune.objects.units().filter(departement_id="86").values_list("code_insee", "population"))
     under = sum(population[code] or 0.0 for code, item in vienne.items() if item.sous_dense is True)
     assert 0 < under < sum(value or 0.0 for value in population.values())
     assert shares["86"] == pytest.approx(under / sum(value or 0.0 for value in population.values()))
@@ -434,8 +434,8 @@ def test_each_departement_s_share_sous_dense(national):
 
 
 def test_changes_between_two_snapshots(national):
-    loudun = Commune.objects.get(code_insee=LOUDUN).pop_totale_drees
-    poitiers = Commune.objects.get(code_insee=POITIERS).pop_totale_drees
+    loudun = Commune.objects.get(code_insee=LOUDUN).population
+    poitiers = Commune.objects.get(code_insee=POITIERS).population
     assert poitiers > loudun
     before = {
         "generaliste": {LOUDUN: make(sous_dense=True), ANTRAN: make(sous_dense=False), POITIERS: make(sous_dense=None)},
@@ -469,7 +469,7 @@ def test_changes_between_two_snapshots(national):
 def _share_by_hand(departement: str, profession: str) -> float:
     units = Commune.objects.units().filter(departement_id=departement)
     found = verdicts(list(units.values_list("code_insee", flat=True)), profession)
-    population = dict(units.values_list("code_insee", "pop_totale_drees"))
+    population = dict(units.values_list("code_insee", "population"))
     counted = [code for code, item in found.items() if item.source != "estimation" or item.valeur is not None]
     under = sum(population[code] or 0.0 for code in counted if found[code].sous_dense is True)
     return under / sum(population[code] or 0.0 for code in counted)
@@ -478,7 +478,7 @@ def _share_by_hand(departement: str, profession: str) -> float:
 def test_a_village_without_inhabitants_weighs_nothing_in_its_departement_s_share(national):
     # Beaumont-en-Verdunois and Bezonvaux (Meuse), destroyed in 1916, count no inhabitant: under an order in force
     # they are « sous-denses » and add nothing, above or below the line.
-    assert Commune.objects.get(code_insee="55039").pop_totale_drees == 0
+    assert Commune.objects.get(code_insee="55039").population == 0
     order(date(2024, 3, 1), {"55039": "ZIP", "55050": "ZAC"})
     assert verdict("55039").sous_dense is True
     assert departement_shares()["55"] == pytest.approx(_share_by_hand("55", "generaliste"), rel=1e-12)
@@ -495,7 +495,7 @@ def test_the_share_and_the_map_of_another_profession_follow_its_own_verdict(nati
 
 
 def test_a_departement_without_inhabitants_has_no_share(national):
-    Commune.objects.units().filter(departement_id="90").update(pop_totale_drees=0)
+    Commune.objects.units().filter(departement_id="90").update(population=0)
     shares = departement_shares()
     assert "90" in shares and shares["90"] is None
     assert shares["86"] is not None
@@ -505,7 +505,7 @@ def test_france_s_counts(national):
     from oasis.verdicts.services import territory_counts
 
     found = verdicts(None)
-    population = dict(Commune.objects.units().values_list("code_insee", "pop_totale_drees"))
+    population = dict(Commune.objects.units().values_list("code_insee", "population"))
     result = territory_counts(None)
     assert (result.communes, result.communes_sous_denses) == (
         len(found),
