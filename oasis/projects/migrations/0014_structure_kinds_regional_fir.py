@@ -157,6 +157,13 @@ def unseed(apps, schema_editor):
     apps.get_model("projects", "AciBareme").objects.filter(kind="centre-de-sante").delete()
 
 
+def constraints_now(apps, schema_editor):
+    """PostgreSQL: check the deferred foreign keys of the rows ``seed`` wrote, so that the indexes Django creates at
+    the end of the migration find no pending trigger events (« cannot CREATE INDEX … pending trigger events »)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -232,4 +239,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('project', 'code'), name='unique_fir_piece_answer'),
         ),
         migrations.RunPython(seed, unseed),
+        migrations.RunPython(constraints_now, migrations.RunPython.noop),
     ]
