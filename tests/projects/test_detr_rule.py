@@ -42,7 +42,8 @@ def test_the_detr_follows_the_population_not_the_rural_category(cast):
     assert not poitiers.eligible and not poitiers.a_confirmer
     assert poitiers.reasons == ["commune de 89\u202f916 habitants (DETR : 20\u202f000 habitants au plus)"]
     assert Commune.objects.get(pk=AVAILLES).population <= 2_000
-    assert detr_row(cast, AVAILLES).eligible
+    small = detr_row(cast, AVAILLES)
+    assert small.eligible and not small.a_confirmer  # nothing left to confirm
 
 
 def test_an_epci_carrier_is_judged_on_its_epci_population(cast):
