@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.models import Q
 
@@ -79,3 +81,24 @@ class ValidityFields(models.Model):
 
     def is_open(self, on: date) -> bool:
         return self.validity(on).open
+
+
+class AidForm(forms.ModelForm):  # type: ignore[type-arg]
+    """What the forms of dated aids with territories share (aid schemes, funding tools): the territories typed by name
+    and kept as refs, and a last day that is not before the opening day."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["territoires"] = ",".join(self.instance.territoires)
+
+    def clean_territoires(self) -> list[str]:
+        raw = self.cleaned_data.get("territoires") or ""
+        return [ref for ref in raw.split(",") if ref]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("ouvert_le"), cleaned.get("ouvert_jusqu_au")
+        if start and end and end < start:
+            self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
+        return cleaned

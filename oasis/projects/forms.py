@@ -7,7 +7,7 @@ from django import forms
 from oasis.projects.enums import ActionKind, Carrier, DocumentKind, PartnerKind, ProjectKind
 from oasis.projects.models import FundingTool
 from oasis.territories.fields import TerritoryField, TerritoryListField
-from oasis.validity import CLOSING_BEFORE_OPENING
+from oasis.validity import AidForm
 
 
 class ProjectForm(forms.Form):
@@ -165,7 +165,7 @@ class CahierForm(forms.Form):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FundingToolForm(forms.ModelForm):  # type: ignore[type-arg]
+class FundingToolForm(AidForm):
     """A tool of the funding catalogue, as its owner (an administrator, a Département's officer) describes it."""
 
     porteurs = forms.MultipleChoiceField(
@@ -213,22 +213,6 @@ class FundingToolForm(forms.ModelForm):  # type: ignore[type-arg]
             "ouvert_le": DATE_INPUT,
             "ouvert_jusqu_au": DATE_INPUT,
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["territoires"] = ",".join(self.instance.territoires)
-
-    def clean_territoires(self) -> list[str]:
-        raw = self.cleaned_data.get("territoires") or ""
-        return [ref for ref in raw.split(",") if ref]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("ouvert_le"), cleaned.get("ouvert_jusqu_au")
-        if start and end and end < start:
-            self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
-        return cleaned
 
 
 class FirForm(forms.Form):

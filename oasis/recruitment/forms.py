@@ -10,12 +10,12 @@ from oasis.recruitment.schemes import AMOUNT_BOTH, AMOUNT_REQUIRED
 from oasis.references.validators import validate_rpps
 from oasis.territories.fields import TerritoryField, TerritoryListField
 from oasis.territories.models import Departement
-from oasis.validity import CLOSING_BEFORE_OPENING
+from oasis.validity import AidForm
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
-class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
+class SchemeForm(AidForm):
     professions = forms.MultipleChoiceField(
         label="Professions éligibles", choices=Profession.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -67,12 +67,6 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [c for c in AidKind.choices if c[0] != AidKind.NATIONALE]  # type: ignore[attr-defined]
         self.fields["duree_engagement_mois"].required = True
-        if self.instance.pk and not self.is_bound:
-            self.initial["territoires"] = ",".join(self.instance.territoires)
-
-    def clean_territoires(self) -> list[str]:
-        raw = self.cleaned_data.get("territoires") or ""
-        return [ref for ref in raw.split(",") if ref]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -81,9 +75,6 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("montant_mensuel", AMOUNT_REQUIRED)
         elif monthly is not None and lump is not None:
             self.add_error("montant_forfaitaire", AMOUNT_BOTH)
-        start, end = cleaned.get("ouvert_le"), cleaned.get("ouvert_jusqu_au")
-        if start and end and end < start:
-            self.add_error("ouvert_jusqu_au", CLOSING_BEFORE_OPENING)
         return cleaned
 
 
