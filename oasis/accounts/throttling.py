@@ -33,7 +33,7 @@ AT_ONCE = (
     "Attendez la fin des précédents et réessayez dans quelques secondes, ou connectez-vous."
 )
 PER_MINUTE = (
-    "Trop de demandes depuis votre adresse : {limit} calculs par minute au plus sans être connecté. "
+    "Trop de demandes depuis votre adresse : {limit} par minute au plus sans être connecté. "
     "Réessayez dans {seconds}, ou connectez-vous."
 )
 
@@ -44,6 +44,10 @@ class TooManyRequests(Exception):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def _computations(value: int) -> str:
+    return "1 calcul" if value == 1 else f"{value} calculs"
 
 
 def _seconds(value: int) -> str:
@@ -68,7 +72,7 @@ def admit(address: str, at: datetime | None = None) -> int | None:
                 # The window admits one more once the oldest start that keeps it full is a minute old.
                 freed = starts[len(starts) - per_minute] + WINDOW
                 wait = max(1, math.ceil((freed - at).total_seconds()))
-                raise TooManyRequests(PER_MINUTE.format(limit=per_minute, seconds=_seconds(wait)), wait)
+                raise TooManyRequests(PER_MINUTE.format(limit=_computations(per_minute), seconds=_seconds(wait)), wait)
         return HeavyRequest.objects.create(address=address, started_at=at).pk
 
 
