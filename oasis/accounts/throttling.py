@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from oasis.accounts.models import HeavyRequest
@@ -64,9 +65,12 @@ def admit(address: str, at: datetime | None = None) -> int | None:
     with counted(f"requetes-lourdes:adresse:{address}"):
         at = at or timezone.now()  # read under the lock: whoever held it before started earlier
         recent = HeavyRequest.objects.filter(address=address, started_at__gt=at - LOST_AFTER)
-        if at_once > 0 and recent.filter(finished_at__isnull=True).count() >= at_once:
+        counts = recent.aggregate(  # one query: running, and started within the minute
+            running=Count("pk", filter=Q(finished_at__isnull=True)), in_window=Count("pk", filter=Q(started_at__gt=at - WINDOW))
+        )
+        if at_once > 0 and counts["running"] >= at_once:
             raise TooManyRequests(AT_ONCE.format(limit=at_once), RETRY_WHEN_BUSY_SECONDS)
-        if per_minute > 0:
+        if per_minute > 0 and counts["in_window"] >= per_minute:
             starts = list(recent.filter(started_at__gt=at - WINDOW).order_by("started_at").values_list("started_at", flat=True))
             if len(starts) >= per_minute:
                 # The window admits one more once the oldest start that keeps it full is a minute old.
