@@ -3,14 +3,16 @@
 A what-if on the national APL, a map, an état des lieux or « Où m'installer ? » takes a web worker for up to seconds;
 a visitor who is not signed in may have ``OASIS_ANONYMOUS_HEAVY_AT_ONCE`` of them running at once and start
 ``OASIS_ANONYMOUS_HEAVY_PER_MINUTE`` within any sixty seconds (a sliding window), per client address
-(``addresses.client_address``). The count lives in the database (``HeavyRequest``), since each process has its own
-cache, and is taken under the address's lock (``oasis.jobs.locks.counted``): simultaneous requests count one after
-the other and never get past the limit together. Signed-in users are not limited here; the web layer decides whom
-it asks (``oasis.www.limits``, ``oasis.api.limits``).
+(``addresses.client_address``; an IPv6 address counts with its /64). The count lives in the database
+(``HeavyRequest``), since each process has its own cache, and is taken under the address's lock
+(``oasis.jobs.locks.counted``): simultaneous requests count one after the other and never get past the limit
+together. Signed-in users are not limited here; the web layer decides whom it asks (``oasis.www.limits``,
+``oasis.api.limits``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,13 +57,27 @@ def _seconds(value: int) -> str:
     return "1 seconde" if value == 1 else f"{value} secondes"
 
 
+def client_key(address: str) -> str:
+    """What a limit counts by: the IPv4 address, or the /64 network of an IPv6 address (one subscriber's line holds a
+    whole /64, whose addresses a client could take in turn)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def admit(address: str, at: datetime | None = None) -> int | None:
     """Count a heavy request from ``address`` starting ``at`` (now), or raise ``TooManyRequests``; the id to
     ``release`` when it ends (None: no limit set)."""
     at_once, per_minute = settings.OASIS_ANONYMOUS_HEAVY_AT_ONCE, settings.OASIS_ANONYMOUS_HEAVY_PER_MINUTE
     if at_once <= 0 and per_minute <= 0:
         return None
-    address = address[:64]
+    address = client_key(address)
     with counted(f"requetes-lourdes:adresse:{address}"):
         at = at or timezone.now()  # read under the lock: whoever held it before started earlier
         recent = HeavyRequest.objects.filter(address=address, started_at__gt=at - LOST_AFTER)

@@ -97,3 +97,19 @@ def test_rows_that_no_longer_count_are_purged(limits):
     release(current, T0 + throttling.LOST_AFTER + timedelta(seconds=31))
     assert set(HeavyRequest.objects.values_list("pk", flat=True)) == {kept, current}
     assert old not in HeavyRequest.objects.values_list("pk", flat=True)
+
+
+def test_an_ipv6_client_counts_with_its_whole_64_network(limits):
+    limits(1, 0)
+    admit("2001:db8:1:2::10", T0)
+    with pytest.raises(TooManyRequests):
+        admit("2001:db8:1:2:ffff:1:2:3", T0)  # another address of the same line
+    admit("2001:db8:1:3::10", T0)  # the next /64 is someone else
+    admit("::ffff:203.0.113.7", T0)  # an IPv4 client seen through an IPv6 socket is its IPv4 address
+    with pytest.raises(TooManyRequests):
+        admit("203.0.113.7", T0)
+    assert sorted(HeavyRequest.objects.values_list("address", flat=True)) == [
+        "2001:db8:1:2::/64",
+        "2001:db8:1:3::/64",
+        "203.0.113.7",
+    ]
