@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.test_every_page import _check
+from tests.browser.test_every_page import _visit
 from tests.connectors.standins import ProConnect, configure_proconnect, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +27,9 @@ def test_sign_in_with_proconnect(live_server, page, settings, artifacts):
     }
     with serving(ProConnect(agent)) as standin:
         configure_proconnect(settings, standin)
-        # The login page with ProConnect offered: accessible, on a phone too.
+        # The login page with ProConnect offered: accessible, on a phone and on a laptop.
         (artifacts / "pages").mkdir(exist_ok=True)
-        page.set_viewport_size({"width": 375, "height": 800})
-        assert _check(page, live_server.url + "/connexion/", "connexion-proconnect", artifacts) == []
-        page.set_viewport_size({"width": 1280, "height": 900})
+        assert _visit(page, live_server.url + "/connexion/", "connexion-proconnect", artifacts) == []
         with page.expect_navigation(url=re.compile(r"/projets/$")):
             page.get_by_role("link", name="S'identifier avec ProConnect").click()
     assert WAITING_FOR_ROLE in page.locator("body").inner_text()
