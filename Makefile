@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references bench-web bench-cold mutation clean
+.PHONY: run test install install-dev system-deps lint check-migrations test-sqlite test-sqlite-database test-browser-and-no-database test-postgres bench bench-load bench-apl bench-pages bench-siting bench-references bench-web bench-cold mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,11 @@ run: install
 	$(BIN)/oasis data load
 	$(BIN)/oasis serve --port $(PORT)
 
-## make test: install everything (Chromium, PostgreSQL), lint, then the whole suite on SQLite and on PostgreSQL, side
-## by side (one engine per core; each engine's report is printed whole when it ends)
+## make test: install everything (Chromium, PostgreSQL), lint, then the whole suite on SQLite and on PostgreSQL, in
+## three runs side by side (each report printed whole when its run ends): on SQLite, the tests of the database; on
+## SQLite too, the real-browser tests and those that use no database; on PostgreSQL, the tests of the database.
 test: install-dev system-deps lint check-migrations
-	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
+	$(MAKE) --no-print-directory --output-sync=target -j3 test-sqlite-database test-browser-and-no-database test-postgres
 
 system-deps:
 	bash scripts/ensure_system_deps.sh
@@ -42,8 +43,15 @@ lint:
 check-migrations:
 	OASIS_HOME=$(CURDIR)/var/check $(BIN)/oasis makemigrations --check --dry-run --verbosity 1
 
+## make test-sqlite: the whole suite on SQLite in one run (what make test splits in two)
 test-sqlite:
 	OASIS_HOME=$(CURDIR)/var/test $(BIN)/pytest
+
+test-sqlite-database:
+	OASIS_HOME=$(CURDIR)/var/test $(BIN)/pytest -m "not browser and not sans_base"
+
+test-browser-and-no-database:
+	OASIS_HOME=$(CURDIR)/var/test-browser $(BIN)/pytest -m "browser or sans_base"
 
 test-postgres:
 	bash scripts/postgres.sh start

@@ -36,13 +36,16 @@ def _uses_database(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not _uses_database(item):
+            item.add_marker(pytest.mark.sans_base)
     _once_on_sqlite(config, items)
     _transactional_last(items)
 
 
 def _once_on_sqlite(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, run only the tests that use the database: the others (the pure core, parsers, subprocesses
-    with their own SQLite folder) already ran on SQLite, with the same answer (``make test`` runs both engines)."""
+    """On PostgreSQL, run only the tests that use the database: the others (marked ``sans_base``: the pure core,
+    parsers, subprocesses with their own SQLite folder) give the same answer on SQLite, where they run."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
