@@ -26,8 +26,10 @@ run: install
 	$(BIN)/oasis data load
 	$(BIN)/oasis serve --port $(PORT)
 
-## make test: install everything (Chromium, PostgreSQL), lint, then the whole suite on SQLite and on PostgreSQL
-test: install-dev system-deps lint check-migrations test-sqlite test-postgres
+## make test: install everything (Chromium, PostgreSQL), lint, then the whole suite on SQLite and on PostgreSQL, side
+## by side (one engine per core; each engine's report is printed whole when it ends)
+test: install-dev system-deps lint check-migrations
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 system-deps:
 	bash scripts/ensure_system_deps.sh
@@ -45,7 +47,7 @@ test-sqlite:
 
 test-postgres:
 	bash scripts/postgres.sh start
-	OASIS_HOME=$(CURDIR)/var/test OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
+	OASIS_HOME=$(CURDIR)/var/test-postgres OASIS_DB=postgres OASIS_PG_HOST=127.0.0.1 OASIS_PG_PORT=54329 \
 		OASIS_PG_USER=oasis OASIS_PG_NAME=oasis $(BIN)/pytest -m "not browser"
 
 bench: bench-load bench-apl bench-pages bench-siting bench-references bench-web

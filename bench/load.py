@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from oasis.testing import LoadResult, free_port, gunicorn_server, run_locust
+from oasis.testing import BEHIND_A_PROXY, LoadResult, free_port, gunicorn_server, run_locust
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
@@ -89,7 +89,7 @@ def waitress_server(environment: dict[str, str]) -> tuple[subprocess.Popen[bytes
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "oasis.cli", "serve", "--port", str(port), "--sans-worker"],
-        env=environment,
+        env=environment | BEHIND_A_PROXY,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -123,7 +123,7 @@ def main() -> None:
         f"{USERS} utilisateurs pendant {SECONDS} s, générateur de charge sur les mêmes cœurs."
     )
     environment = installation()
-    with tempfile.TemporaryDirectory() as work, gunicorn_server(ROOT, environment) as url:
+    with tempfile.TemporaryDirectory() as work, gunicorn_server(ROOT, environment | BEHIND_A_PROXY) as url:
         # No warm-up: the server has just started, its processes have computed nothing.
         result = run_locust(url, LOCUSTFILE, users=USERS, seconds=SECONDS, workdir=Path(work))
         report(f"gunicorn, à froid ({(os.cpu_count() or 1) + 1} processus × 4 fils)", result)

@@ -2,6 +2,11 @@
 
 Anonymous visitors: the home page, territory pages and their état des lieux, the search, the APL API, the map, the
 observatory, and a siting already asked (kept as a job). Weights follow what an officer's day looks like.
+
+Each visitor comes from an address of its own, as people do: the server runs as behind its reverse proxy
+(``OASIS_PROXIES_DE_CONFIANCE=1``: ``oasis.testing.BEHIND_A_PROXY``) and each visitor sends the ``X-Forwarded-For``
+that proxy would add. Without it the 50 visitors would be one address, and the per-address limit on anonymous heavy
+pages (oasis/accounts/throttling.py) would rightly refuse most of them.
 """
 
 import random
@@ -15,6 +20,10 @@ SEARCHES = ["poit", "chatell", "niort", "vienne", "loudun", "86000"]
 
 class Visitor(HttpUser):
     wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        number = random.randrange(1, 2**24 - 1)
+        self.client.headers["X-Forwarded-For"] = f"10.{number >> 16}.{(number >> 8) & 255}.{number & 255}"
 
     @task(3)
     def home(self) -> None:

@@ -152,6 +152,10 @@ OASIS_PRECALCULS_DIR = Path(_precalculs).resolve() if _precalculs else None
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job waiting or running for longer than this is considered abandoned (its worker died): it no longer counts.
 OASIS_JOB_TIMEOUT_SECONDS = env_int("OASIS_DUREE_MAX_CALCUL_SECONDES", 30 * 60)
+# What a visitor who is not signed in may ask of the requests computed on the spot (what-if APL, maps, état des lieux,
+# « Où m'installer ? »), per client address, across every process: so many at once and so many a minute (0: no limit).
+OASIS_ANONYMOUS_HEAVY_AT_ONCE = env_int("OASIS_REQUETES_LOURDES_SIMULTANEES", 2)
+OASIS_ANONYMOUS_HEAVY_PER_MINUTE = env_int("OASIS_REQUETES_LOURDES_PAR_MINUTE", 30)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -164,6 +164,11 @@ def gunicorn_server(checkout: Path, environment: dict[str, str], *, workers: int
         server.stderr.close()  # type: ignore[union-attr]
 
 
+BEHIND_A_PROXY = {"OASIS_PROXIES_DE_CONFIANCE": "1"}
+"""The server's environment under load tests: as behind its reverse proxy, so that each locust visitor's
+``X-Forwarded-For`` (bench/locustfile.py) is its address."""
+
+
 @dataclass
 class LoadResult:
     requests: int

@@ -25,7 +25,35 @@ def no_precomputed_files() -> None:
     settings.OASIS_PRECALCULS_DIR = None
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# A test that uses none of these cannot reach the database (pytest-django refuses it): its answer is the same on
+# every engine. The subprocess tests (``oasis serve``, gunicorn, systemd) give their command a clean environment:
+# SQLite in their own folder whatever the suite's engine.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _once_on_sqlite(config, items)
+    _transactional_last(items)
+
+
+def _once_on_sqlite(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that use the database: the others (the pure core, parsers, subprocesses
+    with their own SQLite folder) already ran on SQLite, with the same answer (``make test`` runs both engines)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    kept = [item for item in items if _uses_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+        items[:] = kept
+
+
+def _transactional_last(items: list[pytest.Item]) -> None:
     # Transactional tests (the job worker's, the browser's with live_server) commit, and the loaded database is put
     # back after each (``_Snapshot``): run them last all the same, together. They are marked, so that the mutation
     # runs can leave them out.

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 from oasis.cli import translate
-from oasis.testing import gunicorn_server, run_locust
+from oasis.testing import BEHIND_A_PROXY, gunicorn_server, run_locust
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("oasis-*"))
@@ -73,7 +73,7 @@ def test_gunicorn_holds_the_main_mix_without_an_error(loaded_home, tmp_path):
     # Cold start: the first visitors compute and store the APL runs concurrently (two requests, one run). How fast
     # is bench/load.py's business; here every user must get its answers, however slow the machine, and none fail:
     # each request under way when the run ends is let finish, so each of the 10 users has made one at least.
-    with gunicorn_server(ROOT, loaded_home, workers=2) as url:
+    with gunicorn_server(ROOT, loaded_home | BEHIND_A_PROXY, workers=2) as url:
         result = run_locust(url, ROOT / "bench" / "locustfile.py", users=10, seconds=20, workdir=tmp_path, stop_timeout=120)
     assert result.requests >= 10
     assert result.failures == 0, result.errors

@@ -8,13 +8,16 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
 
 from oasis.jobs import services
 from oasis.jobs.models import Job
 from oasis.recruitment import portal
 from oasis.recruitment.models import PortalSignup
+from oasis.urls import urlpatterns as site_urlpatterns
+from oasis.www.limits import heavy_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +93,55 @@ def test_sixteen_simultaneous_signups_for_one_email_store_three():
     statuses = together(16, sign_up)
     assert sorted(statuses) == [200] * portal.MAX_PENDING_PER_EMAIL + [400] * (16 - portal.MAX_PENDING_PER_EMAIL)
     assert PortalSignup.objects.filter(email="lea.martin@etu.test").count() == portal.MAX_PENDING_PER_EMAIL
+
+
+class Held:
+    """A heavy page that stays running until told to finish, and records how many of its requests ran at once."""
+
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.finish = threading.Event()
+        self.running = self.most = self.refused = 0
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        with self.guard:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        self.finish.wait(timeout=30)  # until every refused request has its answer (a safeguard, not a measure)
+        with self.guard:
+            self.running -= 1
+        return HttpResponse("calculé")
+
+
+held = Held()
+urlpatterns = [path("essai/calcul-long/", heavy_page(held.page)), *site_urlpatterns]
+
+
+@pytest.mark.urls(__name__)
+def test_simultaneous_heavy_requests_from_one_address_run_two_at_once(settings):
+    settings.OASIS_ANONYMOUS_HEAVY_AT_ONCE, settings.OASIS_ANONYMOUS_HEAVY_PER_MINUTE = 2, 30
+    count = 8
+
+    def ask(index: int) -> int:
+        status = Client(REMOTE_ADDR="203.0.113.20").get("/essai/calcul-long/").status_code
+        if status == 429:
+            with held.guard:
+                held.refused += 1
+                if held.refused == count - 2:
+                    held.finish.set()
+        return status
+
+    statuses = together(count, ask)
+    assert held.most == 2
+    assert sorted(statuses) == [200] * 2 + [429] * (count - 2)
+    assert Client(REMOTE_ADDR="203.0.113.20").get("/essai/calcul-long/").status_code == 200  # both finished: room again
+
+
+def test_simultaneous_heavy_requests_from_one_address_start_at_most_the_minute_s_limit(settings):
+    settings.OASIS_ANONYMOUS_HEAVY_AT_ONCE, settings.OASIS_ANONYMOUS_HEAVY_PER_MINUTE = 0, 3
+
+    def ask(index: int) -> int:
+        client = Client(REMOTE_ADDR="203.0.113.21")
+        return client.get("/api/apl/simulation", {"profession": "inconnue"}).status_code
+
+    assert sorted(together(8, ask)) == [400] * 3 + [429] * 5

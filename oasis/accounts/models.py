@@ -112,3 +112,20 @@ class ProConnectIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ↔ ProConnect"
+
+
+class HeavyRequest(models.Model):
+    """A request computed on the spot, asked by a visitor who is not signed in: it counts for its client address while
+    it runs and for a minute after it started (``throttling.py``), then is purged."""
+
+    address = models.CharField("adresse du client", max_length=64)
+    started_at = models.DateTimeField("début")
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "requête lourde anonyme"
+        verbose_name_plural = "requêtes lourdes anonymes"
+        indexes = [models.Index(fields=["address", "started_at"]), models.Index(fields=["started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.started_at:%Y-%m-%d %H:%M:%S})"

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
 from oasis.accessibility.computation import compute
 from oasis.accessibility.enums import Variante
@@ -19,6 +20,7 @@ from oasis.accessibility.models import Scenario
 from oasis.accessibility.rows import territory_rows, territory_summary
 from oasis.accessibility.runs import current_run
 from oasis.accessibility.whatif import what_if
+from oasis.api.limits import HEAVY, heavy_operation
 from oasis.api.schemas import Apl, AplOfficielle, Erreur, ScenarioOut, Simulation, TerritoireRef
 from oasis.datasets.fingerprint import etag, kept, version
 from oasis.references.services import official_baseline, official_years, published_rows, territory_official_apl
@@ -183,10 +185,13 @@ def _parse_changes(ajout: list[str], retrait: list[str], depart_age: int | None)
 
 @router.get(
     "/apl/simulation",
-    response={200: Simulation, 400: Erreur},
+    response={200: Simulation, 400: Erreur, 429: Erreur},
     summary="Simuler l'installation ou le départ de professionnels (sans rien enregistrer)",
-    description="Par exemple `?profession=generaliste&ajout=86194:2&retrait=86001:1`. Renvoie les communes dont l'APL change.",
+    description=(
+        "Par exemple `?profession=generaliste&ajout=86194:2&retrait=86001:1`. Renvoie les communes dont l'APL change. " + HEAVY
+    ),
 )
+@decorate_view(heavy_operation)
 def simulation(
     request: HttpRequest,
     profession: str,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 
 from oasis.accessibility.maps import communes_geojson, departements_geojson
 from oasis.accessibility.runs import current_run
 from oasis.api.apl import BadRequest, _check
+from oasis.api.limits import HEAVY, heavy_operation
 from oasis.api.schemas import Erreur
 from oasis.references.services import official_by_commune, official_by_departement, official_map_layer, structure_points
 from oasis.territories.models import Departement
@@ -27,9 +29,11 @@ def _geojson(content: str) -> HttpResponse:
 @router.get(
     "/carte/departements",
     summary="Départements et leur APL moyen (GeoJSON)",
-    response={200: dict, 400: Erreur},
+    description=HEAVY,
+    response={200: dict, 400: Erreur, 429: Erreur},
     openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
 )
+@decorate_view(heavy_operation)
 def map_departements(request: HttpRequest, profession: str = "generaliste", variante: str = "ensemble") -> HttpResponse:
     _check(profession, variante)
     shares, values = departement_shares(profession), official_by_departement(profession)
@@ -42,8 +46,10 @@ def map_departements(request: HttpRequest, profession: str = "generaliste", vari
 @router.get(
     "/carte/communes/{departement}",
     summary="Communes d'un département, leur APL, sous-densité et structures (GeoJSON)",
-    response={200: dict, 400: Erreur, 404: Erreur},
+    description=HEAVY,
+    response={200: dict, 400: Erreur, 404: Erreur, 429: Erreur},
 )
+@decorate_view(heavy_operation)
 def map_communes(
     request: HttpRequest, departement: str, profession: str = "generaliste", variante: str = "ensemble"
 ) -> HttpResponse:

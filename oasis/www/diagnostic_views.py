@@ -15,6 +15,7 @@ from oasis.jobs.services import JobRefused, submit
 from oasis.territories.services import TerritoryNotFound, get_territory
 from oasis.www.downloads import csv_dialect, csv_file
 from oasis.www.errors import Explained, refused
+from oasis.www.limits import heavy_page
 
 
 def _diagnosis(niveau: str, code: str) -> Diagnosis:
@@ -24,10 +25,12 @@ def _diagnosis(niveau: str, code: str) -> Diagnosis:
         raise Explained(str(error)) from error
 
 
+@heavy_page
 def diagnostic(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     return render(request, "www/diagnostic.html", context(_diagnosis(niveau, code)))
 
 
+@heavy_page
 def diagnostic_pdf(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     if niveau in pdf_jobs.JOB_LEVELS:
         return _pdf_job(request, niveau, code)
@@ -64,6 +67,7 @@ def _pdf_job(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     return redirect("job_detail", pk=job.pk)
 
 
+@heavy_page
 def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
     return csv_file(to_csv(diagnosis, csv_dialect(request)), f"etat-des-lieux-{diagnosis.territory.file_stem}.csv")
@@ -72,6 +76,7 @@ def diagnostic_csv(request: HttpRequest, niveau: str, code: str) -> HttpResponse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@heavy_page
 def diagnostic_xlsx(request: HttpRequest, niveau: str, code: str) -> HttpResponse:
     diagnosis = _diagnosis(niveau, code)
     response = HttpResponse(to_xlsx(diagnosis), content_type=XLSX)

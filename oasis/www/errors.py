@@ -58,7 +58,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(request, "403.html", 403, {"detail": CSRF_REFUSED})
 
 
-TITLES = {400: "Requête invalide", 409: "Action impossible pour l'instant", 503: "Service momentanément indisponible"}
+TITLES = {
+    400: "Requête invalide",
+    409: "Action impossible pour l'instant",
+    429: "Trop de demandes",
+    503: "Service momentanément indisponible",
+}
 
 
 def refused(request: HttpRequest | None, status: int, message: str) -> HttpResponse:

@@ -21,6 +21,7 @@ from oasis.recruitment.enums import Profession
 from oasis.territories.fields import display
 from oasis.territories.services import TerritoryNotFound
 from oasis.www.errors import refused
+from oasis.www.limits import heavy_page
 from oasis.www.messages import confirmed
 
 FIELD_LABELS = ("Lieu", "Comparer avec (facultatif)", "Et avec (facultatif)")
@@ -57,6 +58,7 @@ def _query(profession: str, places: list[Any]) -> str:
     return urlencode([("profession", profession), *(("lieu", display(place)) for place in places)])
 
 
+@heavy_page
 def where_to_settle(request: HttpRequest) -> HttpResponse:
     position = request.GET.get("position", "")
     if position:
@@ -87,6 +89,7 @@ def where_to_settle(request: HttpRequest) -> HttpResponse:
     return render(request, "www/installation/where.html", context, status=status)
 
 
+@heavy_page
 def where_to_settle_pdf(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     if state["profession"] not in Profession.values or not state["places"]:

@@ -88,9 +88,17 @@
     }
     return html;
   }
+  function answer(r) {
+    // A refusal (429: too many computations from this address) says why in « detail »: shown instead of the layer.
+    if (r.ok) return r.json();
+    return r.json().catch(function () { return {}; }).then(function (d) {
+      throw new Error(typeof d.detail === "string" ? d.detail : "Chargement impossible (erreur " + r.status + ").");
+    });
+  }
+  function refused(e) { status.textContent = e.message; }
   function loadDepartements() {
     status.textContent = "Chargement des départements…";
-    return fetch("/api/carte/departements?" + params()).then(function (r) { return r.json(); }).then(function (data) {
+    return fetch("/api/carte/departements?" + params()).then(answer).then(function (data) {
       meta = data.oasis;
       if (departementsLayer) map.removeLayer(departementsLayer);
       departementsLayer = L.geoJSON(data, {
@@ -103,11 +111,11 @@
       legend(); provenance();
       status.textContent = "Départements affichés.";
       container.setAttribute("data-ready", "departements");
-    });
+    }).catch(refused);
   }
   function loadCommunes(code, zoomTo) {
     status.textContent = "Chargement des communes…";
-    return fetch("/api/carte/communes/" + encodeURIComponent(code) + "?" + params()).then(function (r) { return r.json(); }).then(function (data) {
+    return fetch("/api/carte/communes/" + encodeURIComponent(code) + "?" + params()).then(answer).then(function (data) {
       meta = data.oasis;
       loadedDepartement = code;
       if (communesLayer) map.removeLayer(communesLayer);
@@ -137,7 +145,7 @@
       legend(); provenance();
       status.textContent = data.features.length + " communes affichées (" + code + ").";
       container.setAttribute("data-ready", "communes-" + code);
-    });
+    }).catch(refused);
   }
   // Projects validated by the committee, not yet open: the count for everyone, the projects for those who follow them.
   var validatedNote = document.getElementById("validated-note");
