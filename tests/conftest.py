@@ -195,6 +195,14 @@ def fresh_memos() -> None:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Every test, browser and live servers included (same process): production keeps Django's default, PBKDF2 at a
+    million iterations, half a second a password (tests/projects/test_accounts.py checks the settings set no other);
+    the tests create and sign in thousands of accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     """Login throttling lives in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from oasis.projects.services import create_project
 from oasis.recruitment.candidates import CandidateData, create_candidate
 from tests.factories import NewProjectFactory
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 from tests.recruitment.conftest import student, vienne_medecine  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -63,8 +63,9 @@ class Job(models.Model):
 
 
 class Verrou(models.Model):
-    """One row per limit counted (a requester's jobs, an address's or an e-mail's sign-ups): taken by a write before
-    counting, so that two simultaneous requests count one after the other (locks.py)."""
+    """A lock row shared by the limits whose names fall in its bucket (a requester's jobs, an address's or an e-mail's
+    sign-ups…): taken by a write before counting, so that two simultaneous requests count one after the other
+    (locks.py)."""
 
     key = models.CharField(max_length=64, unique=True)
     taken_at = models.DateTimeField(default=timezone.now)

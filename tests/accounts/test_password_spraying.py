@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from oasis.accounts.lockout import ADDRESS_LOCKED_MESSAGE, LOCKED_MESSAGE
-from tests.projects.conftest import PASSWORD, fast_password_hashing  # noqa: F401
+from tests.projects.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from oasis.projects.services import add_comment, add_member
 from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from tests.committees.conftest import file_project
 from tests.projects.conftest import PASSWORD, make_user
-from tests.recruitment.conftest import cast, fast_password_hashing, project, student, vienne_medecine  # noqa: F401
+from tests.recruitment.conftest import cast, project, student, vienne_medecine  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from oasis.installation.models import DepartementContact
 from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from tests.browser.conftest import pick
-from tests.recruitment.conftest import cast, fast_password_hashing, make_scheme  # noqa: F401
+from tests.recruitment.conftest import cast, make_scheme  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("national")]
 

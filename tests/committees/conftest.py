@@ -13,7 +13,7 @@ from oasis.projects.enums import Stage
 from oasis.projects.services import add_member, create_project, set_checklist
 from oasis.projects.stages import move
 from tests.factories import NewProjectFactory
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 FILED = (Stage.CONSEIL, Stage.DEFINITION, Stage.ACCOMPAGNEMENT, Stage.DEPOSE)
 

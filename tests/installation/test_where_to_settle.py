@@ -20,7 +20,7 @@ from oasis.recruitment.models import PortalSignup
 from oasis.recruitment.vacancies import VacancyData, create_vacancy
 from oasis.references.models import OfficialAplUnit
 from oasis.verdicts.services import national_thresholds
-from tests.recruitment.conftest import cast, fast_password_hashing, make_scheme, project  # noqa: F401
+from tests.recruitment.conftest import cast, make_scheme, project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

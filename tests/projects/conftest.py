@@ -21,12 +21,6 @@ def make_user(email: str, role: str, **scope: str) -> object:
     return user
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    # Production keeps Django's default (PBKDF2, see test_accounts); tests need not pay for it nine times a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cast(db, national):  # type: ignore[no-untyped-def]
     return {

@@ -7,7 +7,7 @@ from oasis.core.aci import AciRules
 from oasis.projects import funding
 from oasis.projects.enums import Stage
 from oasis.projects.models import AciBareme, Project
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from oasis.projects.conformity import evaluate
 from oasis.projects.models import CahierDesCharges, ChecklistAnswer, TeamMember
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 
 ITEMS = [
     {"code": "horaires", "categorie": "Accès aux soins", "libelle": "Horaires d'ouverture"},

@@ -10,7 +10,7 @@ from oasis.audit.models import AuditEvent
 from oasis.projects import funding
 from oasis.projects.models import FundingLine, FundingTool, Project
 from oasis.projects.services import NotAllowed
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 
 CENT = Decimal("0.01")
 # The editor's rights, the line read with its tool (one query, not two), the audit, the delete.

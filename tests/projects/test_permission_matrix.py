@@ -8,7 +8,7 @@ from oasis.accounts.enums import Role
 from oasis.projects import perms
 from oasis.projects.enums import Stage
 from oasis.projects.models import Project, ProjectGuest
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 RIGHTS = ("view", "edit", "comment", "move", "decide", "upload", "write", "restricted", "invite")
 # view, edit, comment, move to a next stage, record the committee's decision, upload, write the projet de santé,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from oasis.projects import funding
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 from tests.projects.test_accompaniment import line
 
 

@@ -7,7 +7,7 @@ import pytest
 from oasis.recruitment.candidates import CandidateData, create_candidate
 from oasis.recruitment.models import AidScheme
 from oasis.recruitment.schemes import save_scheme
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 
 def make_scheme(code: str, departement: str | None = "86", **values) -> AidScheme:

@@ -14,7 +14,7 @@ from oasis.references.importers.common import DUPLICATE_COLUMN, REPEATED_HEADER
 from oasis.references.models import ReferenceImport, ZonageCommune
 from oasis.territories.models import Commune
 from oasis.verdicts.services import verdict
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 from tests.recruitment.conftest import vienne_medecine  # noqa: F401
 from tests.references.conftest import ROOT
 

@@ -24,7 +24,7 @@ from oasis.territories.services import (
     parents,
     parse_territory_ref,
 )
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 

@@ -10,7 +10,7 @@ from django.urls import get_resolver
 
 from oasis.api.views import NOT_FOUND
 from oasis.www import errors
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from oasis.audit.labels import ACTION_LABELS
 from oasis.projects.forms import NextActionForm
-from tests.projects.conftest import cast, fast_password_hashing, project  # noqa: F401
+from tests.projects.conftest import cast, project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

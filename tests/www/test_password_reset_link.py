@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.projects.conftest import cast, fast_password_hashing, make_user  # noqa: F401
+from tests.projects.conftest import cast, make_user  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from oasis.accessibility.inputs import calage_text
 from oasis.planning.services import MODELS
 from oasis.recruitment.forms import SchemeForm
-from tests.projects.conftest import cast, fast_password_hashing, make_user, project  # noqa: F401
+from tests.projects.conftest import cast, make_user, project  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "oasis" / "www" / "templates"
 COMMAND = re.compile(r"\boasis (create_account|aides|demarches|data|purge_candidates|import_practitioners|rappels)\b")
