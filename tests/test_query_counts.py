@@ -96,7 +96,7 @@ def test_public_pages_are_pinned(client, django_assert_num_queries, url, count):
 @pytest.mark.parametrize(
     ("url", "count"),
     [
-        ("/territoires/epci/200069854/etat-des-lieux/", 209 + HEAVY),  # 206 before the merge of 7 December 2026
+        ("/territoires/epci/200069854/etat-des-lieux/", 168 + HEAVY),  # 209 before the cold pages (national figures kept)
         ("/territoires/departement/86/", 28),
         ("/", 6),
     ],

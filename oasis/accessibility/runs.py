@@ -17,7 +17,7 @@ from oasis.accessibility.inputs import (
 from oasis.accessibility.models import AplAggregate, AplResult, AplRun
 from oasis.accessibility.params import AplParameters, load_parameters
 from oasis.accessibility.traveltime import TravelTimeProvider
-from oasis.accessibility.units import load_units
+from oasis.accessibility.units import bundle_fingerprint
 
 BATCH_SIZE = 2000
 
@@ -96,13 +96,12 @@ def current_run(profession: str, variante: str = Variante.ENSEMBLE) -> AplRun:
     Looks the run up by its inputs instead of recomputing them, so that pages stay fast.
     """
     parameters = load_parameters()
-    units = load_units()
     source = active_import(profession)
     provider = default_provider(parameters)
     candidates = AplRun.objects.filter(
         profession=profession,
         variante=variante,
-        entrees__paquet_de_donnees=units.fingerprint,
+        entrees__paquet_de_donnees=bundle_fingerprint(),  # the units themselves are not read: a page may not need them
         parametres__version=parameters.version,
     ).order_by("-created_at")
     rpps = None if source is not None else latest_rpps(profession)

@@ -36,6 +36,27 @@ class Units:
     def n(self) -> int:
         return len(self.codes)
 
+    # Kept as a file every process reads on its first request (``kept``): the columns of strings are pickled as one
+    # string each and the index rebuilt, a few milliseconds to read instead of forty (35,000 tuples' items and a dict).
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["index"]
+        state["n"] = self.n
+        for name in _STRING_COLUMNS:
+            state[name] = _SEPARATOR.join(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        count = state.pop("n")
+        for name in _STRING_COLUMNS:
+            joined = state[name]
+            assert isinstance(joined, str)
+            state[name] = tuple(joined.split(_SEPARATOR)) if count else ()
+        codes = state["codes"]
+        assert isinstance(codes, tuple)
+        state["index"] = dict(zip(codes, range(len(codes)), strict=True))
+        self.__dict__.update(state)
+
     @property
     def has_demand_data(self) -> np.ndarray:
         """Units with a DREES population (all but Mayotte): the APL is defined there."""
@@ -43,18 +64,32 @@ class Units:
         return known
 
 
+_STRING_COLUMNS = ("codes", "categorie_aav", "departement", "region", "epci", "bassin_de_vie")
+_SEPARATOR = "\x1f"  # ASCII unit separator: in no code nor category
+
+
 _cache: dict[str, Units] = {}
 _lock = threading.Lock()
 
 
+def bundle_fingerprint() -> str:
+    """The loaded bundle's fingerprint (``Units.fingerprint``), without reading the units."""
+    return BundleLoad.objects.order_by("-loaded_at").values_list("bundle_sha256", flat=True).first() or "aucun"
+
+
+def units_key(fingerprint: str) -> str:
+    """The key the units are kept under (``kept``) for a bundle."""
+    return f"unites-2:{fingerprint}"
+
+
 def load_units() -> Units:
     """The units of the loaded bundle, cached for the process (refreshed when another bundle is loaded)."""
-    latest = BundleLoad.objects.order_by("-loaded_at").values_list("bundle_sha256", flat=True).first() or "aucun"
+    latest = bundle_fingerprint()
     with _lock:
         if latest not in _cache:
             _cache.clear()
             # Read from the files every process shares when another process (or oasis precalculer) read them already.
-            _cache[latest] = kept(f"unites:{latest}", lambda: _read_units(latest))
+            _cache[latest] = kept(units_key(latest), lambda: _read_units(latest), process_cache=False)
         return _cache[latest]
 
 

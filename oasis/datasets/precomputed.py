@@ -70,6 +70,12 @@ def read(key: str, version: str) -> Any:
         return MISSING  # written by another version of the code: computed again, and written anew
 
 
+def exists(key: str, version: str) -> bool:
+    """Whether a value is kept for ``key`` on this version (without reading it)."""
+    path = _path(key, version)
+    return path is not None and path.is_file()
+
+
 def write(key: str, version: str, value: Any) -> None:
     path = _path(key, version)
     if path is None:

@@ -17,7 +17,8 @@ from oasis.accessibility.params import load_parameters
 from oasis.accessibility.rows import CommuneApl, territory_rows, territory_summary
 from oasis.accessibility.runs import current_run
 from oasis.accessibility.traveltime import EstimateProvider
-from oasis.accessibility.units import Units, load_units
+from oasis.accessibility.units import Units, load_units, units_key
+from oasis.datasets import precomputed
 from oasis.datasets.fingerprint import kept, version
 from oasis.datasets.models import Dataset
 from oasis.references.enums import Zone
@@ -34,7 +35,7 @@ from oasis.supply.models import SupplyCount
 from oasis.supply.services import bpe_millesimes, cnam_control_totals
 from oasis.territories.models import BassinDeVie, Commune
 from oasis.territories.services import Demography, Territory, demography, get_territory, parents
-from oasis.verdicts.services import Counts, Verdict, territory_verdicts, verdicts
+from oasis.verdicts.services import Counts, Verdict, verdicts
 from oasis.verdicts.services import counts as verdict_counts
 
 UNDER_SERVED_LISTED = 10
@@ -135,8 +136,16 @@ def _nearest_arrays(profession: str, units: Units, millesime: int) -> tuple[np.n
     key = (profession, f"{units.fingerprint}-{millesime}")
     with _nearest_lock:
         if key not in _nearest:
-            _nearest[key] = kept(f"plus-proche:{profession}:{millesime}", lambda: _nearest_build(profession, units, millesime))
+            _nearest[key] = kept(
+                _nearest_key(profession, millesime),
+                lambda: _nearest_build(profession, units, millesime),
+                process_cache=False,  # kept here, in ``_nearest``
+            )
         return _nearest[key]
+
+
+def _nearest_key(profession: str, millesime: int) -> str:
+    return f"plus-proche:{profession}:{millesime}"
 
 
 def _nearest_build(profession: str, units: Units, millesime: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,6 +196,33 @@ def _place_official_apl(profession: str, niveau: str, code: str, current: str) -
         lambda: territory_official_apl(None if niveau == "national" else get_territory(niveau, code), profession),
         current=current,
     )
+
+
+def keep_national_figures(profession: str) -> int:
+    """What the état des lieux of any EPCI or commune reads for a profession besides its own communes: the units,
+    the distances from every unit to the nearest professional, and the APL, density and official APL of France, of
+    every région and every département (the places it is compared with). Computed by ``oasis precalculer``, so that
+    such a page, on a process just started, only reads them. The number of places."""
+    from oasis.territories.models import Departement, Region
+
+    millesimes = bpe_millesimes()
+    if not millesimes:
+        return 0
+    current = version()
+    units = load_units()
+    nearest = _nearest_arrays(profession, units, millesimes[0])
+    # This process may hold them from before (its own memory): the files are what the other processes read.
+    for key, value in ((units_key(units.fingerprint), units), (_nearest_key(profession, millesimes[0]), nearest)):
+        if not precomputed.exists(key, current):
+            precomputed.write(key, current, value)
+    _places_apl(current_run(profession, "ensemble"), current)
+    places = [("national", "FR")]
+    places += [("region", code) for code in Region.objects.order_by("pk").values_list("pk", flat=True)]
+    places += [("departement", code) for code in Departement.objects.order_by("pk").values_list("pk", flat=True)]
+    for niveau, code in places:
+        _place_density(profession, millesimes[0], niveau, code, current)
+        _place_official_apl(profession, niveau, code, current)
+    return len(places)
 
 
 def _density(profession: str, millesime: int, niveau: str, code: str) -> float | None:
@@ -255,7 +291,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 comparisons=[
                     Comparison(
                         label,
-                        _apl_for_place(run, niveau, code),
+                        _apl_for_place(run, niveau, code, current),
                         _place_density(equipement.value, millesime, niveau, code, current),
                     )
                     for label, niveau, code in places
@@ -263,7 +299,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
                 run=run,
                 officiel=official,
                 officiel_comparaisons=official_places,
-                verdicts=verdict_counts(territory_verdicts(territory, equipement.value), inhabitants),
+                verdicts=verdict_counts(verdicts(unit_codes, equipement.value, run), inhabitants),
             )
         )
     if not any(p.ages_connus for p in professions):
@@ -279,7 +315,7 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
         if gp_official is not None
         else {}
     )
-    least = _least_served(gp_rows, official_values)
+    least = _least_served(gp_rows, official_values, gp_run)
     structure_counts = {equipement.value: int(counts.get(equipement.value, 0)) for equipement in STRUCTURES}
     structure_communes = _structure_communes(territory, millesime)
     zonage, zonage_source = _zonage(territory)
@@ -308,7 +344,9 @@ def build_diagnosis(territory: Territory) -> Diagnosis:
     )
 
 
-def _least_served(gp_rows: list[CommuneApl], official: dict[str, tuple[float | None, float | None]]) -> list[LeastServed]:
+def _least_served(
+    gp_rows: list[CommuneApl], official: dict[str, tuple[float | None, float | None]], gp_run: AplRun | None = None
+) -> list[LeastServed]:
     """The ``UNDER_SERVED_LISTED`` communes of lowest official APL (as published, all ages) where one is imported,
     else of lowest estimated APL; each with both values and its verdict."""
     if official:
@@ -317,7 +355,7 @@ def _least_served(gp_rows: list[CommuneApl], official: dict[str, tuple[float | N
     else:
         ranked = sorted((row for row in gp_rows if row.apl is not None), key=lambda row: (row.apl or 0.0, row.code_insee))
     chosen = ranked[:UNDER_SERVED_LISTED]
-    found = verdicts([row.code_insee for row in chosen], Equipement.GENERALISTE)
+    found = verdicts([row.code_insee for row in chosen], Equipement.GENERALISTE, gp_run)
     return [
         LeastServed(
             row.code_insee,
@@ -352,12 +390,25 @@ def _zonage(territory: Territory) -> tuple[list[ZoneCount], str]:
     )
 
 
-def _apl_for_place(run: AplRun, niveau: str, code: str) -> float | None:
+def _apl_for_place(run: AplRun, niveau: str, code: str, current: str | None = None) -> float | None:
     if niveau == "national":
         value = run.resume.get("apl_moyen_national")
         return float(value) if value is not None else None
-    stored = AplAggregate.objects.filter(run=run, niveau=niveau, code=code).values_list("apl_moyen", flat=True).first()
-    return stored
+    return _places_apl(run, current).get((niveau, code))
+
+
+def _places_apl(run: AplRun, current: str | None = None) -> dict[tuple[str, str], float | None]:
+    """The run's mean APL of every région and département (the places an état des lieux is compared with)."""
+    return kept(
+        f"apl-lieux:{run.pk}",
+        lambda: {
+            (niveau, code): apl
+            for niveau, code, apl in AplAggregate.objects.filter(run=run, niveau__in=("region", "departement")).values_list(
+                "niveau", "code", "apl_moyen"
+            )
+        },
+        current=current,
+    )
 
 
 def _social(territory: Territory) -> Social:

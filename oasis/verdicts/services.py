@@ -152,10 +152,13 @@ def verdict(code_insee: str, profession: str = Equipement.GENERALISTE) -> Verdic
     return verdicts([code_insee], profession)[code_insee]
 
 
-def verdicts(codes: Iterable[str] | None, profession: str = Equipement.GENERALISTE) -> dict[str, Verdict]:
+def verdicts(
+    codes: Iterable[str] | None, profession: str = Equipement.GENERALISTE, run: AplRun | None = None
+) -> dict[str, Verdict]:
     """The verdict of each listed commune; of every commune of France with a value when ``codes`` is None.
 
     A listed code without any figure gets an estimate verdict with ``sous_dense`` None (« sous-densité inconnue »).
+    ``run``: ``current_run(profession)`` when the caller has it already.
     """
     wanted = None if codes is None else list(dict.fromkeys(codes))
     found: dict[str, Verdict] = {}
@@ -167,7 +170,7 @@ def verdicts(codes: Iterable[str] | None, profession: str = Equipement.GENERALIS
     if profession == Equipement.GENERALISTE:
         for code, item in _from_drees(profession, _missing(wanted, found)).items():
             found.setdefault(code, item)
-    for code, item in _from_estimate(profession, _missing(wanted, found)).items():
+    for code, item in _from_estimate(profession, _missing(wanted, found), run).items():
         found.setdefault(code, item)
     if wanted is None:
         return found
@@ -253,10 +256,10 @@ def _from_drees(profession: str, codes: list[str] | None) -> dict[str, Verdict]:
     return result
 
 
-def _from_estimate(profession: str, codes: list[str] | None) -> dict[str, Verdict]:
+def _from_estimate(profession: str, codes: list[str] | None, run: AplRun | None = None) -> dict[str, Verdict]:
     if codes is not None and not codes:
         return {}
-    run = current_run(profession)
+    run = run or current_run(profession)
     results = {code: (apl, classe) for code, apl, classe in _rows(run.results.all(), codes, "commune_id", "apl", "classe")}
     why = (
         "ni arrêté de l'ARS ni APL officielle de la DREES pour cette commune"
@@ -339,11 +342,13 @@ def counts(found: dict[str, Verdict], population: Mapping[str, float | None]) ->
     )
 
 
-def territory_verdicts(territory: Territory | None, profession: str = Equipement.GENERALISTE) -> dict[str, Verdict]:
+def territory_verdicts(
+    territory: Territory | None, profession: str = Equipement.GENERALISTE, run: AplRun | None = None
+) -> dict[str, Verdict]:
     """The verdict of every unit (commune or PLM arrondissement) of a territory, of France when None, by code."""
     if territory is None:
-        return verdicts(None, profession)
-    return verdicts(territory.units().order_by("code_insee").values_list("code_insee", flat=True), profession)
+        return verdicts(None, profession, run)
+    return verdicts(territory.units().order_by("code_insee").values_list("code_insee", flat=True), profession, run)
 
 
 def territory_counts(territory: Territory | None, profession: str = Equipement.GENERALISTE) -> Counts:

@@ -3,10 +3,12 @@
 ``oasis precalculer`` (run by ``oasis data load``, ``oasis data import`` and ``oasis data update``) computes the APL
 runs of every profession, the home page's figures, the page and the état des lieux of every région and département,
 the GP answers of ``/api/apl`` per département, the national answers of ``/api/apl`` (estimate and official APL) and
-of the map.
+of the map, and the national figures every état des lieux reads (units, distances to the nearest professional, the
+figures of the places it is compared with).
 Each is kept through ``kept`` in the files every server process reads (oasis/datasets/precomputed.py): after a
 restart, a request only reads. EPCI (on demand: ``--niveaux``) and communes (35,000) are computed on their first
-request, then kept the same way.
+request from those national figures and their own communes' rows (no national computation left), then kept the same
+way.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def steps(levels: tuple[str, ...] = LEVELS) -> Iterator[Step]:
     from django.test import Client
 
     from oasis.accessibility.runs import current_run
+    from oasis.diagnostics.services import keep_national_figures
     from oasis.references.services import official_years
     from oasis.supply.enums import PROFESSIONS
     from oasis.territories.models import Departement, Epci, Region
@@ -62,6 +65,12 @@ def steps(levels: tuple[str, ...] = LEVELS) -> Iterator[Step]:
         yield Step(f"API APL France : {slug}", get(f"/api/apl?profession={slug}"))
         for year in official_years(slug)[:1]:
             yield Step(f"API APL officielle {year} : {slug}", get(f"/api/apl?profession={slug}&source=officielle"))
+
+    def national_figures(slug: str) -> Callable[[], object]:
+        return lambda: keep_national_figures(slug)
+
+    for slug in professions:
+        yield Step(f"états des lieux, figures nationales : {slug}", national_figures(slug))
 
     def codes(level: str) -> list[str]:
         if level == "region":

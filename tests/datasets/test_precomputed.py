@@ -53,3 +53,51 @@ def test_without_a_folder_nothing_is_written(settings, tmp_path):
     settings.OASIS_PRECALCULS_DIR = None
     assert kept("essai", lambda: 3) == 3
     assert precomputed.read("essai", version()) is precomputed.MISSING
+
+
+def test_a_value_the_caller_keeps_itself_is_read_from_the_file_and_not_put_in_the_process_cache(shared):
+    from django.core.cache import cache
+
+    calls = []
+
+    def build() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert kept("grand", build, process_cache=False) == [1]
+    assert cache.get(f"grand:{version()}") is None
+    assert kept("grand", build, process_cache=False) == [1] and len(calls) == 1  # read from the file
+    assert precomputed.read("grand", version()) == [1]
+
+
+def test_what_is_kept_while_another_value_is_built_is_read_on_the_same_version(shared, django_assert_num_queries):
+    """The data version is read once (3 queries) for a value and what its computation keeps inside it."""
+
+    def inner() -> int:
+        return 2
+
+    def outer() -> int:
+        return kept("dedans", inner) + 1
+
+    with django_assert_num_queries(3):
+        assert kept("dehors", outer) == 3
+    assert precomputed.read("dedans", version()) == 2
+    with django_assert_num_queries(3):  # outside any computation: the version is read again
+        assert kept("dedans", inner) == 2
+
+
+def test_the_units_read_back_from_their_file_are_the_units(national):
+    import pickle
+
+    import numpy as np
+
+    from oasis.accessibility.units import _read_units, bundle_fingerprint
+
+    units = _read_units(bundle_fingerprint())
+    back = pickle.loads(pickle.dumps(units, protocol=pickle.HIGHEST_PROTOCOL))
+    for name, value in vars(units).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(getattr(back, name), value, equal_nan=True), name
+        else:
+            assert getattr(back, name) == value and type(getattr(back, name)) is type(value), name
+    assert back.index["86194"] == units.codes.index("86194") and back.n == units.n > 30_000

@@ -14,7 +14,7 @@ import pytest
 from oasis.accessibility.models import AplAggregate, AplResult
 from oasis.accessibility.rows import is_under_served
 from oasis.accessibility.runs import current_run
-from oasis.accessibility.units import load_units
+from oasis.accessibility.units import load_units, units_key
 from oasis.diagnostics import services
 from oasis.references.importers import run_import
 from oasis.references.models import OfficialAplUnit, ReferenceImport
@@ -349,3 +349,43 @@ def test_aggregates_are_read_at_their_level_whatever_their_code():
     assert services.apl_for(run, get_territory("epci", "200069854")) == (3.5, 2.0, 0.0)
     assert services._apl_for_place(run, "region", "75") == 1.25
     assert services._apl_for_place(run, "departement", "75") == 7.5
+
+
+def test_oasis_precalculer_keeps_the_figures_of_every_compared_place_in_the_shared_files(settings, tmp_path):
+    """What the état des lieux of any EPCI or commune reads besides its own communes is kept beforehand: a page on a
+    process just started only reads it. The Vienne's GP density, counted here from the rows."""
+    from oasis.datasets import precomputed
+    from oasis.datasets.fingerprint import version
+    from oasis.territories.models import Departement, Region
+
+    settings.OASIS_PRECALCULS_DIR = tmp_path / "precalculs"
+    millesime = bpe_millesimes()[0]
+    places = services.keep_national_figures("generaliste")
+    assert places == 1 + Region.objects.count() + Departement.objects.count()
+    current = version()
+
+    def read(key: str) -> object:
+        return precomputed.read(key, current)
+
+    vienne = list(Commune.objects.communes().filter(departement_id="86").values_list("population", flat=True))
+    count = sum(
+        SupplyCount.objects.filter(equipement="generaliste", millesime=millesime, commune__departement_id="86").values_list(
+            "nombre", flat=True
+        )
+    )
+    assert read(f"densite:generaliste:{millesime}:departement:86") == pytest.approx(10_000 * count / sum(vienne))
+    run = current_run("generaliste")
+    stored = AplAggregate.objects.get(run=run, niveau="departement", code="86").apl_moyen
+    assert read(f"apl-lieux:{run.pk}")[("departement", "86")] == stored  # type: ignore[index]
+    km, minutes = read(f"plus-proche:generaliste:{millesime}")  # type: ignore[misc]
+    units = load_units()
+    assert len(km) == len(minutes) == units.n
+    assert read(units_key(units.fingerprint)).codes == units.codes  # type: ignore[attr-defined]
+    for niveau, code in (("national", "FR"), ("region", "75"), ("departement", "976")):
+        assert read(f"densite:generaliste:{millesime}:{niveau}:{code}") is not precomputed.MISSING
+        assert read(f"apl-officielle-lieu:generaliste:{niveau}:{code}") is not precomputed.MISSING
+    # The état des lieux of a commune of the Vienne compares with exactly these figures.
+    diagnosis = services.build_diagnosis(get_territory("commune", "86122"))
+    gp = diagnosis.professions[0]
+    assert gp.comparisons[0].pour_10000 == read(f"densite:generaliste:{millesime}:departement:86")
+    assert gp.comparisons[0].apl == stored
