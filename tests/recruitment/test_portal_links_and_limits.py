@@ -144,6 +144,16 @@ def test_what_the_confirmation_makes(national):
     assert signup.candidate_id == candidate.pk and signup.confirmed_at is not None and signup.confirmed_at >= before
     event = AuditEvent.objects.get(action="candidat.inscription_portail")
     assert event.details == {"inscription": signup.pk, "poste": None}
+    # No availability given: none on the candidate.
+    assert stored.disponible_le is None
+
+
+def test_the_availability_given_on_the_portal_reaches_the_candidate(national):
+    from datetime import date
+
+    signup = ask(disponible_le=date(2027, 9, 1))
+    candidate = portal.confirm_signup(portal.confirmation_link(signup).rstrip("/").rsplit("/", 1)[1])
+    assert Candidate.objects.get(pk=candidate.pk).disponible_le == date(2027, 9, 1)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +163,8 @@ def test_what_the_confirmation_makes(national):
         signing.TimestampSigner(salt=portal.UNSUBSCRIBE_SALT).sign("1"),  # another kind of link
         signing.TimestampSigner(salt=portal.CONFIRM_SALT).sign("pas-un-nombre"),
     ],
+    # Fixed ids: a signed token carries the time it was made, and mutmut runs each test again by its id.
+    ids=["altere", "autre-lien", "pas-un-nombre"],
 )
 def test_an_altered_or_foreign_confirmation_link_is_invalid(national, token):
     with pytest.raises(ValueError) as error:
@@ -313,3 +325,21 @@ def test_the_confirmation_mail_written_out(national, settings, mailoutbox):
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel.\n"
     )
     assert portal.confirm_signup(found.group(1)).email == "lea.martin@etu.test"
+
+
+def test_the_departement_s_officers_are_told_in_words(national, cast):
+    from oasis.notifications.models import Notification
+    from oasis.recruitment.vacancies import VacancyData, create_vacancy
+
+    offer = VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
+    vacancy = create_vacancy(cast["vienne"], offer)
+    for_the_vacancy = portal.request_signup(data("paul@etu.test"), "86", vacancy=vacancy, consent_processing=True, address="")
+    for signup in (ask(), for_the_vacancy):
+        candidate = portal.confirm_signup(portal.confirmation_link(signup).rstrip("/").rsplit("/", 1)[1])
+        told = Notification.objects.get(recipient=cast["vienne"], link=f"/recrutement/candidats/{candidate.pk}/")
+        where = f"pour le poste n° {vacancy.pk}" if signup.vacancy_id else "depuis le portail"
+        assert (told.title, told.body) == (
+            f"Un(e) médecin généraliste s'est fait connaître {where}",
+            "Adresse électronique confirmée ; consentement enregistré.",
+        )
+    assert Notification.objects.filter(recipient=cast["charente_maritime"]).count() == 0
