@@ -158,7 +158,7 @@ def test_only_the_departement_sends_its_campaigns(client, cast, who):
     assert client.post(reverse("campaign_send", args=[campaign.pk])).status_code in (403, 404)
 
 
-def test_projects_seeking_professionals_by_departement_and_name(cast):
+def test_projects_seeking_professionals_by_departement_and_name(cast, django_assert_num_queries):
     from oasis.projects.enums import Stage
     from oasis.projects.models import Project
     from oasis.projects.services import add_member, create_project
@@ -190,4 +190,23 @@ def test_projects_seeking_professionals_by_departement_and_name(cast):
         (royan, ["Chirurgien-dentiste"]),
         (chauvigny, ["Médecin généraliste"]),
         (lussac, ["Médecin généraliste", "Sage-femme"]),
+    ]
+    # The page reads each project's commune and département with it, and the teams in one more query.
+    with django_assert_num_queries(2):
+        shown = [(p.commune_principale.nom, p.departement.nom, sought) for p, sought in portal.seeking_projects()]
+    assert shown[0] == ("Royan", "Charente-Maritime", ["Chirurgien-dentiste"])
+
+
+def test_the_open_vacancies_are_read_with_their_commune_departement_and_project(cast, project, django_assert_num_queries):
+    for commune in ("86070", "86140"):
+        data = VacancyData(commune=commune, profession="generaliste", mode="liberal", contact_nom="Mairie", project_id=project.pk)
+        create_vacancy(cast["vienne"], data)
+    filled = VacancyData(commune="86194", profession="generaliste", mode="liberal", contact_nom="CHU")
+    closed = create_vacancy(cast["vienne"], filled)
+    set_vacancy_status(cast["vienne"], closed, VacancyStatus.POURVU)
+    with django_assert_num_queries(1):
+        shown = sorted((v.commune.nom, v.departement.nom, v.project.nom) for v in portal.public_vacancies())
+    assert shown == [
+        ("Chauvigny", "Vienne", "Maison de santé de Lussac-les-Châteaux"),
+        ("Lussac-les-Châteaux", "Vienne", "Maison de santé de Lussac-les-Châteaux"),
     ]

@@ -343,3 +343,13 @@ def test_the_departement_s_officers_are_told_in_words(national, cast):
             "Adresse électronique confirmée ; consentement enregistré.",
         )
     assert Notification.objects.filter(recipient=cast["charente_maritime"]).count() == 0
+
+
+def test_a_request_queues_its_confirmation_mail(national, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = ask()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "oasis.recruitment.portal.send_confirmation_task"
+    assert queued.args_kwargs["args"] == [signup.pk]
