@@ -184,3 +184,17 @@ def test_withdrawing_an_order_of_one_region_leaves_the_others_alone(in_force):
     assert rows(TOURS) == [("2024-01-01", "ZIP", True)]
     assert rows(ANTRAN) == [("2024-03-01", "ZIP", False), ("2025-01-01", "HV", True)]
     assert rows(LOUDUN) == [("2024-03-01", "ZAC", False)]
+
+
+def test_withdrawing_an_order_of_two_regions_brings_back_each_region_s_own(in_force):
+    # Centre-Val de Loire has an order for the kinés only; Nouvelle-Aquitaine's GPs have the order of 1 March 2024.
+    run_import("zonage", in_force("tours-kine.csv", HEADER + f"24;2024-01-01;{TOURS};{KINE};sous-doté\n"))
+    content = HEADER + f"75;2025-01-01;{ANTRAN};generaliste;HZ\n24;2025-01-01;{TOURS};generaliste;ZIP\n"
+    run_import("zonage", in_force("two.csv", content))
+    withdraw("two.csv")
+    # No GP order is left in Centre-Val de Loire: its kinés' order and Nouvelle-Aquitaine's are looked at all the same.
+    assert rows(TOURS) == []
+    assert rows(TOURS, KINE) == [("2024-01-01", "sous-dote", True)]
+    assert rows(ANTRAN) == [("2024-03-01", "ZIP", True)]
+    assert rows(LOUDUN) == [("2024-03-01", "ZAC", True)]
+    assert (verdict(ANTRAN).zone, verdict(ANTRAN).millesime) == ("ZIP", "2024-03-01")
