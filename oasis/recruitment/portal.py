@@ -7,7 +7,7 @@ Links in e-mails carry a signed token (Django's signing, keyed by SECRET_KEY), n
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -144,7 +144,9 @@ def confirm_signup(token: str) -> Candidate:
             raise ValueError(LINK_EXPIRED)
         if signup.candidate_id is not None:
             return signup.candidate  # type: ignore[return-value]
-        data = CandidateData(**{key: value for key, value in signup.data.items() if key != "disponible_le"})
+        stored = dict(signup.data)
+        available = stored.pop("disponible_le", None)  # stored as text (JSON): the date the person gave, back
+        data = CandidateData(**stored, disponible_le=date.fromisoformat(available) if available else None)
         candidate = Candidate(
             departement_id=signup.departement_id,
             consentement_le=timezone.now(),

@@ -156,3 +156,57 @@ def test_only_the_departement_sends_its_campaigns(client, cast, who):
     campaign = create_campaign(cast["vienne"], "86", "MSP", "Message", [], False, None)
     client.force_login(cast[who])
     assert client.post(reverse("campaign_send", args=[campaign.pk])).status_code in (403, 404)
+
+
+def test_projects_seeking_professionals_by_departement_and_name(cast, django_assert_num_queries):
+    from oasis.projects.enums import Stage
+    from oasis.projects.models import Project
+    from oasis.projects.services import add_member, create_project
+    from tests.factories import NewProjectFactory
+
+    def made(user, nom, commune, *members):  # type: ignore[no-untyped-def]
+        project = create_project(cast[user], NewProjectFactory(nom=nom, commune_principale=commune))
+        for profession, status in members:
+            add_member(cast[user], project, profession, status)
+        return project
+
+    lussac = made(
+        "vienne",
+        "Maison de santé de Lussac",
+        "86140",
+        ("sage-femme", "recherche"),
+        ("generaliste", "recherche"),
+        ("generaliste", "recherche"),
+        ("pharmacien", "associe-liberal"),
+    )
+    chauvigny = made("vienne", "Centre de santé de Chauvigny", "86070", ("generaliste", "recherche"))
+    royan = made("charente_maritime", "Pôle de santé de Royan", "17306", ("chirurgien-dentiste", "recherche"))
+    made("vienne", "Maison de santé complète", "86194", ("generaliste", "associe-liberal"))
+    made("vienne", "Projet sans équipe", "86194")
+    for stage in (Stage.SUSPENDU, Stage.ABANDONNE, Stage.REFUSE):
+        stopped = made("vienne", f"Projet {stage}", "86194", ("generaliste", "recherche"))
+        Project.objects.filter(pk=stopped.pk).update(stage=stage)
+    assert portal.seeking_projects() == [
+        (royan, ["Chirurgien-dentiste"]),
+        (chauvigny, ["Médecin généraliste"]),
+        (lussac, ["Médecin généraliste", "Sage-femme"]),
+    ]
+    # The page reads each project's commune and département with it, and the teams in one more query.
+    with django_assert_num_queries(2):
+        shown = [(p.commune_principale.nom, p.departement.nom, sought) for p, sought in portal.seeking_projects()]
+    assert shown[0] == ("Royan", "Charente-Maritime", ["Chirurgien-dentiste"])
+
+
+def test_the_open_vacancies_are_read_with_their_commune_departement_and_project(cast, project, django_assert_num_queries):
+    for commune in ("86070", "86140"):
+        data = VacancyData(commune=commune, profession="generaliste", mode="liberal", contact_nom="Mairie", project_id=project.pk)
+        create_vacancy(cast["vienne"], data)
+    filled = VacancyData(commune="86194", profession="generaliste", mode="liberal", contact_nom="CHU")
+    closed = create_vacancy(cast["vienne"], filled)
+    set_vacancy_status(cast["vienne"], closed, VacancyStatus.POURVU)
+    with django_assert_num_queries(1):
+        shown = sorted((v.commune.nom, v.departement.nom, v.project.nom) for v in portal.public_vacancies())
+    assert shown == [
+        ("Chauvigny", "Vienne", "Maison de santé de Lussac-les-Châteaux"),
+        ("Lussac-les-Châteaux", "Vienne", "Maison de santé de Lussac-les-Châteaux"),
+    ]

@@ -144,6 +144,16 @@ def test_what_the_confirmation_makes(national):
     assert signup.candidate_id == candidate.pk and signup.confirmed_at is not None and signup.confirmed_at >= before
     event = AuditEvent.objects.get(action="candidat.inscription_portail")
     assert event.details == {"inscription": signup.pk, "poste": None}
+    # No availability given: none on the candidate.
+    assert stored.disponible_le is None
+
+
+def test_the_availability_given_on_the_portal_reaches_the_candidate(national):
+    from datetime import date
+
+    signup = ask(disponible_le=date(2027, 9, 1))
+    candidate = portal.confirm_signup(portal.confirmation_link(signup).rstrip("/").rsplit("/", 1)[1])
+    assert Candidate.objects.get(pk=candidate.pk).disponible_le == date(2027, 9, 1)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +163,8 @@ def test_what_the_confirmation_makes(national):
         signing.TimestampSigner(salt=portal.UNSUBSCRIBE_SALT).sign("1"),  # another kind of link
         signing.TimestampSigner(salt=portal.CONFIRM_SALT).sign("pas-un-nombre"),
     ],
+    # Fixed ids: a signed token carries the time it was made, and mutmut runs each test again by its id.
+    ids=["altere", "autre-lien", "pas-un-nombre"],
 )
 def test_an_altered_or_foreign_confirmation_link_is_invalid(national, token):
     with pytest.raises(ValueError) as error:
@@ -200,9 +212,12 @@ def test_the_unsubscribe_link(national, student):
     assert Candidate.objects.get(pk=student.pk).consentement_communication is False
     assert portal.unsubscribe(token).consentement_communication is False  # twice: one record only
     assert AuditEvent.objects.filter(action="candidat.desinscription", objet_id=str(student.pk)).count() == 1
+    event = AuditEvent.objects.get(action="candidat.desinscription")
+    assert (event.user, event.details) == (None, {"par": "lien de désinscription"})
     Candidate.objects.filter(pk=student.pk).delete()
-    with pytest.raises(ValueError, match="Vos données ont été effacées"):
+    with pytest.raises(ValueError) as erased:
         portal.candidate_of_unsubscribe_token(token)
+    assert str(erased.value) == "Vos données ont été effacées : vous ne recevrez plus rien."
 
 
 def test_a_request_exactly_an_hour_old_still_counts(national, monkeypatch):
@@ -214,3 +229,127 @@ def test_a_request_exactly_an_hour_old_still_counts(national, monkeypatch):
         ask("personne5@etu.test")
     PortalSignup.objects.filter(pk=made[0].pk).update(created_at=now - timedelta(hours=1, microseconds=1))
     ask("personne6@etu.test")
+
+
+# --- Campaigns by e-mail -----------------------------------------------------------------------------------------------
+
+
+def _consenting(cast, nom: str, email: str) -> Candidate:  # type: ignore[no-untyped-def]
+    from oasis.recruitment.candidates import create_candidate
+
+    return create_candidate(cast["vienne"], "86", data(email, nom=nom, prenom="Jean"), consent_given=True)
+
+
+def test_a_campaign_goes_once_to_each_recipient_not_sent_it_yet(national, cast, student, project, mailoutbox):
+    from oasis.recruitment.campaigns import create_campaign
+    from oasis.recruitment.models import CampaignDelivery
+
+    bernard = _consenting(cast, "Bernard", "jean.bernard@etu.test")
+    morel = _consenting(cast, "Morel", "jean.morel@etu.test")
+    campaign = create_campaign(cast["vienne"], "86", "MSP de Lussac", "Une maison de santé ouvre.", [], False, project.pk)
+    # Bernard, first in the audience's order (by name), was sent it already: the others still are.
+    done = CampaignDelivery.objects.create(campaign=campaign, candidate=bernard)
+    assert done.pk != bernard.pk
+    assert [candidate.nom for candidate in portal.audience(campaign)] == ["Bernard", "Durand", "Morel"]
+    assert portal.deliver_campaign(campaign.pk) == 2
+    assert [mail.to for mail in mailoutbox] == [["lea.durand@etu.test"], ["jean.morel@etu.test"]]
+    link = portal.unsubscribe_link(student)
+    assert mailoutbox[0].subject == "[OASIS] MSP de Lussac"
+    assert mailoutbox[0].body == (
+        "Bonjour Léa,\n\nUne maison de santé ouvre.\n\n"
+        "Projet : Maison de santé de Lussac-les-Châteaux (Lussac-les-Châteaux).\n\n"
+        "Les postes ouverts : http://127.0.0.1:8000/installation/\n\n-- \n"
+        "Vous recevez ce courriel parce que vous avez accepté de recevoir les présentations de projets du Département.\n"
+        f"Ne plus en recevoir : {link}\n"
+    )
+    assert mailoutbox[0].message()["List-Unsubscribe"] == f"<{link}>"
+    assert mailoutbox[1].message()["List-Unsubscribe"] == f"<{portal.unsubscribe_link(morel)}>"
+    assert set(campaign.deliveries.values_list("candidate__nom", flat=True)) == {"Bernard", "Durand", "Morel"}
+    assert portal.deliver_campaign(campaign.pk) == 0
+    assert len(mailoutbox) == 2
+
+
+def test_a_campaign_without_project_says_none(national, cast, student, mailoutbox):
+    from oasis.recruitment.campaigns import create_campaign
+
+    campaign = create_campaign(cast["vienne"], "86", "Installez-vous", "La Vienne vous accueille.", [], False, None)
+    assert portal.deliver_campaign(campaign.pk) == 1
+    assert mailoutbox[0].body.startswith("Bonjour Léa,\n\nLa Vienne vous accueille.\n\nLes postes ouverts : ")
+
+
+def test_sending_a_campaign_is_recorded_and_queued(national, cast, student, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from oasis.recruitment.campaigns import create_campaign
+
+    campaign = create_campaign(cast["vienne"], "86", "MSP", "Message", [], False, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        portal.send_campaign(cast["vienne"], campaign)
+    event = AuditEvent.objects.get(action="campagne.envoi")
+    assert (event.user, event.objet_id, event.details) == (cast["vienne"], str(campaign.pk), {"destinataires": 1})
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "oasis.recruitment.portal.send_campaign_task"
+    assert queued.args_kwargs["args"] == [campaign.pk]
+
+
+@pytest.mark.parametrize("who", ["ars_na", "lussac", "charente_maritime", "medecin", "cpam_na"])
+def test_only_the_departement_sends_its_campaign(national, cast, who, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from oasis.recruitment.campaigns import create_campaign
+    from oasis.recruitment.common import NotAllowed
+
+    campaign = create_campaign(cast["vienne"], "86", "MSP", "Message", [], False, None)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotAllowed) as error:
+        portal.send_campaign(cast[who], campaign)
+    assert str(error.value) == "Votre rôle ne permet pas d'envoyer cette campagne."
+    assert not AuditEvent.objects.filter(action="campagne.envoi").exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_the_confirmation_mail_written_out(national, settings, mailoutbox):
+    import re
+
+    settings.OASIS_PORTAL_CONFIRMATION_DAYS = 5
+    signup = ask()
+    portal.send_confirmation(signup.pk)
+    (mail,) = mailoutbox
+    assert (mail.subject, mail.to) == ("[OASIS] Confirmez votre adresse électronique", ["lea.martin@etu.test"])
+    found = re.search(r"http://127\.0\.0\.1:8000/installation/confirmation/(\S+)/\n", mail.body)
+    assert found is not None
+    assert mail.body == (
+        "Bonjour,\n\nVous avez demandé à vous faire connaître du Département Vienne pour vous installer sur son "
+        "territoire.\nConfirmez votre adresse en ouvrant ce lien (valable 5 jours) :\n\n"
+        f"http://127.0.0.1:8000/installation/confirmation/{found.group(1)}/\n\n"
+        "Sans confirmation, votre demande et vos données seront effacées.\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel.\n"
+    )
+    assert portal.confirm_signup(found.group(1)).email == "lea.martin@etu.test"
+
+
+def test_the_departement_s_officers_are_told_in_words(national, cast):
+    from oasis.notifications.models import Notification
+    from oasis.recruitment.vacancies import VacancyData, create_vacancy
+
+    offer = VacancyData(commune="86070", profession="generaliste", mode="liberal", contact_nom="Mairie")
+    vacancy = create_vacancy(cast["vienne"], offer)
+    for_the_vacancy = portal.request_signup(data("paul@etu.test"), "86", vacancy=vacancy, consent_processing=True, address="")
+    for signup in (ask(), for_the_vacancy):
+        candidate = portal.confirm_signup(portal.confirmation_link(signup).rstrip("/").rsplit("/", 1)[1])
+        told = Notification.objects.get(recipient=cast["vienne"], link=f"/recrutement/candidats/{candidate.pk}/")
+        where = f"pour le poste n° {vacancy.pk}" if signup.vacancy_id else "depuis le portail"
+        assert (told.title, told.body) == (
+            f"Un(e) médecin généraliste s'est fait connaître {where}",
+            "Adresse électronique confirmée ; consentement enregistré.",
+        )
+    assert Notification.objects.filter(recipient=cast["charente_maritime"]).count() == 0
+
+
+def test_a_request_queues_its_confirmation_mail(national, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = ask()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "oasis.recruitment.portal.send_confirmation_task"
+    assert queued.args_kwargs["args"] == [signup.pk]

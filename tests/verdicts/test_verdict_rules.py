@@ -152,6 +152,14 @@ def test_counts_by_verdict_written_out():
     assert counts({}, {}).sources == {}
 
 
+def test_vivier_communes_without_a_population_count_no_inhabitant():
+    # Unknown (None), nil, and missing from the figures: none of the three adds anybody to the vivier's population.
+    found = {code: make(source="apl-drees", zone="vivier") for code in ("b", "n", "z", "m")}
+    result = counts(found, {"b": 50.0, "n": None, "z": 0.0})
+    assert (result.population_vivier, result.population) == (50.0, 50.0)
+    assert (result.population_sous_dense, result.communes_sous_denses, result.communes) == (0.0, 0, 4)
+
+
 # --- The ARS order (database) ----------------------------------------------------------------------------------------
 
 
@@ -512,3 +520,37 @@ def test_france_s_counts(national):
         sum(1 for item in found.values() if item.sous_dense is True),
     )
     assert result.population == pytest.approx(sum(population.get(code) or 0.0 for code in found), rel=1e-12)
+
+
+def test_a_territory_s_counts_and_a_snapshot_follow_each_profession_s_own_verdict(national):
+    from oasis.territories.services import get_territory
+    from oasis.verdicts.services import snapshot, territory_counts
+
+    # The kinés of Loudun (3 of the Vienne's communes under an order) against the GPs of the same communes.
+    order(date(2024, 3, 1), {LOUDUN: "sous-dote", ANTRAN: "tres-dote", POITIERS: "sous-dote"}, KINE)
+    vienne = get_territory("departement", "86")
+    population = dict(Commune.objects.units().filter(departement_id="86").values_list("code_insee", "population"))
+    kines = territory_counts(vienne, KINE)
+    assert kines.sources["arrete-ars"] == 3
+    assert kines.communes == 265
+    kine_verdicts = verdicts(list(population), KINE)
+    under = [code for code, item in kine_verdicts.items() if item.sous_dense is True]
+    assert {LOUDUN, POITIERS} <= set(under) and ANTRAN not in under
+    assert kines.communes_sous_denses == len(under)
+    assert kines.population_sous_dense == pytest.approx(sum(population[code] or 0.0 for code in under), rel=1e-12)
+    gps = territory_counts(vienne)
+    assert "arrete-ars" not in gps.sources and gps.sources["apl-drees"] >= 250
+    # A snapshot asks each profession its own verdicts.
+    taken = snapshot(["generaliste", KINE])
+    assert (taken[KINE][LOUDUN].source, taken[KINE][LOUDUN].zone) == ("arrete-ars", "sous-dote")
+    assert taken[KINE][ANTRAN].sous_dense is False
+    assert taken["generaliste"][LOUDUN].source == "apl-drees"
+    assert taken == {"generaliste": verdicts(None), KINE: verdicts(None, KINE)}
+
+
+def test_france_s_verdicts_for_another_profession_are_its_own(national):
+    order(date(2024, 3, 1), {LOUDUN: "sous-dote"}, KINE)
+    found = territory_verdicts(None, KINE)
+    assert found == verdicts(None, KINE)
+    assert (found[LOUDUN].profession, found[LOUDUN].source, found[LOUDUN].zone) == (KINE, "arrete-ars", "sous-dote")
+    assert territory_verdicts(None)[LOUDUN].source == "apl-drees"

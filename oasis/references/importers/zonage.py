@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
 
 from oasis.datasets.csvio import iter_csv, parse_code_insee, read_text
 from oasis.datasets.errors import DataFileError
@@ -193,23 +192,46 @@ def import_zonage(
         return report
     with transaction.atomic():
         reference.save()
-        newest_orders: set[tuple[str, str]] = set()
-        for region, slug in pairs:
-            active = ZonageCommune.objects.filter(actif=True, profession=slug, commune__region_id=region)
-            newest = active.aggregate(newest=Max("reference__date_reference"))["newest"]
-            if newest is None or newest <= dates[region]:  # an older order imported late stays history
-                active.update(actif=False)
-                newest_orders.add((region, slug))
         ZonageCommune.objects.bulk_create(
             [
-                ZonageCommune(
-                    reference=reference, commune_id=code, profession=slug, zone=zone, actif=(region, slug) in newest_orders
-                )
-                for (code, slug), (region, zone) in zones.items()
+                ZonageCommune(reference=reference, commune_id=code, profession=slug, zone=zone, actif=False)
+                for (code, slug), (_region, zone) in zones.items()
             ],
             batch_size=2000,
         )
+        put_newest_orders_in_force(pairs)
         reference.duration_seconds = time.perf_counter() - started
         reference.save(update_fields=["duration_seconds"])
     progress(1)
     return report
+
+
+def order_date(reference: ReferenceImport, region: str) -> date:
+    """The date of ``reference``'s order for ``region`` (a file may hold several régions, each with its own date)."""
+    return date.fromisoformat(reference.parametres["regions"][region])
+
+
+def put_newest_orders_in_force(pairs: Iterable[tuple[str, str]]) -> None:
+    """For each (région, profession), the rows of the newest order left are in force (``actif``), the others history.
+
+    The newest is the latest order's date for that région; of two orders of the same date, the one imported last (a
+    corrected order). So an order imported late, older than the one in force, stays history; and when the import of
+    the order in force is deleted, the order it had replaced acts again, as the DREES vintages do.
+    """
+    for region, profession in sorted(set(pairs)):
+        rows = ZonageCommune.objects.filter(profession=profession, commune__region_id=region)
+        references = ReferenceImport.objects.filter(pk__in=rows.values("reference_id"))
+        newest = max(references, key=lambda reference: (order_date(reference, region), reference.pk), default=None)
+        if newest is None:
+            continue
+        rows.filter(actif=True).exclude(reference=newest).update(actif=False)
+        rows.filter(reference=newest, actif=False).update(actif=True)
+
+
+def order_withdrawn(sender: type[ReferenceImport], instance: ReferenceImport, **_kwargs: object) -> None:
+    """A zoning order's import deleted (its rows with it): in its régions, the newest order left acts again."""
+    if instance.kind != ReferenceKind.ZONAGE:
+        return
+    regions = set(instance.parametres.get("regions", {}))
+    professions = set(ZonageCommune.objects.filter(commune__region_id__in=regions).values_list("profession", flat=True))
+    put_newest_orders_in_force((region, profession) for region in sorted(regions) for profession in sorted(professions))
