@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Max
 
 import oasis
 from oasis.datasets import precomputed
@@ -26,11 +26,13 @@ less each; the outer value is labelled with that version anyway)."""
 
 
 def data_version() -> str:
-    """Latest bundle load, reference import and practitioner import, as ``"bundle:reference:practitioner"``."""
+    """Latest bundle load, reference import and practitioner import, and how many of each, as
+    ``"bundle.n:reference.n:practitioner.n"``: an import deleted (a zoning order withdrawn, whose older order acts
+    again) is a new version too, whichever it was."""
     parts = []
     for label in ("datasets.BundleLoad", "references.ReferenceImport", "accessibility.PractitionerImport"):
-        latest = apps.get_model(label).objects.aggregate(latest=Max("pk"))["latest"]
-        parts.append(str(latest or 0))
+        found = apps.get_model(label).objects.aggregate(latest=Max("pk"), count=Count("pk"))
+        parts.append(f"{found['latest'] or 0}.{found['count']}")
     return ":".join(parts)
 
 

@@ -151,6 +151,16 @@ def test_withdrawing_an_order_kept_as_history_changes_nothing(in_force):
     assert rows(LOUDUN) == [("2024-03-01", "ZAC", False)]
 
 
+def test_any_withdrawal_is_a_new_data_version_for_what_pages_keep(in_force):
+    from oasis.datasets.fingerprint import data_version
+
+    run_import("zonage", in_force("2023.csv", HEADER + f"75;2023-01-01;{ANTRAN};generaliste;HZ\n"))
+    run_import("zonage", in_force("2025.csv", HEADER + f"75;2025-01-01;{ANTRAN};generaliste;ZV\n"))
+    before = data_version()
+    withdraw("2023.csv")  # not the newest import: the latest one's number stays the same
+    assert data_version() != before
+
+
 def test_the_newest_left_acts_again_over_three_orders_and_the_last_withdrawal_leaves_none(in_force):
     run_import("zonage", in_force("2023.csv", HEADER + f"75;2023-01-01;{ANTRAN};generaliste;HV\n"))
     run_import("zonage", in_force("2025.csv", HEADER + f"75;2025-01-01;{ANTRAN};generaliste;ZV\n"))
