@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from oasis.accounts.addresses import client_address
 from oasis.accounts.models import HeavyRequest
 from oasis.jobs.locks import counted
 
@@ -114,6 +116,22 @@ def purge(at: datetime | None = None) -> int:
     with counted("requetes-lourdes:purge"):
         deleted, _ = HeavyRequest.objects.filter(started_at__lte=horizon).delete()
     return deleted
+
+
+def for_visitors(
+    request: HttpRequest, run: Callable[[], HttpResponse], refuse: Callable[[TooManyRequests], HttpResponse]
+) -> HttpResponse:
+    """``run()`` for a signed-in user; for a visitor, counted against their address, or ``refuse(refusal)`` with
+    ``Retry-After`` over the limit (the page's or the API's own form of refusal)."""
+    if request.user.is_authenticated:
+        return run()
+    try:
+        with heavy_request(client_address(request)):
+            return run()
+    except TooManyRequests as refusal:
+        response = refuse(refusal)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
 
 
 @contextmanager

@@ -11,8 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from oasis.accounts.addresses import client_address
-from oasis.accounts.throttling import TooManyRequests, heavy_request
+from oasis.accounts.throttling import for_visitors
 
 Run = Callable[..., HttpResponse]
 
@@ -26,14 +25,10 @@ HEAVY = (
 def heavy_operation(run: Run) -> Run:
     @wraps(run)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            return run(request, *args, **kwargs)
-        try:
-            with heavy_request(client_address(request)):
-                return run(request, *args, **kwargs)
-        except TooManyRequests as refusal:
-            response = JsonResponse({"detail": str(refusal)}, status=429, json_dumps_params={"ensure_ascii": False})
-            response["Retry-After"] = str(refusal.retry_after)
-            return response
+        return for_visitors(
+            request,
+            lambda: run(request, *args, **kwargs),
+            lambda refusal: JsonResponse({"detail": str(refusal)}, status=429, json_dumps_params={"ensure_ascii": False}),
+        )
 
     return limited

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from oasis.accounts.addresses import client_address
-from oasis.accounts.throttling import TooManyRequests, heavy_request
+from oasis.accounts.throttling import for_visitors
 from oasis.www.errors import refused
 
 View = Callable[..., HttpResponse]
@@ -21,14 +20,6 @@ def heavy_page(view: View) -> View:
 
     @wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        try:
-            with heavy_request(client_address(request)):
-                return view(request, *args, **kwargs)
-        except TooManyRequests as refusal:
-            response = refused(request, 429, str(refusal))
-            response["Retry-After"] = str(refusal.retry_after)
-            return response
+        return for_visitors(request, lambda: view(request, *args, **kwargs), lambda refusal: refused(request, 429, str(refusal)))
 
     return limited
