@@ -4,6 +4,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,9 +26,24 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def heavy(port: int, address: str) -> int:
+    """The status of a what-if (a heavy request; an unknown profession: 400 once admitted) from ``address``."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/apl/simulation?profession=inconnue&ajout=86194:1",
+        headers={"X-Forwarded-For": address},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
 @pytest.mark.slow
 def test_serve_answers_on_the_requested_port(tmp_path):
-    env = {"OASIS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    # Behind one trusted proxy, with one heavy request a minute for a visitor (oasis.accounts.throttling).
+    env = {"OASIS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "OASIS_PROXIES_DE_CONFIANCE": "1"}
+    env["OASIS_REQUETES_LOURDES_PAR_MINUTE"] = "1"
     oasis = [sys.executable, "-m", "oasis.cli"]
     subprocess.run([*oasis, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
     # What OASIS writes is its own account's only.
@@ -51,6 +67,9 @@ def test_serve_answers_on_the_requested_port(tmp_path):
                 time.sleep(0.2)
         assert "OASIS" in body
         assert "oasis data load" in body  # no data loaded yet: the page says what to do
+        # Each visitor is the address the proxy wrote (waitress keeps the header): the second request of one
+        # address in the minute is refused, another address's is not.
+        assert [heavy(port, address) for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2")] == [400, 429, 400]
     finally:
         server.terminate()
         server.wait(timeout=10)

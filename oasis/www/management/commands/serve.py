@@ -9,6 +9,7 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -55,7 +56,17 @@ class Command(BaseCommand):
         # SIGTERM (systemd, docker stop) ends the server cleanly, and its worker with it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            serve(application, host=host, port=port, threads=options["threads"], ident="oasis")
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="oasis",
+                # Behind trusted proxies, OASIS reads the client's address in X-Forwarded-For itself
+                # (oasis.accounts.addresses): waitress would otherwise remove the header, and every visitor would
+                # count as the proxy (login lockout, job and heavy-page limits).
+                clear_untrusted_proxy_headers=settings.OASIS_TRUSTED_PROXIES == 0,
+            )
         finally:
             if worker is not None:
                 worker.terminate()
